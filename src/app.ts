@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import {
+  VERSION,
+  createHttpServer,
+  createMetricsRegistry,
+  installHttpMetrics,
+  installIdempotency,
+  installOpenApi,
+  loadConfig,
+  openStore,
+  platformMigrations,
+  registerHealthRoutes,
+  registerProjectRoutes,
+  ProjectService,
+  ProjectStore,
+  type Config,
+  type ModuleMigrations,
+  type Store,
+} from './platform/index.js';
+
+/** Every module's migrations, in dependency order. */
+export const ALL_MIGRATIONS: ModuleMigrations[] = [platformMigrations];
+
+export interface BuildOptions {
+  /** A full configuration; defaults to an in-memory embedded store, no port. */
+  config?: Partial<Config>;
+  /** An already-open store (tests share one); otherwise opened from config. */
+  store?: Store;
+  /** Close the given store when the app closes (tests hand over their store). */
+  closeStore?: boolean;
+  /** Pino options or `false`; defaults to the configured level. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The services the app built, for tests and for in-process callers. */
+export interface RougeServices {
+  config: Config;
+  store: Store;
+  projects: ProjectService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rouge: RougeServices;
+  }
+}
+
+/**
+ * The app factory: builds the whole platform as a Fastify instance without
+ * listening on a port, so a test can call it in-process with `app.inject()`.
+ * Opens the store (unless given one), applies migrations, and registers the
+ * routes of the roles the configuration asks for.
+ *
+ * @example
+ * const app = await buildApp({ config: { dataDir: ':memory:' } });
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ * await app.close();
+ */
+export async function buildApp(options: BuildOptions = {}): Promise<FastifyInstance> {
+  const config: Config = { ...loadConfig({ env: {} }), dataDir: ':memory:', logLevel: 'silent', ...options.config };
+  const ownsStore = !options.store || options.closeStore === true;
+  const store = options.store ?? (await openStore(config, ALL_MIGRATIONS));
+  try {
+    await store.migrate();
+  } catch (e) {
+    if (ownsStore) await store.close();
+    throw e;
+  }
+
+  const app = createHttpServer(config, options.logger);
+  const metrics = createMetricsRegistry();
+  installHttpMetrics(app, metrics);
+  await installOpenApi(app, VERSION);
+  installIdempotency(app, store);
+  registerHealthRoutes(app, store, metrics, []);
+
+  const projects = new ProjectService(new ProjectStore(store));
+  if (config.roles.includes('api')) registerProjectRoutes(app, projects);
+
+  app.decorate('rouge', { config, store, projects });
+  app.addHook('onClose', async () => {
+    if (ownsStore) await store.close();
+  });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { VERSION, loadConfig } from '../platform/index.js';
+import { exitOnStartupError } from './startup-errors.js';
+
+/**
+ * `rouge serve`: loads configuration, builds the app, listens, and shuts down
+ * gracefully on SIGTERM or SIGINT: new requests get 503 while in-flight ones
+ * finish, then the store closes; a second signal or the timeout forces exit.
+ */
+export async function serve(flags: Record<string, unknown>): Promise<FastifyInstance> {
+  let app: FastifyInstance;
+  try {
+    const config = loadConfig({ flags, env: process.env });
+    app = await buildApp({ config });
+  } catch (e) {
+    exitOnStartupError(e);
+  }
+  const { config, store } = app.rouge;
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`rouge: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is in use; pick another with --port' : (e as Error).message}\n`);
+    await app.close();
+    process.exit(1);
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const scheme = config.tlsCert ? 'https' : 'http';
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  process.stdout.write(
+    `Rouge ${VERSION} listening on ${scheme}://${shownHost}:${port} (roles: ${config.roles.join(', ')}${config.production ? ', production' : ''})\n` +
+      `Store: ${store.description}\n`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`rouge: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`Rouge: ${signal} received, finishing in-flight requests\n`);
+    const timer = setTimeout(() => {
+      process.stderr.write(`rouge: in-flight requests did not finish within ${config.shutdownTimeoutMs} ms, exiting\n`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`rouge: error during shutdown: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return app;
+}

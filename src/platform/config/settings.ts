@@ -1,0 +1,150 @@
+/**
+ * The table of every setting: its config key, CLI flag, environment variables,
+ * parser and default. Flags, environment, the config file, `rouge serve --help`
+ * and docs/configuration.md are all derived from this one list, so a setting
+ * cannot exist in one place and be missing in another.
+ */
+
+export type Role = 'api' | 'inference' | 'worker';
+export const ALL_ROLES: readonly Role[] = ['api', 'inference', 'worker'];
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The validated configuration every part of Rouge reads. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
+  redisUrl: string | undefined;
+  roles: Role[];
+  production: boolean;
+  logLevel: LogLevel;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  trustProxy: boolean | string | undefined;
+  bodyLimit: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown when a setting cannot be parsed; the message names the setting and its source. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Setting<K extends keyof Config = keyof Config> {
+  key: K;
+  flag: string;
+  env: string[];
+  description: string;
+  /** Takes the raw text (from a flag or the environment) or a JSON value (from the file). */
+  parse: (raw: unknown) => Config[K];
+  /** The default when nothing sets it; may depend on production mode. */
+  defaultValue: (production: boolean) => Config[K];
+  /** Printed in --help; never a secret. */
+  defaultText: string;
+}
+
+function integer(min: number, max: number) {
+  return (raw: unknown): number => {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function text(check?: (s: string) => string | undefined) {
+  return (raw: unknown): string => {
+    if (typeof raw !== 'string' || raw.trim() === '') throw new Error('must be a non-empty string');
+    const problem = check?.(raw);
+    if (problem) throw new Error(problem);
+    return raw;
+  };
+}
+
+function optionalText(check?: (s: string) => string | undefined) {
+  const t = text(check);
+  return (raw: unknown): string | undefined => (raw === undefined || raw === '' ? undefined : t(raw));
+}
+
+function boolean(raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  }
+  throw new Error('must be true or false');
+}
+
+function roles(raw: unknown): Role[] {
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  if (!list) throw new Error(`must be a comma-separated list of ${ALL_ROLES.join(', ')}`);
+  const out = new Set<Role>();
+  for (const item of list) {
+    const r = String(item).trim();
+    if (!ALL_ROLES.includes(r as Role)) throw new Error(`unknown role "${r}"; roles are ${ALL_ROLES.join(', ')}`);
+    out.add(r as Role);
+  }
+  if (out.size === 0) throw new Error(`must name at least one of ${ALL_ROLES.join(', ')}`);
+  return ALL_ROLES.filter((r) => out.has(r));
+}
+
+function databaseUrl(s: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return 'must be a URL such as postgres://user@host:5432/db';
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return `must be a postgres:// URL, got ${u.protocol}`;
+  return undefined;
+}
+
+function redisUrl(s: string): string | undefined {
+  try {
+    const u = new URL(s);
+    if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') return `must be a redis:// or rediss:// URL, got ${u.protocol}`;
+  } catch {
+    return 'must be a URL such as redis://127.0.0.1:6379';
+  }
+  return undefined;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function trustProxy(raw: unknown): boolean | string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    // A comma-separated list of addresses or CIDRs, as Fastify's trustProxy accepts.
+    if (/^[0-9a-f.:/,\s]+$/i.test(raw)) return raw;
+  }
+  throw new Error('must be true, false, or a comma-separated list of proxy addresses or CIDR ranges');
+}
+
+const none = () => undefined;
+
+/** Every setting Rouge reads, in the order `--help` shows them. */
+export const SETTINGS: Setting[] = [
+  { key: 'port', flag: '--port', env: ['ROUGE_PORT'], description: 'TCP port to listen on (0 picks a free one)', parse: integer(0, 65535), defaultValue: () => 8080, defaultText: '8080' },
+  { key: 'host', flag: '--host', env: ['ROUGE_HOST'], description: 'address to bind; 0.0.0.0 for every interface', parse: text(), defaultValue: (prod) => (prod ? '0.0.0.0' : '127.0.0.1'), defaultText: '127.0.0.1 (0.0.0.0 in production)' },
+  { key: 'dataDir', flag: '--data-dir', env: ['ROUGE_DATA_DIR'], description: 'directory for the embedded store and local blobs', parse: text(), defaultValue: () => './.rouge', defaultText: './.rouge' },
+  { key: 'databaseUrl', flag: '--database-url', env: ['DATABASE_URL', 'ROUGE_DATABASE_URL'], description: 'PostgreSQL URL; without it Rouge uses SQLite under the data dir', parse: optionalText(databaseUrl), defaultValue: none, defaultText: '(embedded SQLite)' },
+  { key: 'databaseSchema', flag: '--database-schema', env: ['ROUGE_DATABASE_SCHEMA'], description: 'PostgreSQL schema to keep Rouge tables in', parse: optionalText((s) => (/^[a-z_][a-z0-9_]{0,62}$/.test(s) ? undefined : 'must be a lower-case SQL identifier')), defaultValue: none, defaultText: '(the search_path, usually public)' },
+  { key: 'redisUrl', flag: '--redis-url', env: ['REDIS_URL', 'ROUGE_REDIS_URL'], description: 'Redis URL for the shared cache, counters and signals; without it they live in memory', parse: optionalText(redisUrl), defaultValue: none, defaultText: '(in memory)' },
+  { key: 'roles', flag: '--roles', env: ['ROUGE_ROLES'], description: 'roles this process runs: api, inference, worker', parse: roles, defaultValue: () => [...ALL_ROLES], defaultText: 'api,inference,worker' },
+  { key: 'production', flag: '--production', env: ['ROUGE_PRODUCTION'], description: 'refuse insecure defaults (also set by NODE_ENV=production)', parse: boolean, defaultValue: () => false, defaultText: 'false' },
+  { key: 'logLevel', flag: '--log-level', env: ['ROUGE_LOG_LEVEL'], description: `log level: ${LOG_LEVELS.join(', ')}`, parse: (raw) => { if (typeof raw === 'string' && LOG_LEVELS.includes(raw as LogLevel)) return raw as LogLevel; throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`); }, defaultValue: () => 'info', defaultText: 'info' },
+  { key: 'tlsCert', flag: '--tls-cert', env: ['ROUGE_TLS_CERT'], description: 'PEM certificate file; with --tls-key Rouge serves HTTPS', parse: optionalText(), defaultValue: none, defaultText: '(none)' },
+  { key: 'tlsKey', flag: '--tls-key', env: ['ROUGE_TLS_KEY'], description: 'PEM private key file for --tls-cert', parse: optionalText(), defaultValue: none, defaultText: '(none)' },
+  { key: 'trustProxy', flag: '--trust-proxy', env: ['ROUGE_TRUST_PROXY'], description: 'trust X-Forwarded-* from a TLS-terminating proxy: true, or its addresses/CIDRs', parse: trustProxy, defaultValue: none, defaultText: '(off)' },
+  { key: 'bodyLimit', flag: '--body-limit', env: ['ROUGE_BODY_LIMIT'], description: 'largest JSON request body, in bytes', parse: integer(1024, 1024 * 1024 * 1024), defaultValue: () => 1024 * 1024, defaultText: '1048576' },
+  { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: ['ROUGE_SHUTDOWN_TIMEOUT_MS'], description: 'how long in-flight requests may finish after SIGTERM', parse: integer(0, 600000), defaultValue: () => 10000, defaultText: '10000' },
+];

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PlatformErrors as E, toGoogleError, type RougeError } from '../errors/index.js';
+import type { ErrorProtocol } from './route-config.js';
+import { toRougeError } from './to-rouge-error.js';
+
+function render(protocol: ErrorProtocol, err: RougeError): unknown {
+  switch (protocol) {
+    case 'oip':
+      // Open Inference Protocol: errors are `{"error": "<message>"}`.
+      return { error: err.message };
+    case 'plain':
+      return { error: err.reason, message: err.message };
+    default:
+      return toGoogleError(err);
+  }
+}
+
+function protocolOf(request: FastifyRequest): ErrorProtocol {
+  const configured = request.routeOptions?.config?.protocol;
+  if (configured) return configured;
+  return request.url.startsWith('/v2') ? 'oip' : 'google';
+}
+
+/** Sends a RougeError in the shape of the route's protocol. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: RougeError): FastifyReply {
+  for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+  return reply.code(err.httpStatus).type('application/json; charset=utf-8').send(render(protocolOf(request), err));
+}
+
+/**
+ * Installs the one error mapping and the not-found handler. A 500 is a bug: it
+ * is logged with the request id and the client sees only the id, never a stack.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const err = toRougeError(error, request);
+    if (err.httpStatus >= 500) {
+      request.log.error({ err: error, reason: err.reason }, 'request failed');
+    }
+    return sendError(request, reply, err);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, E.ROUTE_NOT_FOUND({ method: request.method, url: request.url.split('?')[0] ?? '' })),
+  );
+}

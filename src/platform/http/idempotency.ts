@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PlatformErrors as E } from '../errors/index.js';
+import type { Store } from '../store/index.js';
+import { IdempotencyStore } from './idempotency-store.js';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's principal name once authenticated ("anonymous" before IAM runs). */
+    principalName: string;
+    idempotencyScope?: { project: string; principal: string; key: string };
+  }
+}
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256').update(`${request.method} ${request.url}\n`).update(JSON.stringify(request.body ?? null)).digest('base64url');
+}
+
+/**
+ * Idempotency-Key on creating POSTs (routes with `config.idempotent`): the same
+ * key and body get the first response again; the same key with another body
+ * gets 409. Only successful responses are remembered, so a client that fixes a
+ * rejected request may retry under the same key. The key is claimed before the
+ * handler runs, so two concurrent retries cannot both create.
+ */
+export function installIdempotency(app: FastifyInstance, store: Store): void {
+  const records = new IdempotencyStore(store);
+  let purgeCounter = 0;
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.routeOptions.config.idempotent) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    if (typeof header !== 'string' || !KEY.test(header)) throw E.INVALID_IDEMPOTENCY_KEY();
+    const params = request.params as { project?: string } | undefined;
+    const scope = { project: params?.project ?? '', principal: request.principalName, key: header };
+    const hash = requestHash(request);
+    const now = new Date();
+    if (++purgeCounter % 1000 === 1) await records.purge(now);
+    const existing = await records.claim(scope, hash, now);
+    if (!existing) {
+      request.idempotencyScope = scope;
+      return;
+    }
+    if (existing.request_hash !== hash) throw E.IDEMPOTENCY_KEY_REUSED();
+    if (existing.state !== 'done') throw E.IDEMPOTENCY_KEY_IN_USE();
+    return reply
+      .code(existing.status_code ?? 200)
+      .header('idempotent-replayed', 'true')
+      .type(existing.response_type ?? 'application/json')
+      .send(existing.response_body ?? '');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const scope = request.idempotencyScope;
+    if (!scope) return payload;
+    request.idempotencyScope = undefined;
+    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
+      await records.complete(scope, reply.statusCode, String(reply.getHeader('content-type') ?? 'application/json'), payload);
+    } else {
+      await records.release(scope);
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * The HTTP kit: the Fastify server with Rouge's conventions, error rendering,
+ * pagination, idempotency, metrics, health routes and the OpenAPI document.
+ */
+export { createHttpServer } from './server.js';
+export { installErrorHandling, sendError } from './error-rendering.js';
+export { toRougeError } from './to-rouge-error.js';
+export { installIdempotency } from './idempotency.js';
+export { idempotencyMigration } from './idempotency-store.js';
+export { createMetricsRegistry, installHttpMetrics } from './metrics.js';
+export { registerHealthRoutes } from './health.js';
+export { installOpenApi } from './openapi.js';
+export { PageQuery, readPage, cutPage, DEFAULT_PAGE_SIZE } from './pagination.js';
+export type { PageRequest } from './pagination.js';
+export { ProjectName, DisplayName, Timestamp, Empty, PROJECT_NAME_PATTERN } from './schemas.js';
+export { REDACTED_PATHS, loggerOptions } from './logging.js';
+export { requestIdFor } from './request-id.js';
+export type { ErrorProtocol } from './route-config.js';

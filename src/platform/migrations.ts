@@ -1,0 +1,12 @@
+import type { ModuleMigrations } from './store/index.js';
+import { projectsMigration } from './projects/index.js';
+import { idempotencyMigration } from './http/index.js';
+
+/** The platform's own schema, applied before any other module's. */
+export const platformMigrations: ModuleMigrations = {
+  module: 'platform',
+  migrations: {
+    '0001_projects': projectsMigration,
+    '0002_idempotency': idempotencyMigration,
+  },
+};

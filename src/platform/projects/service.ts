@@ -1,0 +1,99 @@
+import { cutPage, type PageRequest } from '../http/pagination.js';
+import { nowIso } from '../store/index.js';
+import * as errors from './errors.js';
+import type { ProjectRow, ProjectStore } from './store.js';
+
+/** A project as the API shows it (AIP-122: `name` is the resource name). */
+export interface Project {
+  name: string;
+  projectId: string;
+  displayName: string;
+  timeZone: string;
+  createTime: string;
+  updateTime: string;
+}
+
+export interface CreateProject {
+  name: string;
+  displayName?: string;
+  timeZone?: string;
+}
+
+/**
+ * Counts what a module holds in a project, so a project that still holds
+ * resources is not deleted from under them. Modules register one each.
+ */
+export type ProjectResourceCounter = (project: string) => Promise<{ kind: string; count: number }>;
+
+function toProject(row: ProjectRow): Project {
+  return {
+    name: `projects/${row.name}`,
+    projectId: row.name,
+    displayName: row.display_name,
+    timeZone: row.time_zone,
+    createTime: row.create_time,
+    updateTime: row.update_time,
+  };
+}
+
+/**
+ * An IANA zone name as ICU knows it. Intl.supportedValuesOf lists only canonical
+ * names (Asia/Calcutta, not Asia/Kolkata), so ask the formatter instead, and
+ * keep to the Area/Location shape so offsets like "+05:30" are not taken.
+ */
+function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z_]*(\/[A-Za-z0-9_+\-]+)*$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Projects: the isolation unit every other resource lives in. */
+export class ProjectService {
+  private readonly counters: ProjectResourceCounter[] = [];
+
+  constructor(private readonly store: ProjectStore) {}
+
+  /** Lets a module refuse project deletion while it holds resources there. */
+  registerResourceCounter(counter: ProjectResourceCounter): void {
+    this.counters.push(counter);
+  }
+
+  async create(input: CreateProject): Promise<Project> {
+    const timeZone = input.timeZone ?? 'UTC';
+    if (!isTimeZone(timeZone)) throw errors.INVALID_TIME_ZONE({ timeZone });
+    const now = nowIso();
+    const row: ProjectRow = { name: input.name, display_name: input.displayName ?? input.name, time_zone: timeZone, create_time: now, update_time: now };
+    if (!(await this.store.insert(row))) throw errors.PROJECT_ALREADY_EXISTS({ project: input.name });
+    return toProject(row);
+  }
+
+  async get(name: string): Promise<Project> {
+    const row = await this.store.get(name);
+    if (!row) throw errors.PROJECT_NOT_FOUND({ project: name });
+    return toProject(row);
+  }
+
+  /** Throws PROJECT_NOT_FOUND unless the project exists. */
+  async require(name: string): Promise<void> {
+    await this.get(name);
+  }
+
+  async list(page: PageRequest): Promise<{ projects: Project[]; nextPageToken?: string }> {
+    const rows = await this.store.list(page.pageSize + 1, page.after?.[0]);
+    const { items, nextPageToken } = cutPage(rows, page.pageSize, (r) => [r.name]);
+    return { projects: items.map(toProject), ...(nextPageToken ? { nextPageToken } : {}) };
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.require(name);
+    const held = (await Promise.all(this.counters.map((c) => c(name)))).filter((h) => h.count > 0);
+    if (held.length > 0) {
+      throw errors.PROJECT_NOT_EMPTY({ project: name, holds: held.map((h) => `${h.count} ${h.kind}`).join(', ') });
+    }
+    if (!(await this.store.delete(name))) throw errors.PROJECT_NOT_FOUND({ project: name });
+  }
+}

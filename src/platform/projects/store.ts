@@ -1,0 +1,61 @@
+import type { Kysely, Migration } from 'kysely';
+import { isUniqueViolation, type Store } from '../store/index.js';
+
+export interface ProjectsTable {
+  projects: {
+    name: string;
+    display_name: string;
+    time_zone: string;
+    create_time: string;
+    update_time: string;
+  };
+}
+export type ProjectRow = ProjectsTable['projects'];
+
+export const projectsMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('projects')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('time_zone', 'text', (c) => c.notNull())
+      .addColumn('create_time', 'text', (c) => c.notNull())
+      .addColumn('update_time', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+/** Data access for projects. The project is the key, so every query is scoped by it. */
+export class ProjectStore {
+  private readonly db: Kysely<ProjectsTable>;
+  constructor(store: Store) {
+    this.db = store.typed<ProjectsTable>();
+  }
+
+  /** Inserts; returns false when the name is taken. */
+  async insert(row: ProjectRow): Promise<boolean> {
+    try {
+      await this.db.insertInto('projects').values(row).execute();
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async get(name: string): Promise<ProjectRow | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async list(limit: number, after?: string): Promise<ProjectRow[]> {
+    let q = this.db.selectFrom('projects').selectAll().orderBy('name').limit(limit);
+    if (after !== undefined) q = q.where('name', '>', after);
+    return q.execute();
+  }
+
+  /** Deletes; returns false when there was nothing to delete. */
+  async delete(name: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('projects').where('name', '=', name).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { createMigrator, pendingMigrations, runMigrations } from './migrations.js';
+import type { ModuleMigrations, Store } from './store.js';
+
+/**
+ * Opens the embedded store: one SQLite file (or `:memory:`). WAL lets readers
+ * run while a write commits; busy_timeout makes a second process wait for the
+ * lock instead of failing at once. Kysely's SQLite driver serialises access to
+ * the single connection, so transactions never interleave.
+ */
+export function openSqliteStore(path: string, modules: ModuleMigrations[]): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrator = createMigrator(db, modules);
+  let closed = false;
+  return {
+    dialect: 'sqlite',
+    description: file === ':memory:' ? 'SQLite in memory' : `SQLite at ${file}`,
+    db,
+    typed: <T>() => db as unknown as Kysely<T>,
+    async ping() {
+      if (closed || !sqlite.open) throw new Error('SQLite database is closed');
+      await sql`select 1`.execute(db);
+    },
+    migrate: () => runMigrations(migrator),
+    pendingMigrations: () => pendingMigrations(migrator),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ALL_MIGRATIONS } from '../../src/app.js';
+import { openPostgresStore, openSqliteStore, type ModuleMigrations, type Store } from '../../src/platform/index.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** The PostgreSQL URL tests use, when set (see test/global-setup.ts for the skip notice). */
+export const TEST_DATABASE_URL = process.env.ROUGE_TEST_DATABASE_URL;
+export const TEST_REDIS_URL = process.env.ROUGE_TEST_REDIS_URL;
+
+/** The store kinds this run can test: SQLite always, PostgreSQL when configured. */
+export const STORE_KINDS: StoreKind[] = TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** A fresh schema name, so parallel test files never see each other's rows. */
+export function freshSchema(): string {
+  return `rouge_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Drops a test schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Opens an empty store of the given kind: SQLite in memory, or PostgreSQL in a
+ * schema of its own that `close()` drops.
+ */
+export async function openTestStore(kind: StoreKind, modules: ModuleMigrations[] = ALL_MIGRATIONS): Promise<Store> {
+  if (kind === 'sqlite') return openSqliteStore(':memory:', modules);
+  const schema = freshSchema();
+  const store = openPostgresStore({ url: TEST_DATABASE_URL!, schema, poolSize: 5 }, modules);
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    async close() {
+      await close();
+      await dropSchema(schema);
+    },
+  });
+}

@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp } from './helpers/app.js';
+import { STORE_KINDS } from './helpers/stores.js';
+
+const json = { 'content-type': 'application/json' };
+
+describe.each(STORE_KINDS)('projects on %s', (kind) => {
+  let app: FastifyInstance;
+  beforeEach(async () => {
+    app = await buildTestApp(kind);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const create = (body: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/v1/projects', headers: { ...json, ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  const count = async () => (await app.inject({ method: 'GET', url: '/v1/projects?pageSize=1000' })).json().projects.length as number;
+  const reasonOf = (res: { json(): any }) => res.json().error.details[0].reason as string;
+
+  it('creates, gets, lists and deletes a project', async () => {
+    const created = await create({ name: 'data-science', displayName: 'Data science', timeZone: 'Asia/Kolkata' });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ name: 'projects/data-science', projectId: 'data-science', displayName: 'Data science', timeZone: 'Asia/Kolkata' });
+    const got = await app.inject({ method: 'GET', url: '/v1/projects/data-science' });
+    expect(got.json()).toEqual(created.json());
+    expect(await count()).toBe(1);
+    const del = await app.inject({ method: 'DELETE', url: '/v1/projects/data-science' });
+    expect(del.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/v1/projects/data-science' })).statusCode).toBe(404);
+  });
+
+  it('defaults displayName to the name and timeZone to UTC', async () => {
+    expect((await create({ name: 'storefront' })).json()).toMatchObject({ displayName: 'storefront', timeZone: 'UTC' });
+  });
+
+  it('pages through a list with pageSize and nextPageToken', async () => {
+    for (const n of ['p-c', 'p-a', 'p-e', 'p-b', 'p-d']) expect((await create({ name: n })).statusCode).toBe(200);
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await app.inject({ method: 'GET', url: `/v1/projects?pageSize=2${token ? `&pageToken=${token}` : ''}` });
+      const body = res.json();
+      expect(body.projects.length).toBeLessThanOrEqual(2);
+      seen.push(...body.projects.map((p: { projectId: string }) => p.projectId));
+      token = body.nextPageToken;
+    } while (token);
+    expect(seen).toEqual(['p-a', 'p-b', 'p-c', 'p-d', 'p-e']);
+  });
+
+  it('answers a duplicate create with 409 PROJECT_ALREADY_EXISTS', async () => {
+    await create({ name: 'dup' });
+    const res = await create({ name: 'dup' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 409, status: 'ALREADY_EXISTS' });
+    expect(reasonOf(res)).toBe('PROJECT_ALREADY_EXISTS');
+    expect(await count()).toBe(1);
+  });
+
+  it('answers an unknown project with 404 PROJECT_NOT_FOUND', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await app.inject({ method, url: '/v1/projects/nowhere' });
+      expect(res.statusCode).toBe(404);
+      expect(reasonOf(res)).toBe('PROJECT_NOT_FOUND');
+      expect(res.json().error.message).toContain('nowhere');
+    }
+  });
+
+  it('refuses to delete a project that still holds resources', async () => {
+    await create({ name: 'busy' });
+    app.rouge.projects.registerResourceCounter(async (p) => ({ kind: 'widgets', count: p === 'busy' ? 2 : 0 }));
+    const res = await app.inject({ method: 'DELETE', url: '/v1/projects/busy' });
+    expect(res.statusCode).toBe(400);
+    expect(reasonOf(res)).toBe('PROJECT_NOT_EMPTY');
+    expect(res.json().error.message).toContain('2 widgets');
+    expect((await app.inject({ method: 'GET', url: '/v1/projects/busy' })).statusCode).toBe(200);
+  });
+
+  describe('bad input leaves the store unchanged', () => {
+    const cases: Array<[string, unknown, number, string, RegExp]> = [
+      ['malformed JSON', '{"name": "x"', 400, 'MALFORMED_JSON', /not valid JSON/],
+      ['a body that is an array', '[]', 400, 'BODY_NOT_OBJECT', /must be a JSON object, got an array/],
+      ['a body that is a string', '"data-science"', 400, 'BODY_NOT_OBJECT', /got a string/],
+      ['an unknown field', { name: 'ok-name', owner: 'me' }, 400, 'UNKNOWN_FIELD', /Unknown field owner; allowed fields here are name, displayName, timeZone/],
+      ['a missing name', { displayName: 'x' }, 400, 'MISSING_FIELD', /Missing required field name/],
+      ['a name of the wrong type', { name: 42 }, 400, 'INVALID_FIELD', /Invalid name: must be string/],
+      ['a name too long', { name: `a${'b'.repeat(63)}` }, 400, 'INVALID_FIELD', /Invalid name: must match pattern.*2 to 63 characters/],
+      ['a name with path characters', { name: 'a/../b' }, 400, 'INVALID_FIELD', /Invalid name/],
+      ['a name with SQL characters', { name: "x'; drop table projects; --" }, 400, 'INVALID_FIELD', /Invalid name/],
+      ['an upper-case name', { name: 'DataScience' }, 400, 'INVALID_FIELD', /lower-case letters/],
+      ['a displayName too long', { name: 'ok-name', displayName: 'x'.repeat(129) }, 400, 'INVALID_FIELD', /Invalid displayName/],
+      ['an unknown time zone', { name: 'ok-name', timeZone: 'Mars/Olympus' }, 400, 'INVALID_TIME_ZONE', /not an IANA time zone/],
+      ['an empty body', '', 400, 'EMPTY_BODY', /empty/],
+    ];
+    for (const [what, body, status, reason, message] of cases) {
+      it(`answers ${what} with ${status} ${reason}`, async () => {
+        const res = await create(body);
+        expect(res.statusCode).toBe(status);
+        expect(res.json().error.status).toBe('INVALID_ARGUMENT');
+        expect(reasonOf(res)).toBe(reason);
+        expect(res.json().error.message).toMatch(message);
+        expect(await count()).toBe(0);
+      });
+    }
+
+    it('answers an oversized body with 413 BODY_TOO_LARGE', async () => {
+      const res = await create({ name: 'big', displayName: 'x'.repeat(2 * 1024 * 1024) });
+      expect(res.statusCode).toBe(413);
+      expect(reasonOf(res)).toBe('BODY_TOO_LARGE');
+      expect(await count()).toBe(0);
+    });
+
+    it('answers a non-JSON content type with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const res = await app.inject({ method: 'POST', url: '/v1/projects', headers: { 'content-type': 'text/plain' }, payload: 'name=x' });
+      expect(res.statusCode).toBe(415);
+      expect(reasonOf(res)).toBe('UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('answers a bad project name in the path with 400', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/projects/Bad%20Name' });
+      expect(res.statusCode).toBe(400);
+      expect(reasonOf(res)).toBe('INVALID_FIELD');
+      expect(res.json().error.message).toContain('params.project');
+    });
+
+    it('answers a bad pageSize with 400 naming the parameter', async () => {
+      const res = await app.inject({ method: 'GET', url: '/v1/projects?pageSize=0' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toContain('query.pageSize');
+    });
+  });
+});
