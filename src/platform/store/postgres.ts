@@ -31,6 +31,12 @@ export function openPostgresStore(opts: PostgresStoreOptions, modules: ModuleMig
   pool.on('error', () => {
     /* a dropped idle client; the next checkout reconnects */
   });
+  // A connection cut while a client is checked out between queries emits 'error'
+  // on the client itself, where no pool listener sees it; the query in flight
+  // (if any) rejects on its own, so this listener only keeps the process alive.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   const migrator = createMigrator(db, modules, opts.schema);
   const where = redactUrl(opts.url).replace(/^postgres(ql)?:\/\//, '');

@@ -1,0 +1,654 @@
+/**
+ * HTTP benchmark: GET /v1/projects/{p} at saturation.
+ *
+ *   npm run bench:http            (= npx tsx bench/http-projects.ts)
+ *
+ * Each server in SERVERS runs as its own child process pinned to one core
+ * (SERVER_CPU) with `taskset`; the load generator, autocannon's CLI, runs as
+ * another child pinned to the other core (LOAD_CPU). Every run is a warm-up
+ * followed by a measured run against the same URL on 127.0.0.1. The script
+ * prints a markdown table and writes bench/results/http-projects.json.
+ *
+ * Settings (environment):
+ *   BENCH_DURATION      measured seconds per server (default 10)
+ *   BENCH_WARMUP        warm-up seconds per server (default 3)
+ *   BENCH_CONNECTIONS   concurrent connections (default 50)
+ *   BENCH_DATABASE_URL  PostgreSQL for the postgres row (default postgres://postgres@127.0.0.1:5432/test)
+ *   BENCH_ONLY          comma-separated server ids to run (default all)
+ *   BENCH_SKIP_BUILD=1  do not run `npm run build` first
+ *
+ * To add a row (for example "auth on" against "auth off"), add an entry to
+ * SERVERS; `rougeServer()` builds one from extra flags and environment.
+ * Benchmarks print numbers; nothing here asserts on timings.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, availableParallelism, release, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+// ---------------------------------------------------------------- settings
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_FILE = join(ROOT, 'bench', 'results', 'http-projects.json');
+const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
+const HOST = '127.0.0.1';
+const PROJECT = 'bench';
+const ROUTE = `/v1/projects/${PROJECT}`;
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+const DURATION = intEnv('BENCH_DURATION', 10, 1);
+const WARMUP = intEnv('BENCH_WARMUP', 3, 0);
+const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
+
+const SERVER_CPU = 0;
+const LOAD_CPU = 1;
+
+// ---------------------------------------------------------------- server definitions
+
+interface RunContext {
+  port: number;
+  baseUrl: string;
+  /** A fresh directory per run, removed afterwards (Rouge's --data-dir). */
+  tmpDir: string;
+}
+
+interface ServerDef {
+  /** Key in the JSON results and for BENCH_ONLY. */
+  id: string;
+  /** Row label in the table. */
+  label: string;
+  /** The baseline the others are compared with (exactly one). */
+  ceiling?: boolean;
+  /** A reason to skip this row, or undefined to run it. */
+  precheck?: () => Promise<string | undefined>;
+  /** The argv of the server (argv[0] is the program); run pinned to SERVER_CPU. */
+  command: (ctx: RunContext) => string[];
+  /** Extra environment for the server, on top of a cleaned copy of ours. */
+  env?: (ctx: RunContext) => Record<string, string>;
+  /** Polled until it answers 2xx before any load. */
+  readyPath: string;
+  /** After the server is ready, before load (e.g. create the project). */
+  setup?: (ctx: RunContext) => Promise<void>;
+  /** After the server has stopped, whatever happened (e.g. drop a schema). */
+  teardown?: (ctx: RunContext) => Promise<void>;
+}
+
+/** Creates the project the benchmark reads, through the public API. */
+async function createProject(ctx: RunContext): Promise<void> {
+  const res = await fetch(`${ctx.baseUrl}/v1/projects`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: PROJECT }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status !== 200) throw new Error(`POST /v1/projects answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * A Rouge server row: `node dist/cli/main.js serve` with the given extra flags
+ * and environment. An "auth on" row is `rougeServer({ ..., extraArgs: [...] })`.
+ */
+function rougeServer(opts: {
+  id: string;
+  label: string;
+  extraArgs?: (ctx: RunContext) => string[];
+  extraEnv?: Record<string, string>;
+  precheck?: ServerDef['precheck'];
+  setup?: ServerDef['setup'];
+  teardown?: ServerDef['teardown'];
+}): ServerDef {
+  return {
+    id: opts.id,
+    label: opts.label,
+    readyPath: '/healthz',
+    ...(opts.precheck ? { precheck: opts.precheck } : {}),
+    ...(opts.teardown ? { teardown: opts.teardown } : {}),
+    command: (ctx) => [
+      process.execPath,
+      join(ROOT, 'dist', 'cli', 'main.js'),
+      'serve',
+      '--host', HOST,
+      '--port', String(ctx.port),
+      '--data-dir', ctx.tmpDir,
+      '--log-level', 'warn',
+      ...(opts.extraArgs?.(ctx) ?? []),
+    ],
+    env: () => ({ ...opts.extraEnv }),
+    setup: async (ctx) => {
+      await createProject(ctx);
+      await opts.setup?.(ctx);
+    },
+  };
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+async function postgresReachable(url: string): Promise<string | undefined> {
+  if (!isLoopback(url)) return `BENCH_DATABASE_URL must point at 127.0.0.1 (this script sends traffic nowhere else)`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (e) {
+    return `PostgreSQL not reachable at ${url.replace(/\/\/[^@/]*@/, '//***@')}: ${(e as Error).message || String(e)}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const PG_SCHEMA = `bench_${randomBytes(4).toString('hex')}`;
+
+const SERVERS: ServerDef[] = [
+  rougeServer({ id: 'rouge-sqlite', label: 'Rouge, SQLite' }),
+  rougeServer({
+    id: 'rouge-postgres',
+    label: 'Rouge, PostgreSQL',
+    extraArgs: () => ['--database-url', DATABASE_URL, '--database-schema', PG_SCHEMA],
+    precheck: () => postgresReachable(DATABASE_URL),
+    teardown: () => dropSchema(DATABASE_URL, PG_SCHEMA),
+  }),
+  {
+    id: 'fastify-constant',
+    label: 'Ceiling: bare Fastify, constant body',
+    ceiling: true,
+    readyPath: ROUTE,
+    command: (ctx) => [process.execPath, join(ROOT, 'bench', 'servers', 'fastify-constant.mjs'), '--host', HOST, '--port', String(ctx.port)],
+  },
+];
+
+// ---------------------------------------------------------------- child processes
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  /** The last lines of stdout and stderr, for error messages. */
+  tail: string[];
+  stdout: string;
+  exited: Promise<void>;
+}
+
+const live = new Set<Child>();
+let aborting = false;
+
+let pinningEnabled = true;
+
+function pinned(cpu: number, argv: string[]): string[] {
+  return pinningEnabled ? ['taskset', '-c', String(cpu), ...argv] : argv;
+}
+
+/** Our environment without anything that would reconfigure Rouge behind our back. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(ROUGE_|DATABASE_URL$|REDIS_URL$|NODE_ENV$|NODE_OPTIONS$)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, keepStdout = false): Child {
+  const [cmd, ...args] = argv;
+  if (!cmd) throw new Error('empty command');
+  const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: Child = { name, proc, tail: [], stdout: '', exited: Promise.resolve() };
+  const remember = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) child.tail.push(line);
+    if (child.tail.length > 40) child.tail.splice(0, child.tail.length - 40);
+  };
+  proc.stdout?.on('data', (chunk: Buffer) => (keepStdout ? (child.stdout += chunk.toString('utf8')) : remember(chunk)));
+  proc.stderr?.on('data', remember);
+  child.exited = new Promise<void>((res) => {
+    proc.once('exit', () => res());
+    proc.once('error', (e) => {
+      child.tail.push(`spawn error: ${e.message}`);
+      res();
+    });
+  });
+  live.add(child);
+  void child.exited.then(() => live.delete(child));
+  return child;
+}
+
+function alive(child: Child): boolean {
+  return child.proc.exitCode === null && child.proc.signalCode === null && child.proc.pid !== undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function stopChild(child: Child, graceMs = 5000): Promise<void> {
+  if (!alive(child)) return;
+  child.proc.kill('SIGTERM');
+  await Promise.race([child.exited, sleep(graceMs)]);
+  if (alive(child)) {
+    child.proc.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
+function killAllNow(): void {
+  for (const c of live) {
+    try {
+      c.proc.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+process.on('exit', killAllNow);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (aborting) process.exit(130);
+    aborting = true;
+    process.stderr.write(`\n${sig}: stopping children and cleaning up\n`);
+    // Killing the children makes the pending awaits fail, so the finally blocks
+    // (schema drop, temp dirs) run; the timer is the backstop.
+    killAllNow();
+    setTimeout(() => process.exit(130), 10_000).unref();
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitReady(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (!alive(child)) throw new Error(`${child.name} exited before answering ${url}:\n  ${child.tail.join('\n  ')}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+      last = `status ${res.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms (${last}):\n  ${child.tail.join('\n  ')}`);
+}
+
+function cpusAllowed(pid: number | undefined): string {
+  if (pid === undefined) return '?';
+  try {
+    return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+let clockTicks = 100;
+
+/** utime + stime of a process, in clock ticks; undefined if it is gone. */
+function cpuTicks(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ticks of every process named postgres on this machine (a local database's backends). */
+function postgresTicks(): number {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      sum += cpuTicks(Number(entry)) ?? 0;
+    } catch {
+      /* gone */
+    }
+  }
+  return sum;
+}
+
+// ---------------------------------------------------------------- load
+
+interface CpuUse {
+  /** Percent of one core over the middle of the measured run. */
+  serverPct: number | null;
+  loadGenPct: number | null;
+  postgresPct: number | null;
+  windowSeconds: number | null;
+}
+
+interface LoadResult {
+  requestsPerSecMean: number;
+  requestsPerSecStddev: number;
+  requestsTotal: number;
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  bytesPerSecMean: number;
+  durationSeconds: number;
+  cpu: CpuUse;
+  loadGenCpusAllowed: string;
+}
+
+type Json = Record<string, any>;
+
+/**
+ * One autocannon run as a child pinned to LOAD_CPU. While it runs, samples the
+ * CPU time of the server, of autocannon and of local postgres processes over
+ * the middle of the run (1 s in from the start to 1 s before the end).
+ */
+async function runLoad(url: string, seconds: number, connections: number, serverPid: number | undefined): Promise<LoadResult> {
+  const argv = pinned(LOAD_CPU, [process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), url]);
+  const ac = startChild('autocannon', argv, cleanEnv(), true);
+  const cpu: CpuUse = { serverPct: null, loadGenPct: null, postgresPct: null, windowSeconds: null };
+  let loadGenCpusAllowed = '?';
+  const timers: NodeJS.Timeout[] = [];
+  if (seconds >= 3) {
+    let t0 = 0;
+    let s0: number | undefined, a0: number | undefined, p0 = 0;
+    timers.push(
+      setTimeout(() => {
+        t0 = performance.now();
+        s0 = cpuTicks(serverPid);
+        a0 = cpuTicks(ac.proc.pid);
+        p0 = postgresTicks();
+        loadGenCpusAllowed = cpusAllowed(ac.proc.pid);
+      }, 1000),
+      setTimeout(() => {
+        const wall = (performance.now() - t0) / 1000;
+        const s1 = cpuTicks(serverPid);
+        const a1 = cpuTicks(ac.proc.pid);
+        const p1 = postgresTicks();
+        const pct = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : ((b - a) / clockTicks / wall) * 100);
+        cpu.serverPct = pct(s0, s1);
+        cpu.loadGenPct = pct(a0, a1);
+        cpu.postgresPct = pct(p0, p1);
+        cpu.windowSeconds = wall;
+      }, (seconds - 1) * 1000),
+    );
+  }
+  const hardStop = setTimeout(() => {
+    ac.tail.push(`autocannon did not finish within ${seconds + 60} s; killed`);
+    ac.proc.kill('SIGKILL');
+  }, (seconds + 60) * 1000);
+  try {
+    await ac.exited;
+  } finally {
+    clearTimeout(hardStop);
+    for (const t of timers) clearTimeout(t);
+  }
+  if (ac.proc.exitCode !== 0) throw new Error(`autocannon failed (exit ${ac.proc.exitCode ?? ac.proc.signalCode}):\n  ${ac.tail.join('\n  ')}`);
+  const line = ac.stdout.trim().split('\n').filter(Boolean).pop();
+  if (!line) throw new Error(`autocannon printed no JSON:\n  ${ac.tail.join('\n  ')}`);
+  const r = JSON.parse(line) as Json;
+  const statusCodes: Record<string, number> = {};
+  for (const [code, v] of Object.entries((r.statusCodeStats ?? {}) as Record<string, { count: number }>)) statusCodes[code] = v.count;
+  return {
+    requestsPerSecMean: r.requests.mean,
+    requestsPerSecStddev: r.requests.stddev,
+    requestsTotal: r.requests.total,
+    latencyMs: { mean: r.latency.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    non2xx: r.non2xx ?? 0,
+    errors: r.errors ?? 0,
+    timeouts: r.timeouts ?? 0,
+    statusCodes,
+    bytesPerSecMean: r.throughput.mean,
+    durationSeconds: r.duration,
+    cpu,
+    loadGenCpusAllowed,
+  };
+}
+
+// ---------------------------------------------------------------- one row
+
+interface Row {
+  id: string;
+  label: string;
+  status: 'ok' | 'skipped' | 'failed';
+  reason?: string;
+  ceiling: boolean;
+  responseBytes?: number;
+  serverCpusAllowed?: string;
+  warmup?: LoadResult;
+  measured?: LoadResult;
+  ratioToCeiling?: number | null;
+  warnings: string[];
+}
+
+async function runServer(def: ServerDef): Promise<Row> {
+  const row: Row = { id: def.id, label: def.label, status: 'ok', ceiling: def.ceiling === true, warnings: [] };
+  const skip = await def.precheck?.();
+  if (skip) {
+    console.log(`\n== ${def.label}: SKIPPED (${skip})`);
+    return { ...row, status: 'skipped', reason: skip };
+  }
+  const port = await freePort();
+  const ctx: RunContext = { port, baseUrl: `http://${HOST}:${port}`, tmpDir: mkdtempSync(join(tmpdir(), 'rouge-bench-')) };
+  const url = `${ctx.baseUrl}${ROUTE}`;
+  console.log(`\n== ${def.label} on ${ctx.baseUrl}`);
+  let server: Child | undefined;
+  try {
+    server = startChild(def.label, pinned(SERVER_CPU, def.command(ctx)), cleanEnv(def.env?.(ctx)));
+    await waitReady(server, `${ctx.baseUrl}${def.readyPath}`);
+    await def.setup?.(ctx);
+
+    // One request by hand: the route must answer 200 with a project before we load it.
+    const probe = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const body = await probe.text();
+    if (probe.status !== 200) throw new Error(`GET ${ROUTE} answered ${probe.status}: ${body}`);
+    const parsed = JSON.parse(body) as { name?: string };
+    if (parsed.name !== `projects/${PROJECT}`) throw new Error(`GET ${ROUTE} answered an unexpected body: ${body}`);
+    row.responseBytes = Buffer.byteLength(body);
+    row.serverCpusAllowed = cpusAllowed(server.proc.pid);
+    if (pinningEnabled && row.serverCpusAllowed !== String(SERVER_CPU)) row.warnings.push(`server allowed on CPUs ${row.serverCpusAllowed}, expected ${SERVER_CPU}`);
+    console.log(`   ready; response ${row.responseBytes} bytes; server pid ${server.proc.pid} on CPU(s) ${row.serverCpusAllowed}`);
+
+    if (WARMUP > 0) {
+      console.log(`   warm-up ${WARMUP} s, ${CONNECTIONS} connections ...`);
+      row.warmup = await runLoad(url, WARMUP, CONNECTIONS, server.proc.pid);
+      console.log(`   warm-up: ${fmtInt(row.warmup.requestsPerSecMean)} req/s`);
+    }
+    console.log(`   measuring ${DURATION} s, ${CONNECTIONS} connections ...`);
+    const m = await runLoad(url, DURATION, CONNECTIONS, server.proc.pid);
+    row.measured = m;
+    if (!alive(server)) throw new Error(`${def.label} died during the run:\n  ${server.tail.join('\n  ')}`);
+
+    if (m.non2xx > 0) row.warnings.push(`${m.non2xx} non-2xx responses (${JSON.stringify(m.statusCodes)})`);
+    if (m.errors > 0 || m.timeouts > 0) row.warnings.push(`${m.errors} connection errors, ${m.timeouts} timeouts`);
+    if (row.warmup && row.warmup.non2xx > 0) row.warnings.push(`${row.warmup.non2xx} non-2xx responses during warm-up`);
+    if (pinningEnabled && m.loadGenCpusAllowed !== '?' && m.loadGenCpusAllowed !== String(LOAD_CPU)) row.warnings.push(`load generator allowed on CPUs ${m.loadGenCpusAllowed}, expected ${LOAD_CPU}`);
+    if (m.cpu.loadGenPct !== null && m.cpu.loadGenPct > 90) row.warnings.push(`load generator at ${m.cpu.loadGenPct.toFixed(0)}% of its core: this row may measure autocannon, not the server`);
+    const tailLines = server.tail.filter((l) => !/listening on|^Store:/.test(l));
+    if (tailLines.length > 0) row.warnings.push(`server wrote: ${tailLines.slice(-5).join(' | ')}`);
+
+    console.log(
+      `   ${fmtInt(m.requestsPerSecMean)} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, ` +
+        `CPU server ${fmtPct(m.cpu.serverPct)} / autocannon ${fmtPct(m.cpu.loadGenPct)} / postgres ${fmtPct(m.cpu.postgresPct)}`,
+    );
+    for (const w of row.warnings) console.log(`   WARNING: ${w}`);
+    return row;
+  } catch (e) {
+    if (aborting) throw e;
+    const msg = (e as Error).message;
+    console.log(`   FAILED: ${msg}`);
+    return { ...row, status: 'failed', reason: msg };
+  } finally {
+    if (server) await stopChild(server);
+    if (def.teardown) {
+      try {
+        await def.teardown(ctx);
+      } catch (e) {
+        console.log(`   WARNING: teardown failed: ${(e as Error).message}`);
+      }
+    }
+    rmSync(ctx.tmpDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- output
+
+function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function fmtPct(n: number | null | undefined): string {
+  return n === null || n === undefined ? 'n/a' : `${n.toFixed(0)}%`;
+}
+
+function markdownTable(rows: Row[]): string {
+  const head = ['Server', 'req/s (mean)', 'p50 ms', 'p99 ms', 'non-2xx', 'vs ceiling', 'server CPU', 'autocannon CPU', 'postgres CPU'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) {
+    const m = r.measured;
+    if (r.status !== 'ok' || !m) {
+      lines.push(`| ${r.label} | ${r.status}: ${(r.reason ?? '').split('\n')[0]} | | | | | | | |`);
+      continue;
+    }
+    const ratio = r.ratioToCeiling === null || r.ratioToCeiling === undefined ? 'n/a' : `${(r.ratioToCeiling * 100).toFixed(0)}%`;
+    lines.push(
+      `| ${r.label} | ${fmtInt(m.requestsPerSecMean)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} | ${ratio} | ${fmtPct(m.cpu.serverPct)} | ${fmtPct(m.cpu.loadGenPct)} | ${fmtPct(m.cpu.postgresPct)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function cpuModel(): string {
+  return cpus()[0]?.model?.trim() || '(unknown)';
+}
+
+async function build(): Promise<void> {
+  console.log('Building (npm run build) ...');
+  const b = startChild('npm run build', ['npm', 'run', 'build', '--silent'], { ...process.env });
+  await b.exited;
+  if (b.proc.exitCode !== 0) throw new Error(`npm run build failed:\n  ${b.tail.join('\n  ')}`);
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/cli/main.js is missing after the build');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  const ncpu = availableParallelism();
+  try {
+    execFileSync('taskset', ['-c', String(LOAD_CPU), 'true'], { stdio: 'ignore' });
+  } catch {
+    pinningEnabled = false;
+  }
+  if (ncpu < 2) pinningEnabled = false;
+  try {
+    clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    /* keep 100 */
+  }
+
+  const machine = { nproc: ncpu, cpuModel: cpuModel(), node: process.version, kernel: release(), platform: process.platform };
+  const autocannonVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version;
+  console.log(`Machine: ${machine.nproc} CPUs, ${machine.cpuModel}, Node ${machine.node}, Linux ${machine.kernel}`);
+  console.log(
+    `Method: server on CPU ${SERVER_CPU}, autocannon ${autocannonVersion} on CPU ${LOAD_CPU}` +
+      `${pinningEnabled ? ' (taskset)' : ' -- WARNING: NOT PINNED (taskset unavailable or fewer than 2 CPUs)'}; ` +
+      `warm-up ${WARMUP} s, measured ${DURATION} s, ${CONNECTIONS} connections, pipelining 1, GET ${ROUTE}`,
+  );
+
+  if (!SKIP_BUILD) await build();
+
+  const defs = ONLY.length > 0 ? SERVERS.filter((d) => ONLY.includes(d.id)) : SERVERS;
+  if (defs.length === 0) throw new Error(`BENCH_ONLY=${ONLY.join(',')} matches no server; ids are ${SERVERS.map((d) => d.id).join(', ')}`);
+  const rows: Row[] = [];
+  for (const def of defs) rows.push(await runServer(def));
+
+  const ceiling = rows.find((r) => r.ceiling && r.status === 'ok' && r.measured);
+  for (const r of rows) {
+    r.ratioToCeiling = ceiling?.measured && r.measured ? r.measured.requestsPerSecMean / ceiling.measured.requestsPerSecMean : null;
+  }
+
+  const table = markdownTable(rows);
+  console.log(`\n${table}\n`);
+  const warnings = rows.flatMap((r) => r.warnings.map((w) => `${r.label}: ${w}`));
+  for (const w of warnings) console.log(`WARNING: ${w}`);
+
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify(
+      {
+        benchmark: 'http-projects',
+        generatedAt: new Date().toISOString(),
+        route: `GET ${ROUTE}`,
+        machine,
+        method: {
+          serverCpu: SERVER_CPU,
+          loadGeneratorCpu: LOAD_CPU,
+          pinned: pinningEnabled,
+          loadGenerator: `autocannon ${autocannonVersion} (CLI, --json)`,
+          warmupSeconds: WARMUP,
+          durationSeconds: DURATION,
+          connections: CONNECTIONS,
+          pipelining: 1,
+          latencyResolution: 'autocannon records whole milliseconds (values are truncated)',
+          cpuWindow: 'percent of one core, from 1 s after the measured run starts to 1 s before it ends',
+        },
+        table,
+        results: rows,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`Wrote ${RESULTS_FILE}`);
+  return rows.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+    killAllNow();
+    process.exit(aborting ? 130 : 1);
+  },
+);

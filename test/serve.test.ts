@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Runs the real `rouge` command (from TypeScript source through tsx) and collects its output. */
+function rouge(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'rouge-cli-')),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function waitFor(check: () => boolean, ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('rouge serve', () => {
+  it('prints where it listens and where its data lives, serves, and exits 0 on SIGTERM', async () => {
+    const p = rouge(['serve', '--port', '0', '--log-level', 'warn']);
+    await waitFor(() => /Store: /.test(p.out()));
+    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.out())![1]);
+    expect(p.out()).toMatch(/roles: api, inference, worker/);
+    expect(p.out()).toMatch(/Store: SQLite at .*\.rouge\/rouge\.db/);
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await res.json()).toEqual({ status: 'ready', store: 'sqlite' });
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.out()).toContain('SIGTERM received');
+  });
+
+  it('exits 1 naming the store when PostgreSQL is down at start', async () => {
+    const p = rouge(['serve', '--port', '0'], { DATABASE_URL: 'postgres://rouge:pw@127.0.0.1:1/rouge' });
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain('cannot reach the store (PostgreSQL at rouge:***@127.0.0.1:1/rouge)');
+    expect(p.err()).not.toContain(':pw@');
+  });
+
+  it('exits 2 naming a bad setting', async () => {
+    const p = rouge(['serve', '--port', 'http']);
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toContain('invalid setting port from --port="http"');
+  });
+
+  it('refuses production mode with the embedded store and no TLS', async () => {
+    const p = rouge(['serve'], { NODE_ENV: 'production' });
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toContain('refusing to start in production mode');
+  });
+
+  it('applies migrations with rouge migrate', async () => {
+    const p = rouge(['migrate']);
+    expect(await p.exited).toBe(0);
+    expect(p.out()).toMatch(/applied \d+ migrations/);
+  });
+});
