@@ -16,6 +16,8 @@
  *   BENCH_DATABASE_URL  PostgreSQL for the postgres row (default postgres://postgres@127.0.0.1:5432/test)
  *   BENCH_ONLY          comma-separated server ids to run (default all)
  *   BENCH_SKIP_BUILD=1  do not run `npm run build` first
+ *   BENCH_ROUGE_DIR     the Rouge checkout to build and serve (default: this one), e.g. an
+ *                       export of another commit to compare builds
  *
  * To add a row (for example "auth on" against "auth off"), add an entry to
  * SERVERS; `rougeServer()` builds one from extra flags and environment.
@@ -53,6 +55,7 @@ const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
+const ROUGE_DIR = resolve(process.env.BENCH_ROUGE_DIR || ROOT);
 
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
@@ -79,6 +82,8 @@ interface ServerDef {
   command: (ctx: RunContext) => string[];
   /** Extra environment for the server, on top of a cleaned copy of ours. */
   env?: (ctx: RunContext) => Record<string, string>;
+  /** Headers on every request to the server (probe, setup and load), e.g. an API key. */
+  headers?: Record<string, string>;
   /** Polled until it answers 2xx before any load. */
   readyPath: string;
   /** After the server is ready, before load (e.g. create the project). */
@@ -88,10 +93,10 @@ interface ServerDef {
 }
 
 /** Creates the project the benchmark reads, through the public API. */
-async function createProject(ctx: RunContext): Promise<void> {
+async function createProject(ctx: RunContext, headers: Record<string, string> = {}): Promise<void> {
   const res = await fetch(`${ctx.baseUrl}/v1/projects`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ name: PROJECT }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -100,13 +105,18 @@ async function createProject(ctx: RunContext): Promise<void> {
 
 /**
  * A Rouge server row: `node dist/cli/main.js serve` with the given extra flags
- * and environment. An "auth on" row is `rougeServer({ ..., extraArgs: [...] })`.
+ * and environment. Rows that differ only in configuration (auth on or off, a
+ * cache, a log level) are one call each, for example:
+ *
+ *   rougeServer({ id: 'rouge-sqlite-auth', label: 'Rouge, SQLite, auth on',
+ *     extraArgs: () => ['--bootstrap-admin-key', KEY], headers: { authorization: `Bearer ${KEY}` } })
  */
 function rougeServer(opts: {
   id: string;
   label: string;
   extraArgs?: (ctx: RunContext) => string[];
   extraEnv?: Record<string, string>;
+  headers?: Record<string, string>;
   precheck?: ServerDef['precheck'];
   setup?: ServerDef['setup'];
   teardown?: ServerDef['teardown'];
@@ -115,11 +125,12 @@ function rougeServer(opts: {
     id: opts.id,
     label: opts.label,
     readyPath: '/healthz',
+    ...(opts.headers ? { headers: opts.headers } : {}),
     ...(opts.precheck ? { precheck: opts.precheck } : {}),
     ...(opts.teardown ? { teardown: opts.teardown } : {}),
     command: (ctx) => [
       process.execPath,
-      join(ROOT, 'dist', 'cli', 'main.js'),
+      join(ROUGE_DIR, 'dist', 'cli', 'main.js'),
       'serve',
       '--host', HOST,
       '--port', String(ctx.port),
@@ -129,7 +140,7 @@ function rougeServer(opts: {
     ],
     env: () => ({ ...opts.extraEnv }),
     setup: async (ctx) => {
-      await createProject(ctx);
+      await createProject(ctx, opts.headers);
       await opts.setup?.(ctx);
     },
   };
@@ -219,10 +230,10 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, keepStdout = false): Child {
+function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, keepStdout = false, cwd = ROOT): Child {
   const [cmd, ...args] = argv;
   if (!cmd) throw new Error('empty command');
-  const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const child: Child = { name, proc, tail: [], stdout: '', exited: Promise.resolve() };
   const remember = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) child.tail.push(line);
@@ -336,6 +347,17 @@ function cpuTicks(pid: number | undefined): number | undefined {
   }
 }
 
+/** Machine-wide CPU ticks from /proc/stat: busy (not idle or iowait) and steal. */
+function machineTicks(): { busy: number; steal: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), steal: f[7] ?? 0 };
+  } catch {
+    return { busy: 0, steal: 0 };
+  }
+}
+
 /** CPU ticks of every process named postgres on this machine (a local database's backends). */
 function postgresTicks(): number {
   let sum = 0;
@@ -358,6 +380,10 @@ interface CpuUse {
   serverPct: number | null;
   loadGenPct: number | null;
   postgresPct: number | null;
+  /** Everything else the machine ran meanwhile (other processes, kernel, interrupts), in percent of one core. */
+  otherPct: number | null;
+  /** Time the hypervisor took from this VM, in percent of one core. */
+  stealPct: number | null;
   windowSeconds: number | null;
 }
 
@@ -383,21 +409,24 @@ type Json = Record<string, any>;
  * CPU time of the server, of autocannon and of local postgres processes over
  * the middle of the run (1 s in from the start to 1 s before the end).
  */
-async function runLoad(url: string, seconds: number, connections: number, serverPid: number | undefined): Promise<LoadResult> {
-  const argv = pinned(LOAD_CPU, [process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), url]);
+async function runLoad(url: string, seconds: number, connections: number, serverPid: number | undefined, headers: Record<string, string> = {}): Promise<LoadResult> {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const argv = pinned(LOAD_CPU, [process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), ...headerArgs, url]);
   const ac = startChild('autocannon', argv, cleanEnv(), true);
-  const cpu: CpuUse = { serverPct: null, loadGenPct: null, postgresPct: null, windowSeconds: null };
+  const cpu: CpuUse = { serverPct: null, loadGenPct: null, postgresPct: null, otherPct: null, stealPct: null, windowSeconds: null };
   let loadGenCpusAllowed = '?';
   const timers: NodeJS.Timeout[] = [];
   if (seconds >= 3) {
     let t0 = 0;
     let s0: number | undefined, a0: number | undefined, p0 = 0;
+    let m0 = { busy: 0, steal: 0 };
     timers.push(
       setTimeout(() => {
         t0 = performance.now();
         s0 = cpuTicks(serverPid);
         a0 = cpuTicks(ac.proc.pid);
         p0 = postgresTicks();
+        m0 = machineTicks();
         loadGenCpusAllowed = cpusAllowed(ac.proc.pid);
       }, 1000),
       setTimeout(() => {
@@ -405,10 +434,16 @@ async function runLoad(url: string, seconds: number, connections: number, server
         const s1 = cpuTicks(serverPid);
         const a1 = cpuTicks(ac.proc.pid);
         const p1 = postgresTicks();
+        const m1 = machineTicks();
         const pct = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : ((b - a) / clockTicks / wall) * 100);
         cpu.serverPct = pct(s0, s1);
         cpu.loadGenPct = pct(a0, a1);
         cpu.postgresPct = pct(p0, p1);
+        const busyPct = pct(m0.busy, m1.busy);
+        if (busyPct !== null && cpu.serverPct !== null && cpu.loadGenPct !== null && cpu.postgresPct !== null) {
+          cpu.otherPct = Math.max(0, busyPct - cpu.serverPct - cpu.loadGenPct - cpu.postgresPct);
+        }
+        cpu.stealPct = pct(m0.steal, m1.steal);
         cpu.windowSeconds = wall;
       }, (seconds - 1) * 1000),
     );
@@ -479,7 +514,7 @@ async function runServer(def: ServerDef): Promise<Row> {
     await def.setup?.(ctx);
 
     // One request by hand: the route must answer 200 with a project before we load it.
-    const probe = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const probe = await fetch(url, { headers: def.headers ?? {}, signal: AbortSignal.timeout(5000) });
     const body = await probe.text();
     if (probe.status !== 200) throw new Error(`GET ${ROUTE} answered ${probe.status}: ${body}`);
     const parsed = JSON.parse(body) as { name?: string };
@@ -491,11 +526,11 @@ async function runServer(def: ServerDef): Promise<Row> {
 
     if (WARMUP > 0) {
       console.log(`   warm-up ${WARMUP} s, ${CONNECTIONS} connections ...`);
-      row.warmup = await runLoad(url, WARMUP, CONNECTIONS, server.proc.pid);
+      row.warmup = await runLoad(url, WARMUP, CONNECTIONS, server.proc.pid, def.headers);
       console.log(`   warm-up: ${fmtInt(row.warmup.requestsPerSecMean)} req/s`);
     }
     console.log(`   measuring ${DURATION} s, ${CONNECTIONS} connections ...`);
-    const m = await runLoad(url, DURATION, CONNECTIONS, server.proc.pid);
+    const m = await runLoad(url, DURATION, CONNECTIONS, server.proc.pid, def.headers);
     row.measured = m;
     if (!alive(server)) throw new Error(`${def.label} died during the run:\n  ${server.tail.join('\n  ')}`);
 
@@ -503,13 +538,15 @@ async function runServer(def: ServerDef): Promise<Row> {
     if (m.errors > 0 || m.timeouts > 0) row.warnings.push(`${m.errors} connection errors, ${m.timeouts} timeouts`);
     if (row.warmup && row.warmup.non2xx > 0) row.warnings.push(`${row.warmup.non2xx} non-2xx responses during warm-up`);
     if (pinningEnabled && m.loadGenCpusAllowed !== '?' && m.loadGenCpusAllowed !== String(LOAD_CPU)) row.warnings.push(`load generator allowed on CPUs ${m.loadGenCpusAllowed}, expected ${LOAD_CPU}`);
+    if (m.cpu.otherPct !== null && m.cpu.otherPct > 15) row.warnings.push(`other processes used ${m.cpu.otherPct.toFixed(0)}% of a core during the run: the machine was not quiet, numbers are unreliable`);
+    if (m.cpu.stealPct !== null && m.cpu.stealPct > 5) row.warnings.push(`hypervisor steal was ${m.cpu.stealPct.toFixed(0)}% of a core during the run`);
     if (m.cpu.loadGenPct !== null && m.cpu.loadGenPct > 90) row.warnings.push(`load generator at ${m.cpu.loadGenPct.toFixed(0)}% of its core: this row may measure autocannon, not the server`);
     const tailLines = server.tail.filter((l) => !/listening on|^Store:/.test(l));
     if (tailLines.length > 0) row.warnings.push(`server wrote: ${tailLines.slice(-5).join(' | ')}`);
 
     console.log(
       `   ${fmtInt(m.requestsPerSecMean)} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, ` +
-        `CPU server ${fmtPct(m.cpu.serverPct)} / autocannon ${fmtPct(m.cpu.loadGenPct)} / postgres ${fmtPct(m.cpu.postgresPct)}`,
+        `CPU server ${fmtPct(m.cpu.serverPct)} / autocannon ${fmtPct(m.cpu.loadGenPct)} / postgres ${fmtPct(m.cpu.postgresPct)} / other ${fmtPct(m.cpu.otherPct)}`,
     );
     for (const w of row.warnings) console.log(`   WARNING: ${w}`);
     return row;
@@ -542,20 +579,35 @@ function fmtPct(n: number | null | undefined): string {
 }
 
 function markdownTable(rows: Row[]): string {
-  const head = ['Server', 'req/s (mean)', 'p50 ms', 'p99 ms', 'non-2xx', 'vs ceiling', 'server CPU', 'autocannon CPU', 'postgres CPU'];
+  const head = ['Server', 'req/s (mean)', 'p50 ms', 'p99 ms', 'non-2xx', 'vs ceiling', 'server CPU', 'autocannon CPU', 'postgres CPU', 'other CPU'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) {
     const m = r.measured;
     if (r.status !== 'ok' || !m) {
-      lines.push(`| ${r.label} | ${r.status}: ${(r.reason ?? '').split('\n')[0]} | | | | | | | |`);
+      lines.push(`| ${r.label} | ${r.status}: ${(r.reason ?? '').split('\n')[0]} | | | | | | | | |`);
       continue;
     }
     const ratio = r.ratioToCeiling === null || r.ratioToCeiling === undefined ? 'n/a' : `${(r.ratioToCeiling * 100).toFixed(0)}%`;
     lines.push(
-      `| ${r.label} | ${fmtInt(m.requestsPerSecMean)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} | ${ratio} | ${fmtPct(m.cpu.serverPct)} | ${fmtPct(m.cpu.loadGenPct)} | ${fmtPct(m.cpu.postgresPct)} |`,
+      `| ${r.label} | ${fmtInt(m.requestsPerSecMean)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} | ${ratio} | ${fmtPct(m.cpu.serverPct)} | ${fmtPct(m.cpu.loadGenPct)} | ${fmtPct(m.cpu.postgresPct)} | ${fmtPct(m.cpu.otherPct)} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** The git commit of ROUGE_DIR (and whether its tree has uncommitted changes), or "unknown". */
+function rougeRevision(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROUGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no', '--', 'src'], { cwd: ROUGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `commit ${commit}${dirty ? ', src has uncommitted changes' : ''}`;
+  } catch {
+    try {
+      return readFileSync(join(ROUGE_DIR, 'BENCH_REVISION'), 'utf8').trim();
+    } catch {
+      return 'revision unknown';
+    }
+  }
 }
 
 function cpuModel(): string {
@@ -563,11 +615,10 @@ function cpuModel(): string {
 }
 
 async function build(): Promise<void> {
-  console.log('Building (npm run build) ...');
-  const b = startChild('npm run build', ['npm', 'run', 'build', '--silent'], { ...process.env });
+  console.log(`Building (npm run build in ${ROUGE_DIR}) ...`);
+  const b = startChild('npm run build', ['npm', 'run', 'build', '--silent'], { ...process.env }, false, ROUGE_DIR);
   await b.exited;
   if (b.proc.exitCode !== 0) throw new Error(`npm run build failed:\n  ${b.tail.join('\n  ')}`);
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/cli/main.js is missing after the build');
 }
 
 // ---------------------------------------------------------------- main
@@ -596,6 +647,16 @@ async function main(): Promise<number> {
   );
 
   if (!SKIP_BUILD) await build();
+  if (!existsSync(join(ROUGE_DIR, 'dist', 'cli', 'main.js'))) throw new Error(`${join(ROUGE_DIR, 'dist', 'cli', 'main.js')} is missing; build it first`);
+  const rougeVersion = rougeRevision();
+  console.log(`Rouge: ${ROUGE_DIR} (${rougeVersion})`);
+
+  // Benchmarks on a busy machine measure the other work; say so up front.
+  const q0 = machineTicks();
+  await sleep(1000);
+  const quietPct = ((machineTicks().busy - q0.busy) / clockTicks) * 100;
+  console.log(`Machine busy before the runs: ${quietPct.toFixed(0)}% of one core`);
+  if (quietPct > 25) console.log('WARNING: something else is using the CPU; the numbers below will be low and noisy');
 
   const defs = ONLY.length > 0 ? SERVERS.filter((d) => ONLY.includes(d.id)) : SERVERS;
   if (defs.length === 0) throw new Error(`BENCH_ONLY=${ONLY.join(',')} matches no server; ids are ${SERVERS.map((d) => d.id).join(', ')}`);
@@ -620,7 +681,8 @@ async function main(): Promise<number> {
         benchmark: 'http-projects',
         generatedAt: new Date().toISOString(),
         route: `GET ${ROUTE}`,
-        machine,
+        rouge: { dir: ROUGE_DIR, revision: rougeVersion },
+        machine: { ...machine, busyBeforeRunsPct: Math.round(quietPct) },
         method: {
           serverCpu: SERVER_CPU,
           loadGeneratorCpu: LOAD_CPU,
@@ -631,7 +693,7 @@ async function main(): Promise<number> {
           connections: CONNECTIONS,
           pipelining: 1,
           latencyResolution: 'autocannon records whole milliseconds (values are truncated)',
-          cpuWindow: 'percent of one core, from 1 s after the measured run starts to 1 s before it ends',
+          cpuWindow: 'percent of one core, from 1 s after the measured run starts to 1 s before it ends; other = machine busy time minus server, autocannon and postgres',
         },
         table,
         results: rows,

@@ -13,6 +13,8 @@ import {
   registerProjectRoutes,
   ProjectService,
   ProjectStore,
+  createIam,
+  type Iam,
   type Config,
   type ModuleMigrations,
   type Store,
@@ -37,6 +39,7 @@ export interface RougeServices {
   config: Config;
   store: Store;
   projects: ProjectService;
+  iam: Iam;
 }
 
 declare module 'fastify' {
@@ -67,18 +70,33 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     throw e;
   }
 
+  let iam: Iam;
+  try {
+    iam = await createIam(store, config);
+  } catch (e) {
+    if (ownsStore) await store.close();
+    throw e;
+  }
+
   const app = createHttpServer(config, options.logger);
   const metrics = createMetricsRegistry();
   installHttpMetrics(app, metrics);
   await installOpenApi(app, VERSION);
+  iam.install(app);
   installIdempotency(app, store);
   registerHealthRoutes(app, store, metrics, []);
 
   const projects = new ProjectService(new ProjectStore(store));
-  if (config.roles.includes('api')) registerProjectRoutes(app, projects);
+  projects.registerResourceCounter(async (p) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p) }));
+  projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx as never));
+  if (config.roles.includes('api')) {
+    registerProjectRoutes(app, projects, (principal) => iam.service.visibleProjects(principal));
+    iam.registerRoutes(app);
+  }
 
-  app.decorate('rouge', { config, store, projects });
+  app.decorate('rouge', { config, store, projects, iam });
   app.addHook('onClose', async () => {
+    await iam.close();
     if (ownsStore) await store.close();
   });
   await app.ready();

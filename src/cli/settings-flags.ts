@@ -10,7 +10,7 @@ export function addSettingFlags(cmd: Command): Command {
   cmd.option('--config <file>', 'JSON file of settings (also ROUGE_CONFIG)');
   for (const s of SETTINGS) {
     const envs = s.env.join(', ');
-    if (s.key === 'production') cmd.option(s.flag, `${s.description} [env: ${envs}]`);
+    if (s.isSwitch) cmd.option(s.flag, `${s.description} [env: ${envs}]`);
     else cmd.option(`${s.flag} <value>`, `${s.description} [env: ${envs}; default: ${s.defaultText}]`);
   }
   return cmd;

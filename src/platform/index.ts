@@ -7,5 +7,6 @@ export * from './errors/index.js';
 export * from './store/index.js';
 export * from './http/index.js';
 export * from './projects/index.js';
+export * from './iam/index.js';
 export { platformMigrations } from './migrations.js';
 export { VERSION } from './version.js';

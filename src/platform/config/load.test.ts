@@ -74,6 +74,16 @@ describe('loadConfig', () => {
       expect(message).toContain('refusing to start in production mode');
       expect(message).toContain('set DATABASE_URL');
       expect(message).toContain('--tls-cert and --tls-key, or --trust-proxy');
+      expect(message).toContain('set ROUGE_KEY_PEPPER');
+      expect(message).toContain('set ROUGE_BOOTSTRAP_ADMIN_KEY');
+    });
+
+    it('refuses --auth-disabled', () => {
+      expect(() => loadConfig({ flags: { production: true, authDisabled: true } })).toThrow(/authentication is switched off/);
+    });
+
+    it('never echoes a secret setting in an error', () => {
+      expect(() => loadConfig({ env: { ROUGE_BOOTSTRAP_ADMIN_KEY: 'rk_x_notAValidButSecretValue' } })).toThrow(/bootstrapAdminKey from ROUGE_BOOTSTRAP_ADMIN_KEY=\(hidden\)/);
     });
 
     it('is switched on by NODE_ENV=production', () => {
@@ -81,7 +91,15 @@ describe('loadConfig', () => {
     });
 
     it('starts with PostgreSQL behind a trusted proxy, binding every interface', () => {
-      const c = loadConfig({ env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/rouge', ROUGE_TRUST_PROXY: '10.0.0.0/8' } });
+      const c = loadConfig({
+        env: {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://u@db/rouge',
+          ROUGE_TRUST_PROXY: '10.0.0.0/8',
+          ROUGE_KEY_PEPPER: 'p'.repeat(40),
+          ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
+        },
+      });
       expect(c.production).toBe(true);
       expect(c.trustProxy).toBe('10.0.0.0/8');
       expect(c.host).toBe('0.0.0.0');

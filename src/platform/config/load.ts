@@ -64,7 +64,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     try {
       return s.parse(given.value) as Config[K];
     } catch (e) {
-      const shown = s.key === 'databaseUrl' || s.key === 'redisUrl' ? redactUrl(String(given.value)) : JSON.stringify(given.value);
+      const shown = s.secret ? '(hidden)' : s.key === 'databaseUrl' || s.key === 'redisUrl' ? redactUrl(String(given.value)) : JSON.stringify(given.value);
       throw new ConfigError(`invalid setting ${s.key} from ${given.from}=${shown}: ${(e as Error).message}`);
     }
   };

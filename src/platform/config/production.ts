@@ -1,8 +1,7 @@
 import type { Config } from './settings.js';
 
 /**
- * What production mode refuses, each with the fix. Later foundation pieces add
- * their own checks here (the admin key and the key pepper come with IAM).
+ * What production mode refuses, each with the fix.
  */
 export function productionProblems(config: Config): string[] {
   const problems: string[] = [];
@@ -11,6 +10,15 @@ export function productionProblems(config: Config): string[] {
   }
   if (!(config.tlsCert && config.tlsKey) && !config.trustProxy) {
     problems.push('no TLS: set --tls-cert and --tls-key, or --trust-proxy when a proxy in front of Rouge terminates TLS');
+  }
+  if (!config.keyPepper) {
+    problems.push('no key pepper: set ROUGE_KEY_PEPPER (--key-pepper) to a random secret of at least 32 characters, the same in every process');
+  }
+  if (!config.bootstrapAdminKey) {
+    problems.push('no bootstrap admin key: set ROUGE_BOOTSTRAP_ADMIN_KEY (rk_<keyId>_<secret>) from your secret store; production never generates and prints one');
+  }
+  if (config.authDisabled) {
+    problems.push('authentication is switched off (--auth-disabled): remove it');
   }
   return problems;
 }

@@ -25,6 +25,12 @@ export interface Config {
   trustProxy: boolean | string | undefined;
   bodyLimit: number;
   shutdownTimeoutMs: number;
+  bootstrapAdminKey: string | undefined;
+  keyPepper: string | undefined;
+  keyTtlDays: number;
+  keyCacheTtlMs: number;
+  rateLimitPerSecond: number;
+  authDisabled: boolean;
 }
 
 /** Thrown when a setting cannot be parsed; the message names the setting and its source. */
@@ -46,6 +52,10 @@ export interface Setting<K extends keyof Config = keyof Config> {
   defaultValue: (production: boolean) => Config[K];
   /** Printed in --help; never a secret. */
   defaultText: string;
+  /** Never echoed in an error message or a log line. */
+  secret?: boolean;
+  /** A switch: `--production` rather than `--production <value>`. */
+  isSwitch?: boolean;
 }
 
 function integer(min: number, max: number) {
@@ -140,11 +150,17 @@ export const SETTINGS: Setting[] = [
   { key: 'databaseSchema', flag: '--database-schema', env: ['ROUGE_DATABASE_SCHEMA'], description: 'PostgreSQL schema to keep Rouge tables in', parse: optionalText((s) => (/^[a-z_][a-z0-9_]{0,62}$/.test(s) ? undefined : 'must be a lower-case SQL identifier')), defaultValue: none, defaultText: '(the search_path, usually public)' },
   { key: 'redisUrl', flag: '--redis-url', env: ['REDIS_URL', 'ROUGE_REDIS_URL'], description: 'Redis URL for the shared cache, counters and signals; without it they live in memory', parse: optionalText(redisUrl), defaultValue: none, defaultText: '(in memory)' },
   { key: 'roles', flag: '--roles', env: ['ROUGE_ROLES'], description: 'roles this process runs: api, inference, worker', parse: roles, defaultValue: () => [...ALL_ROLES], defaultText: 'api,inference,worker' },
-  { key: 'production', flag: '--production', env: ['ROUGE_PRODUCTION'], description: 'refuse insecure defaults (also set by NODE_ENV=production)', parse: boolean, defaultValue: () => false, defaultText: 'false' },
+  { key: 'production', flag: '--production', env: ['ROUGE_PRODUCTION'], description: 'refuse insecure defaults (also set by NODE_ENV=production)', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
   { key: 'logLevel', flag: '--log-level', env: ['ROUGE_LOG_LEVEL'], description: `log level: ${LOG_LEVELS.join(', ')}`, parse: (raw) => { if (typeof raw === 'string' && LOG_LEVELS.includes(raw as LogLevel)) return raw as LogLevel; throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`); }, defaultValue: () => 'info', defaultText: 'info' },
   { key: 'tlsCert', flag: '--tls-cert', env: ['ROUGE_TLS_CERT'], description: 'PEM certificate file; with --tls-key Rouge serves HTTPS', parse: optionalText(), defaultValue: none, defaultText: '(none)' },
   { key: 'tlsKey', flag: '--tls-key', env: ['ROUGE_TLS_KEY'], description: 'PEM private key file for --tls-cert', parse: optionalText(), defaultValue: none, defaultText: '(none)' },
   { key: 'trustProxy', flag: '--trust-proxy', env: ['ROUGE_TRUST_PROXY'], description: 'trust X-Forwarded-* from a TLS-terminating proxy: true, or its addresses/CIDRs', parse: trustProxy, defaultValue: none, defaultText: '(off)' },
   { key: 'bodyLimit', flag: '--body-limit', env: ['ROUGE_BODY_LIMIT'], description: 'largest JSON request body, in bytes', parse: integer(1024, 1024 * 1024 * 1024), defaultValue: () => 1024 * 1024, defaultText: '1048576' },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: ['ROUGE_SHUTDOWN_TIMEOUT_MS'], description: 'how long in-flight requests may finish after SIGTERM', parse: integer(0, 600000), defaultValue: () => 10000, defaultText: '10000' },
+  { key: 'bootstrapAdminKey', flag: '--bootstrap-admin-key', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY'], description: 'the key of user:admin on first start (rk_<keyId>_<secret>); otherwise one is generated and printed once', parse: optionalText((s) => (/^rk_[A-Za-z0-9]{6,32}_[A-Za-z0-9]{32,128}$/.test(s) ? undefined : 'must look like rk_<keyId>_<secret>: a keyId of 6 to 32 letters and digits, a secret of at least 32 letters and digits')), defaultValue: none, defaultText: '(generated on first start)', secret: true },
+  { key: 'keyPepper', flag: '--key-pepper', env: ['ROUGE_KEY_PEPPER'], description: 'server-side secret mixed into API key hashes (at least 32 characters); required in production', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(generated into <data-dir>/key-pepper)', secret: true },
+  { key: 'keyTtlDays', flag: '--key-ttl-days', env: ['ROUGE_KEY_TTL_DAYS'], description: 'default lifetime of a new API key, in days', parse: integer(1, 3650), defaultValue: () => 90, defaultText: '90' },
+  { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },
+  { key: 'rateLimitPerSecond', flag: '--rate-limit', env: ['ROUGE_RATE_LIMIT'], description: 'requests per second allowed per API key (0 turns the limit off)', parse: integer(0, 1_000_000), defaultValue: () => 1000, defaultText: '1000' },
+  { key: 'authDisabled', flag: '--auth-disabled', env: ['ROUGE_AUTH_DISABLED'], description: 'serve without authentication, for benchmarks only; refused in production', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
 ];

@@ -21,8 +21,16 @@ function protocolOf(request: FastifyRequest): ErrorProtocol {
   return request.url.startsWith('/v2') ? 'oip' : 'google';
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The reason of the error this request failed with, for audit entries and metrics. */
+    errorReason?: string;
+  }
+}
+
 /** Sends a RougeError in the shape of the route's protocol. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: RougeError): FastifyReply {
+  request.errorReason = err.reason;
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   return reply.code(err.httpStatus).type('application/json; charset=utf-8').send(render(protocolOf(request), err));
 }

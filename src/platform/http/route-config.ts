@@ -8,9 +8,17 @@ export type ErrorProtocol = 'google' | 'oip' | 'plain';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
+    /** The one permission the route needs (`service.resource.verb`), or 'authenticated'. */
     permission?: string;
+    /** No key needed: health, metrics, the OpenAPI document, protocol health. */
     public?: boolean;
     idempotent?: boolean;
     protocol?: ErrorProtocol;
+    /** The resource inside the project the call acts on, for resource-level bindings (`endpoints/ctr`). */
+    resource?: (params: Record<string, string>) => string;
+    /** A principal always allowed, whatever its bindings (a user managing their own keys). */
+    allowSelf?: (params: Record<string, string>) => string;
+    /** Write an audit entry; defaults to true for POST, PUT, PATCH and DELETE. Data-plane calls such as :predict set false. */
+    audit?: boolean;
   }
 }

@@ -24,8 +24,8 @@ const CreateBody = Type.Object(
 const ProjectParams = Type.Object({ project: ProjectName });
 const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
 
-/** HTTP routes for projects under /v1/projects. */
-export function registerProjectRoutes(app: FastifyInstance, projects: ProjectService): void {
+/** HTTP routes for projects under /v1/projects; `visibleTo` says which projects a caller may list. */
+export function registerProjectRoutes(app: FastifyInstance, projects: ProjectService, visibleTo: (principal: string) => Promise<string[] | 'all'>): void {
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/v1/projects',
     {
@@ -38,10 +38,11 @@ export function registerProjectRoutes(app: FastifyInstance, projects: ProjectSer
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/v1/projects',
     {
-      config: { permission: 'resourcemanager.projects.list' },
+      // Any caller may list; the list holds only the projects it has a binding in (all, for an org admin).
+      config: { permission: 'authenticated' },
       schema: { tags: ['projects'], summary: 'List projects', querystring: ListQuery, response: { 200: Type.Object({ projects: Type.Array(Project), nextPageToken: Type.Optional(Type.String()) }) } },
     },
-    async (request) => projects.list(readPage(request.query)),
+    async (request) => projects.list(readPage(request.query), await visibleTo(request.principalName)),
   );
 
   app.get<{ Params: Static<typeof ProjectParams> }>(

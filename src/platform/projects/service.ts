@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { cutPage, type PageRequest } from '../http/pagination.js';
 import { nowIso } from '../store/index.js';
 import * as errors from './errors.js';
@@ -24,6 +25,9 @@ export interface CreateProject {
  * resources is not deleted from under them. Modules register one each.
  */
 export type ProjectResourceCounter = (project: string) => Promise<{ kind: string; count: number }>;
+
+/** Removes a module's rows that belong to a deleted project, inside the deleting transaction. */
+export type ProjectDeletionHook = (trx: Kysely<any>, project: string) => Promise<void>;
 
 function toProject(row: ProjectRow): Project {
   return {
@@ -54,12 +58,18 @@ function isTimeZone(tz: string): boolean {
 /** Projects: the isolation unit every other resource lives in. */
 export class ProjectService {
   private readonly counters: ProjectResourceCounter[] = [];
+  private readonly deletionHooks: ProjectDeletionHook[] = [];
 
   constructor(private readonly store: ProjectStore) {}
 
   /** Lets a module refuse project deletion while it holds resources there. */
   registerResourceCounter(counter: ProjectResourceCounter): void {
     this.counters.push(counter);
+  }
+
+  /** Lets a module delete its rows of a project in the same transaction as the project. */
+  registerDeletionHook(hook: ProjectDeletionHook): void {
+    this.deletionHooks.push(hook);
   }
 
   async create(input: CreateProject): Promise<Project> {
@@ -82,8 +92,9 @@ export class ProjectService {
     await this.get(name);
   }
 
-  async list(page: PageRequest): Promise<{ projects: Project[]; nextPageToken?: string }> {
-    const rows = await this.store.list(page.pageSize + 1, page.after?.[0]);
+  /** Lists all projects, or only those named in `visible` (the caller's, when not an org admin). */
+  async list(page: PageRequest, visible: string[] | 'all' = 'all'): Promise<{ projects: Project[]; nextPageToken?: string }> {
+    const rows = visible === 'all' ? await this.store.list(page.pageSize + 1, page.after?.[0]) : await this.store.listAmong(visible, page.pageSize + 1, page.after?.[0]);
     const { items, nextPageToken } = cutPage(rows, page.pageSize, (r) => [r.name]);
     return { projects: items.map(toProject), ...(nextPageToken ? { nextPageToken } : {}) };
   }
@@ -94,6 +105,6 @@ export class ProjectService {
     if (held.length > 0) {
       throw errors.PROJECT_NOT_EMPTY({ project: name, holds: held.map((h) => `${h.count} ${h.kind}`).join(', ') });
     }
-    if (!(await this.store.delete(name))) throw errors.PROJECT_NOT_FOUND({ project: name });
+    if (!(await this.store.delete(name, this.deletionHooks))) throw errors.PROJECT_NOT_FOUND({ project: name });
   }
 }

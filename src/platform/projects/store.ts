@@ -53,9 +53,24 @@ export class ProjectStore {
     return q.execute();
   }
 
-  /** Deletes; returns false when there was nothing to delete. */
-  async delete(name: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('projects').where('name', '=', name).executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+  /**
+   * Deletes the project and runs each hook in the same transaction, so rows
+   * that only make sense with the project (its bindings) go with it or not at all.
+   */
+  async delete(name: string, hooks: Array<(trx: Kysely<any>, project: string) => Promise<void>> = []): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const res = await trx.deleteFrom('projects').where('name', '=', name).executeTakeFirst();
+      if (Number(res.numDeletedRows) === 0) return false;
+      for (const hook of hooks) await hook(trx as unknown as Kysely<any>, name);
+      return true;
+    });
+  }
+
+  /** Projects among the given names, for a caller who may see only some. */
+  async listAmong(names: string[], limit: number, after?: string): Promise<ProjectRow[]> {
+    if (names.length === 0) return [];
+    let q = this.db.selectFrom('projects').selectAll().where('name', 'in', names).orderBy('name').limit(limit);
+    if (after !== undefined) q = q.where('name', '>', after);
+    return q.execute();
   }
 }

@@ -1,0 +1,50 @@
+import * as errors from './errors.js';
+import { roleGrants, rolesGranting } from './roles.js';
+import type { IamStore } from './store.js';
+import type { BindingRow } from './tables.js';
+import { ORG } from './tables.js';
+import { TtlCache } from './ttl-cache.js';
+
+/**
+ * Decides whether a principal holds a permission on a project or a resource in
+ * it, from its bindings: org-level `orgAdmin` grants everything; a project
+ * binding covers the project's resources; a resource binding covers only that
+ * resource (GCP's inheritance downward). Bindings are cached like keys.
+ */
+export class Authorizer {
+  private readonly cache: TtlCache<BindingRow[]>;
+  constructor(private readonly store: IamStore, cacheTtlMs: number) {
+    this.cache = new TtlCache(cacheTtlMs);
+  }
+
+  private async bindings(principal: string, project: string, now: number): Promise<BindingRow[]> {
+    const key = `${principal}\u0000${project}`;
+    let rows = this.cache.get(key, now);
+    if (!rows) {
+      rows = await this.store.bindingsOf(principal, project);
+      this.cache.set(key, rows, now);
+    }
+    return rows;
+  }
+
+  /** True when the principal holds the role orgAdmin. */
+  async isOrgAdmin(principal: string, now = Date.now()): Promise<boolean> {
+    return (await this.bindings(principal, ORG, now)).some((b) => b.role === 'orgAdmin');
+  }
+
+  /** Resolves when allowed; throws PERMISSION_DENIED naming the permission and the roles that grant it. */
+  async check(principal: string, permission: string, project: string, resource: string, now = Date.now()): Promise<void> {
+    if ((await this.bindings(principal, ORG, now)).some((b) => roleGrants(b.role, permission))) return;
+    if (project !== ORG) {
+      const rows = await this.bindings(principal, project, now);
+      if (rows.some((b) => (b.resource === '' || b.resource === resource) && roleGrants(b.role, permission))) return;
+    }
+    const target = project === ORG ? 'the organisation' : `projects/${project}${resource ? `/${resource}` : ''}`;
+    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: rolesGranting(permission).join(' or ') });
+  }
+
+  /** Forgets a principal's cached bindings in this process. */
+  invalidate(principal: string): void {
+    this.cache.deletePrefix(`${principal}\u0000`);
+  }
+}

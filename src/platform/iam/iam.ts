@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import { installAudit } from './audit.js';
+import { AuditStore } from './audit-store.js';
+import { installAuth } from './auth-hook.js';
+import { Authorizer } from './authorizer.js';
+import { bootstrapAdmin, resolvePepper } from './bootstrap.js';
+import { KeyVerifier } from './key-verifier.js';
+import { RateLimiter } from './rate-limiter.js';
+import { registerBindingAndAuditRoutes } from './routes-bindings.js';
+import { registerPrincipalRoutes } from './routes-principals.js';
+import { IamService } from './service.js';
+import { IamStore } from './store.js';
+
+/** What the app factory gets back from IAM. */
+export interface Iam {
+  service: IamService;
+  verifier: KeyVerifier;
+  authorizer: Authorizer;
+  store: IamStore;
+  audit: AuditStore;
+  /** The admin key generated on first start, to print once; undefined otherwise. */
+  generatedAdminKey?: string;
+  /** Installs authentication, authorisation, rate limits and audit on every route. */
+  install(app: FastifyInstance): void;
+  /** Registers IAM's own routes (api role). */
+  registerRoutes(app: FastifyInstance): void;
+  /** Writes batched last-use times and stops the timer. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds IAM over the store: bootstraps `user:admin`, and returns the hooks
+ * and routes the app factory installs. Last-use times are flushed every 10 s.
+ */
+export async function createIam(store: Store, config: Config): Promise<Iam> {
+  const pepper = resolvePepper(config);
+  const iamStore = new IamStore(store);
+  const audit = new AuditStore(store);
+  const verifier = new KeyVerifier(iamStore, pepper, config.keyCacheTtlMs);
+  const authorizer = new Authorizer(iamStore, config.keyCacheTtlMs);
+  const limiter = new RateLimiter(config.rateLimitPerSecond);
+  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays);
+  const { generatedKey } = await bootstrapAdmin(iamStore, pepper, config.bootstrapAdminKey);
+  const timer = setInterval(() => {
+    verifier.flushLastUsed().catch(() => undefined);
+  }, 10_000);
+  timer.unref();
+  return {
+    service,
+    verifier,
+    authorizer,
+    store: iamStore,
+    audit,
+    ...(generatedKey ? { generatedAdminKey: generatedKey } : {}),
+    install(app) {
+      installAuth(app, { verifier, authorizer, limiter, disabled: config.authDisabled });
+      installAudit(app, audit);
+    },
+    registerRoutes(app) {
+      registerPrincipalRoutes(app, service);
+      registerBindingAndAuditRoutes(app, service, audit);
+    },
+    async close() {
+      clearInterval(timer);
+      await verifier.flushLastUsed().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import * as errors from './errors.js';
+import { parseKey, secretMatches } from './keys.js';
+import type { IamStore } from './store.js';
+import type { ApiKeyRow } from './tables.js';
+import { TtlCache } from './ttl-cache.js';
+
+/** Who made a request, once their key is verified. */
+export interface Caller {
+  principal: string;
+  keyId: string;
+}
+
+const INVALID = 'The API key is not valid';
+
+/**
+ * Verifies `Authorization: Bearer rk_<keyId>_<secret>`. Key rows are cached per
+ * process for `cacheTtlMs` (so a revocation elsewhere takes effect within it);
+ * the secret is checked against the stored HMAC on every request, in constant
+ * time. Last-use times are collected in memory and written in batches.
+ */
+export class KeyVerifier {
+  private readonly cache: TtlCache<ApiKeyRow | null>;
+  private lastUsed = new Map<string, string>();
+
+  constructor(
+    private readonly store: IamStore,
+    private readonly pepper: string,
+    cacheTtlMs: number,
+  ) {
+    this.cache = new TtlCache(cacheTtlMs);
+  }
+
+  async verify(authorization: string | undefined, now = Date.now()): Promise<Caller> {
+    if (!authorization) throw errors.KEY_INVALID({ why: 'No API key was sent' });
+    const space = authorization.indexOf(' ');
+    if (space < 0 || authorization.slice(0, space).toLowerCase() !== 'bearer') {
+      throw errors.KEY_INVALID({ why: 'The Authorization header is not "Bearer <key>"' });
+    }
+    const parsed = parseKey(authorization.slice(space + 1).trim());
+    if (!parsed) throw errors.KEY_INVALID({ why: 'The API key is malformed' });
+    let row = this.cache.get(parsed.keyId, now);
+    if (row === undefined) {
+      row = (await this.store.getKey(parsed.keyId)) ?? null;
+      this.cache.set(parsed.keyId, row, now);
+    }
+    // An unknown keyId and a wrong secret answer alike, so key ids cannot be probed.
+    if (!row || !secretMatches(this.pepper, parsed.secret, row.secret_hash)) throw errors.KEY_INVALID({ why: INVALID });
+    const nowIso = new Date(now).toISOString();
+    if (row.revoke_time !== null && row.revoke_time <= nowIso) throw errors.KEY_REVOKED({ keyId: row.key_id });
+    if (row.expire_time <= nowIso) throw errors.KEY_EXPIRED({ keyId: row.key_id, expireTime: row.expire_time });
+    this.lastUsed.set(row.key_id, nowIso);
+    return { principal: row.principal, keyId: row.key_id };
+  }
+
+  /** Forgets a key at once in this process (after a local revoke or delete). */
+  invalidate(keyId: string): void {
+    this.cache.delete(keyId);
+  }
+
+  /** Writes the last-use times collected since the previous flush. */
+  async flushLastUsed(): Promise<void> {
+    if (this.lastUsed.size === 0) return;
+    const batch = this.lastUsed;
+    this.lastUsed = new Map();
+    await this.store.touchKeys(batch);
+  }
+}
