@@ -9,9 +9,9 @@ const ROOT = join(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** Runs the real `rouge` command (from TypeScript source through tsx) and collects its output. */
-function rouge(args: string[], env: Record<string, string> = {}) {
+function rouge(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'rouge-cli-'))) {
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'rouge-cli-')),
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +43,23 @@ describe('rouge serve', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.out()).toContain('SIGTERM received');
+  });
+
+  it('prints a generated admin key on the first start only, and that key works', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'rouge-first-'));
+    const first = rouge(['serve', '--port', '0', '--log-level', 'warn'], {}, cwd);
+    await waitFor(() => /Save it now/.test(first.out()));
+    const key = /^\s+(rk_\w+)$/m.exec(first.out())![1]!;
+    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(first.out())![1]);
+    const me = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: { authorization: `Bearer ${key}` } });
+    expect(await me.json()).toMatchObject({ principal: 'user:admin', orgAdmin: true });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const second = rouge(['serve', '--port', '0', '--log-level', 'warn'], {}, cwd);
+    await waitFor(() => /Store: /.test(second.out()));
+    expect(second.out()).not.toContain('rk_');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 
   it('exits 1 naming the store when PostgreSQL is down at start', async () => {

@@ -16,7 +16,7 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
   } catch (e) {
     exitOnStartupError(e);
   }
-  const { config, store } = app.rouge;
+  const { config, store, iam } = app.rouge;
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
@@ -33,6 +33,13 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
     `Rouge ${VERSION} listening on ${scheme}://${shownHost}:${port} (roles: ${config.roles.join(', ')}${config.production ? ', production' : ''})\n` +
       `Store: ${store.description}\n`,
   );
+  if (iam.generatedAdminKey) {
+    // Printed once, to the terminal only (never to the log): the key is not stored anywhere readable.
+    process.stdout.write(
+      `\nFirst start: created user:admin (role orgAdmin). Its API key, shown only this once:\n\n  ${iam.generatedAdminKey}\n\n` +
+        `Save it now, e.g.: rouge login --url ${scheme}://${shownHost}:${port} --key <the key>\n\n`,
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

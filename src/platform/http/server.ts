@@ -32,6 +32,15 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only by default; routes that take CSV or NDJSON register their own parser.
   app.removeContentTypeParser('text/plain');
+  // Many clients send Content-Type: application/json on a DELETE or GET with no body;
+  // treat that as no body there, and keep the clear EMPTY_BODY error for writes.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) return done(null, undefined);
+    if (body === '') return done(E.EMPTY_BODY(), undefined);
+    return parseJson(request, body as string, done);
+  });
   app.decorateRequest('principalName', 'anonymous');
 
   let closing = false;
