@@ -31,6 +31,13 @@ export interface Config {
   keyCacheTtlMs: number;
   rateLimitPerSecond: number;
   authDisabled: boolean;
+  blobUrl: string | undefined;
+  s3Endpoint: string | undefined;
+  s3Region: string | undefined;
+  s3ForcePathStyle: boolean;
+  s3AccessKeyId: string | undefined;
+  s3SecretAccessKey: string | undefined;
+  workerConcurrency: number;
 }
 
 /** Thrown when a setting cannot be parsed; the message names the setting and its source. */
@@ -163,4 +170,11 @@ export const SETTINGS: Setting[] = [
   { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },
   { key: 'rateLimitPerSecond', flag: '--rate-limit', env: ['ROUGE_RATE_LIMIT'], description: 'requests per second allowed per API key (0 turns the limit off)', parse: integer(0, 1_000_000), defaultValue: () => 1000, defaultText: '1000' },
   { key: 'authDisabled', flag: '--auth-disabled', env: ['ROUGE_AUTH_DISABLED'], description: 'serve without authentication, for benchmarks only; refused in production', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
+  { key: 'blobUrl', flag: '--blob-url', env: ['ROUGE_BLOB_URL'], description: 'where blobs live: file:///path or s3://bucket/prefix', parse: optionalText((s) => (/^(file:\/\/\/.+|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/.test(s) ? undefined : 'must be file:///absolute/path or s3://bucket[/prefix]')), defaultValue: none, defaultText: 'file://<data-dir>/blobs' },
+  { key: 's3Endpoint', flag: '--s3-endpoint', env: ['ROUGE_S3_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'], description: 'S3-compatible endpoint URL (MinIO, GCS interoperability); default AWS', parse: optionalText((s) => (/^https?:\/\/.+/.test(s) ? undefined : 'must be an http(s) URL')), defaultValue: none, defaultText: '(AWS)' },
+  { key: 's3Region', flag: '--s3-region', env: ['ROUGE_S3_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION'], description: 'S3 region', parse: optionalText(), defaultValue: none, defaultText: 'us-east-1' },
+  { key: 's3ForcePathStyle', flag: '--s3-force-path-style', env: ['ROUGE_S3_FORCE_PATH_STYLE'], description: 'address buckets as https://host/bucket (MinIO and most S3-compatible servers)', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
+  { key: 's3AccessKeyId', flag: '--s3-access-key-id', env: ['ROUGE_S3_ACCESS_KEY_ID'], description: 'S3 access key id; default: the standard AWS credential chain (AWS_ACCESS_KEY_ID, profiles, instance roles)', parse: optionalText(), defaultValue: none, defaultText: '(AWS credential chain)' },
+  { key: 's3SecretAccessKey', flag: '--s3-secret-access-key', env: ['ROUGE_S3_SECRET_ACCESS_KEY'], description: 'S3 secret access key, with --s3-access-key-id', parse: optionalText(), defaultValue: none, defaultText: '(AWS credential chain)', secret: true },
+  { key: 'workerConcurrency', flag: '--worker-concurrency', env: ['ROUGE_WORKER_CONCURRENCY'], description: 'jobs a worker process runs at once, per job kind, unless the kind sets its own', parse: integer(1, 256), defaultValue: () => 4, defaultText: '4' },
 ];
