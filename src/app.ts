@@ -15,6 +15,10 @@ import {
   ProjectStore,
   createIam,
   type Iam,
+  JobStore,
+  JobWorker,
+  Jobs,
+  registerOperationRoutes,
   type Config,
   type ModuleMigrations,
   type Store,
@@ -30,6 +34,8 @@ export interface BuildOptions {
   store?: Store;
   /** Close the given store when the app closes (tests hand over their store). */
   closeStore?: boolean;
+  /** How often an idle worker polls for jobs (tests use a few ms). */
+  workerPollMs?: number;
   /** Pino options or `false`; defaults to the configured level. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -40,6 +46,9 @@ export interface RougeServices {
   store: Store;
   projects: ProjectService;
   iam: Iam;
+  jobs: Jobs;
+  /** This process's worker, when it runs the worker role. */
+  worker?: JobWorker;
 }
 
 declare module 'fastify' {
@@ -89,13 +98,23 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   const projects = new ProjectService(new ProjectStore(store));
   projects.registerResourceCounter(async (p) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p) }));
   projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx as never));
+  const jobStore = new JobStore(store);
+  const worker = config.roles.includes('worker')
+    ? new JobWorker(jobStore, { pollMs: options.workerPollMs, defaultConcurrency: config.workerConcurrency, log: app.log })
+    : undefined;
+  const jobs = new Jobs(jobStore, worker);
+  projects.registerResourceCounter(async (p) => ({ kind: 'unfinished operations', count: await jobs.countOpen(p) }));
+
   if (config.roles.includes('api')) {
     registerProjectRoutes(app, projects, (principal) => iam.service.visibleProjects(principal));
     iam.registerRoutes(app);
+    registerOperationRoutes(app, jobs);
   }
 
-  app.decorate('rouge', { config, store, projects, iam });
+  app.decorate('rouge', { config, store, projects, iam, jobs, ...(worker ? { worker } : {}) });
+  worker?.start();
   app.addHook('onClose', async () => {
+    await worker?.stop(config.shutdownTimeoutMs);
     await iam.close();
     if (ownsStore) await store.close();
   });

@@ -8,5 +8,6 @@ export * from './store/index.js';
 export * from './http/index.js';
 export * from './projects/index.js';
 export * from './iam/index.js';
+export * from './jobs/index.js';
 export { platformMigrations } from './migrations.js';
 export { VERSION } from './version.js';

@@ -2,6 +2,7 @@ import type { ModuleMigrations } from './store/index.js';
 import { projectsMigration } from './projects/index.js';
 import { idempotencyMigration } from './http/index.js';
 import { iamMigration } from './iam/index.js';
+import { jobsMigration } from './jobs/index.js';
 
 /** The platform's own schema, applied before any other module's. */
 export const platformMigrations: ModuleMigrations = {
@@ -10,5 +11,6 @@ export const platformMigrations: ModuleMigrations = {
     '0001_projects': projectsMigration,
     '0002_idempotency': idempotencyMigration,
     '0003_iam': iamMigration,
+    '0004_jobs': jobsMigration,
   },
 };

@@ -16,3 +16,4 @@ export { ProjectName, DisplayName, Timestamp, Empty, PROJECT_NAME_PATTERN } from
 export { REDACTED_PATHS, loggerOptions } from './logging.js';
 export { requestIdFor } from './request-id.js';
 export type { ErrorProtocol } from './route-config.js';
+export { customMethod } from './custom-method.js';

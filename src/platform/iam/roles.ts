@@ -14,12 +14,15 @@ export const AUTHENTICATED = 'authenticated';
 
 const VIEWER = [
   'resourcemanager.projects.get',
+  'platform.operations.get',
+  'platform.operations.list',
+  'platform.cloudEvents.list',
   'iam.serviceAccounts.get',
   'iam.serviceAccounts.list',
   'iam.bindings.list',
 ];
 
-const EDITOR = [...VIEWER];
+const EDITOR = [...VIEWER, 'platform.operations.cancel'];
 
 const ADMIN = [
   ...EDITOR,

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { PageQuery, readPage } from '../http/pagination.js';
+import { ProjectName } from '../http/schemas.js';
+import { customMethod } from '../http/custom-method.js';
+import type { Jobs } from './jobs.js';
+
+const Params = Type.Object({ project: ProjectName, operation: Type.String({ pattern: '^[0-9A-Z]{26}$', description: 'the operation id' }) });
+const ProjectParams = Type.Object({ project: ProjectName });
+const ListQuery = Type.Object({ ...PageQuery, kind: Type.Optional(Type.String({ maxLength: 128 })), done: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+const Operation = Type.Object({
+  name: Type.String(),
+  done: Type.Boolean(),
+  metadata: Type.Object({}, { additionalProperties: true }),
+  error: Type.Optional(Type.Object({ code: Type.Integer(), message: Type.String(), details: Type.Array(Type.Object({}, { additionalProperties: true })) })),
+  response: Type.Optional(Type.Unknown()),
+});
+
+/** Operations (long-running work) under /v1/projects/{p}/operations. */
+export function registerOperationRoutes(app: FastifyInstance, jobs: Jobs): void {
+  const tags = ['operations'];
+  app.get<{ Params: Static<typeof Params> }>('/v1/projects/:project/operations/:operation', { config: { permission: 'platform.operations.get' }, schema: { tags, summary: 'Poll an operation', params: Params, response: { 200: Operation } } },
+    async (request) => jobs.get(request.params.project, request.params.operation));
+  app.get<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof ListQuery> }>('/v1/projects/:project/operations', { config: { permission: 'platform.operations.list' }, schema: { tags, summary: 'List operations, newest first', params: ProjectParams, querystring: ListQuery, response: { 200: Type.Object({ operations: Type.Array(Operation), nextPageToken: Type.Optional(Type.String()) }) } } },
+    async (request) => jobs.list(request.params.project, { kind: request.query.kind, done: request.query.done }, readPage(request.query)));
+  app.post<{ Params: Static<typeof Params> }>(`/v1/projects/:project/operations/${customMethod('operation', 'cancel')}`, { config: { permission: 'platform.operations.cancel' }, schema: { tags, summary: 'Cancel an operation: queued ones stop at once, running ones at their next lease renewal', params: Params, response: { 200: Operation } } },
+    async (request) => jobs.cancel(request.params.project, request.params.operation));
+}

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS } from '../src/app.js';
+import { JobStore, JobWorker, openPostgresStore, openSqliteStore, type Store } from '../src/platform/index.js';
+import { STORE_KINDS, TEST_DATABASE_URL, dropSchema, freshSchema } from './helpers/stores.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
+  it('runs the job again after its lease and completes it once', async () => {
+    let store: Store;
+    let args: string[];
+    let cleanup = async () => undefined as void;
+    if (kind === 'sqlite') {
+      const file = join(mkdtempSync(join(tmpdir(), 'rouge-crash-')), 'rouge.db');
+      store = openSqliteStore(file, ALL_MIGRATIONS);
+      args = [file];
+    } else {
+      const schema = freshSchema();
+      store = openPostgresStore({ url: TEST_DATABASE_URL!, schema }, ALL_MIGRATIONS);
+      args = [TEST_DATABASE_URL!, schema];
+      cleanup = () => dropSchema(schema);
+    }
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/fixtures/job-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await store.migrate();
+      const queue = new JobStore(store);
+      const { job } = await queue.enqueue('p', 'crashy', { n: 1 }, { maxAttempts: 3 });
+      const started = await until('the child to start the job', async () => {
+        const row = await queue.get('p', job.id);
+        return row?.progress ? row : undefined;
+      });
+      expect(started).toMatchObject({ state: 'running', attempts: 1 });
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+
+      let completions = 0;
+      const worker = new JobWorker(queue, { pollMs: 20 });
+      worker.register('crashy', async (payload: { n: number }) => {
+        completions++;
+        return { doubled: payload.n * 2 };
+      }, { leaseMs: 600 });
+      worker.start();
+      const done = await until('the job to succeed', async () => {
+        const row = await queue.get('p', job.id);
+        return row?.state === 'succeeded' ? row : undefined;
+      });
+      await worker.stop();
+      expect(done.attempts).toBe(2);
+      expect(JSON.parse(done.result!)).toEqual({ doubled: 2 });
+      expect(completions).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+      await store.close();
+      await cleanup();
+    }
+  });
+});
