@@ -1,28 +1,54 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { VERSION } from '../platform/index.js';
-import { migrate } from './migrate.js';
-import { serve } from './serve.js';
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../platform/version.js';
+import { registerApiCommands } from './commands/index.js';
+import { ExitCode, reportError } from './kit/exit.js';
+import { redactKeys } from './kit/redact.js';
 import { addSettingFlags } from './settings-flags.js';
 
 const program = new Command();
-program.name('rouge').description('Rouge: a data-science platform for commerce').version(VERSION);
+program
+  .name('rouge')
+  .description('Rouge: a data-science platform for commerce')
+  .version(VERSION)
+  // Throw instead of exiting, so every failure leaves through one exit-code mapping below.
+  .exitOverride()
+  // Commander's own usage errors read like ours (`rouge: <problem>`) and, as they may quote a mistyped key, are redacted too.
+  .configureOutput({ outputError: (text, write) => write(redactKeys(text.replace(/^error: /, 'rouge: '))) })
+  .showHelpAfterError('(run the command with --help for usage)');
 
+// serve and migrate load the whole server; importing it only when asked keeps API commands quick to start.
 addSettingFlags(
   program
     .command('serve')
     .description('run the Rouge server (roles api, inference and worker by default)'),
 ).action(async (opts: Record<string, unknown>) => {
+  const { serve } = await import('./serve.js');
   await serve(opts);
 });
 
 addSettingFlags(program.command('migrate').description('apply pending database migrations and exit')).action(
   async (opts: Record<string, unknown>) => {
+    const { migrate } = await import('./migrate.js');
     await migrate(opts);
   },
 );
 
+registerApiCommands(program);
+
+// `rouge projects list | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 program.parseAsync(process.argv).catch((e: unknown) => {
-  process.stderr.write(`rouge: ${(e as Error).message}\n`);
-  process.exit(1);
+  if (e instanceof CommanderError) {
+    // Commander has printed its message already; help and --version are successes.
+    const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0;
+    process.exitCode = ok ? ExitCode.OK : ExitCode.USAGE;
+    return;
+  }
+  // exitCode rather than exit(): let stdout drain when it is a pipe.
+  process.exitCode = reportError(e);
 });

@@ -25,22 +25,8 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
     await app.close();
     process.exit(1);
   }
-  const addr = app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  const scheme = config.tlsCert ? 'https' : 'http';
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  process.stdout.write(
-    `Rouge ${VERSION} listening on ${scheme}://${shownHost}:${port} (roles: ${config.roles.join(', ')}${config.production ? ', production' : ''})\n` +
-      `Store: ${store.description}\n`,
-  );
-  if (iam.generatedAdminKey) {
-    // Printed once, to the terminal only (never to the log): the key is not stored anywhere readable.
-    process.stdout.write(
-      `\nFirst start: created user:admin (role orgAdmin). Its API key, shown only this once:\n\n  ${iam.generatedAdminKey}\n\n` +
-        `Save it now, e.g.: rouge login --url ${scheme}://${shownHost}:${port} --key <the key>\n\n`,
-    );
-  }
-
+  // Signal handlers go in before anything is printed, so a supervisor that reacts
+  // to the banner cannot send SIGTERM before it is handled.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -64,5 +50,21 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const scheme = config.tlsCert ? 'https' : 'http';
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  process.stdout.write(
+    `Rouge ${VERSION} listening on ${scheme}://${shownHost}:${port} (roles: ${config.roles.join(', ')}${config.production ? ', production' : ''})\n` +
+      `Store: ${store.description}\n`,
+  );
+  if (iam.generatedAdminKey) {
+    // Printed once, to the terminal only (never to the log): the key is not stored anywhere readable.
+    process.stdout.write(
+      `\nFirst start: created user:admin (role orgAdmin). Its API key, shown only this once:\n\n  ${iam.generatedAdminKey}\n\n` +
+        `Save it now: rouge login --url ${scheme}://${shownHost}:${port}   (paste the key when asked)\n\n`,
+    );
+  }
+
   return app;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SETTINGS } from '../platform/index.js';
+import { SETTINGS } from '../platform/config/settings.js';
 
 /**
  * Adds one flag per setting to a command, from the settings table, so

@@ -35,8 +35,8 @@ export function usageError(message: string, ...hints: string[]): CliError {
  * through the key redactor, because a message can quote what the user typed
  * and the user may have typed a key.
  */
-export function reportError(err: unknown, secrets: string[] = []): ExitCodeValue {
-  const write = (line: string) => process.stderr.write(`rouge: ${redactKeys(line, secrets)}\n`);
+export function reportError(err: unknown): ExitCodeValue {
+  const write = (line: string) => process.stderr.write(`rouge: ${redactKeys(line)}\n`);
   if (err instanceof CliError) {
     write(err.message);
     for (const h of err.hints) write(h);

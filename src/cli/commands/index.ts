@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { addGlobalOptions } from '../kit/options.js';
+import { registerAuditCommand } from './audit.js';
+import { registerBindingCommands } from './bindings.js';
+import { registerKeyCommands } from './keys.js';
+import { registerLoginCommand } from './login.js';
+import { registerProjectCommands } from './projects.js';
+import { registerServiceAccountCommands } from './service-accounts.js';
+import { registerUserCommands } from './users.js';
+import { registerWhoamiCommand } from './whoami.js';
+
+/** Registers every API command (`rouge <resource> <verb>`) on the program. */
+export function registerApiCommands(program: Command): void {
+  // login has options of its own (it writes a profile rather than reading one).
+  registerLoginCommand(program);
+  const before = program.commands.length;
+  registerWhoamiCommand(program);
+  registerProjectCommands(program);
+  registerUserCommands(program);
+  registerServiceAccountCommands(program);
+  registerKeyCommands(program);
+  registerBindingCommands(program);
+  registerAuditCommand(program);
+  // Added last, so each command's --help lists its own options first.
+  const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
+  for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);
+}
