@@ -14,6 +14,13 @@ import {
   ProjectService,
   ProjectStore,
   createIam,
+  openCache,
+  openBlobStore,
+  EventOutbox,
+  registerEventRoutes,
+  eventsMigration,
+  type BlobStore,
+  type Cache,
   type Iam,
   JobStore,
   JobWorker,
@@ -23,6 +30,11 @@ import {
   type ModuleMigrations,
   type Store,
 } from './platform/index.js';
+
+/** Signals channel that wakes workers when a job is enqueued anywhere. */
+const JOBS_CHANNEL = 'rouge.jobs';
+/** How old an unpublished outbox event must be before a sweep republishes it. */
+const OUTBOX_SWEEP_MS = 5000;
 
 /** Every module's migrations, in dependency order. */
 export const ALL_MIGRATIONS: ModuleMigrations[] = [platformMigrations];
@@ -44,6 +56,9 @@ export interface BuildOptions {
 export interface RougeServices {
   config: Config;
   store: Store;
+  cache: Cache;
+  blobs: BlobStore;
+  events: EventOutbox;
   projects: ProjectService;
   iam: Iam;
   jobs: Jobs;
@@ -70,54 +85,66 @@ declare module 'fastify' {
  */
 export async function buildApp(options: BuildOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...loadConfig({ env: {} }), dataDir: ':memory:', logLevel: 'silent', ...options.config };
-  const ownsStore = !options.store || options.closeStore === true;
-  const store = options.store ?? (await openStore(config, ALL_MIGRATIONS));
+  // Everything opened so far, closed in reverse if a later step fails or the app closes.
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
   try {
+    const store = options.store ?? (await openStore(config, ALL_MIGRATIONS));
+    if (!options.store || options.closeStore === true) closers.push(() => store.close());
     await store.migrate();
+    const cache = await openCache(config, { keyPrefix: config.cachePrefix });
+    closers.push(() => cache.close());
+    const blobs = await openBlobStore(config);
+    closers.push(() => blobs.close());
+    const outbox = new EventOutbox(store, cache);
+    const iam = await createIam(store, config, cache);
+    closers.push(() => iam.close());
+
+    const app = createHttpServer(config, options.logger);
+    const metrics = createMetricsRegistry();
+    installHttpMetrics(app, metrics);
+    await installOpenApi(app, VERSION);
+    iam.install(app);
+    installIdempotency(app, store);
+    registerHealthRoutes(app, store, metrics, []);
+
+    const projects = new ProjectService(new ProjectStore(store), outbox);
+    projects.registerResourceCounter(async (p) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p) }));
+    projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx as never));
+
+    const jobStore = new JobStore(store);
+    const worker = config.roles.includes('worker')
+      ? new JobWorker(jobStore, { pollMs: options.workerPollMs, defaultConcurrency: config.workerConcurrency, log: app.log, outbox })
+      : undefined;
+    const jobs = new Jobs(jobStore, worker, outbox);
+    projects.registerResourceCounter(async (p) => ({ kind: 'unfinished operations', count: await jobs.countOpen(p) }));
+    // Work enqueued by any process wakes every worker at once instead of at its next poll.
+    jobs.onEnqueue(() => void cache.publish(JOBS_CHANNEL, 'enqueued').catch(() => undefined));
+    if (worker) closers.push(await cache.subscribe(JOBS_CHANNEL, () => worker.wake()));
+
+    if (config.roles.includes('api')) {
+      registerProjectRoutes(app, projects, (principal) => iam.service.visibleProjects(principal));
+      iam.registerRoutes(app);
+      registerOperationRoutes(app, jobs);
+      registerEventRoutes(app, outbox);
+    }
+
+    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, ...(worker ? { worker } : {}) });
+
+    // Events committed by a process that died before publishing them go out now, then every few seconds.
+    await outbox.replay();
+    const sweep = setInterval(() => void outbox.replay(OUTBOX_SWEEP_MS).catch(() => undefined), OUTBOX_SWEEP_MS);
+    sweep.unref();
+    closers.push(async () => clearInterval(sweep));
+    worker?.start();
+    if (worker) closers.push(() => worker.stop(config.shutdownTimeoutMs));
+    app.addHook('onClose', closeAll);
+    await app.ready();
+    return app;
   } catch (e) {
-    if (ownsStore) await store.close();
+    await closeAll();
     throw e;
   }
-
-  let iam: Iam;
-  try {
-    iam = await createIam(store, config);
-  } catch (e) {
-    if (ownsStore) await store.close();
-    throw e;
-  }
-
-  const app = createHttpServer(config, options.logger);
-  const metrics = createMetricsRegistry();
-  installHttpMetrics(app, metrics);
-  await installOpenApi(app, VERSION);
-  iam.install(app);
-  installIdempotency(app, store);
-  registerHealthRoutes(app, store, metrics, []);
-
-  const projects = new ProjectService(new ProjectStore(store));
-  projects.registerResourceCounter(async (p) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p) }));
-  projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx as never));
-  const jobStore = new JobStore(store);
-  const worker = config.roles.includes('worker')
-    ? new JobWorker(jobStore, { pollMs: options.workerPollMs, defaultConcurrency: config.workerConcurrency, log: app.log })
-    : undefined;
-  const jobs = new Jobs(jobStore, worker);
-  projects.registerResourceCounter(async (p) => ({ kind: 'unfinished operations', count: await jobs.countOpen(p) }));
-
-  if (config.roles.includes('api')) {
-    registerProjectRoutes(app, projects, (principal) => iam.service.visibleProjects(principal));
-    iam.registerRoutes(app);
-    registerOperationRoutes(app, jobs);
-  }
-
-  app.decorate('rouge', { config, store, projects, iam, jobs, ...(worker ? { worker } : {}) });
-  worker?.start();
-  app.addHook('onClose', async () => {
-    await worker?.stop(config.shutdownTimeoutMs);
-    await iam.close();
-    if (ownsStore) await store.close();
-  });
-  await app.ready();
-  return app;
 }

@@ -225,6 +225,43 @@ describe.each(STORE_KINDS)('IAM on %s', (kind) => {
     });
   });
 
+  describe('small contracts', () => {
+    it('creates a key from a POST with no body at all', async () => {
+      await admin('POST', '/v1/users', { name: 'dora' });
+      const res = await app.inject({ method: 'POST', url: '/v1/users/dora/keys' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().key).toMatch(/^rk_/);
+    });
+
+    it('caps a key lifetime at 3650 days', async () => {
+      await admin('POST', '/v1/users', { name: 'eve' });
+      const res = await admin('POST', '/v1/users/eve/keys', { ttl: `${3651 * 86400}s` });
+      expect(reasonOf(res)).toBe('INVALID_EXPIRY');
+    });
+
+    it('names a missing principal or role when removing a binding', async () => {
+      await admin('POST', '/v1/projects', { name: 'missing' });
+      const res = await admin('DELETE', '/v1/projects/missing/bindings?role=viewer');
+      expect(res.statusCode).toBe(400);
+      expect(reasonOf(res)).toBe('MISSING_FIELD');
+      expect(res.json().error.message).toContain('principal');
+    });
+
+    it('puts the permission, principal and resource of a denial in ErrorInfo metadata', async () => {
+      await admin('POST', '/v1/projects', { name: 'meta' });
+      const key = await serviceAccountKey('meta', 'svc');
+      const res = await call('GET', '/v1/projects/meta/bindings', key);
+      expect(res.json().error.details[0].metadata).toEqual({ principal: 'serviceAccount:svc@meta', permission: 'iam.bindings.list', resource: 'projects/meta' });
+    });
+
+    it('audits creating and deleting a project in the organisation log', async () => {
+      await admin('POST', '/v1/projects', { name: 'short-lived' });
+      await admin('DELETE', '/v1/projects/short-lived');
+      const org = (await admin('GET', '/v1/auditLog')).json().auditEntries.map((e: { permission: string }) => e.permission);
+      expect(org.slice(0, 2)).toEqual(['resourcemanager.projects.delete', 'resourcemanager.projects.create']);
+    });
+  });
+
   describe('users and personal keys', () => {
     it('lets a user manage their own keys but not another user\'s', async () => {
       await admin('POST', '/v1/users', { name: 'alice' });

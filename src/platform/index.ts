@@ -9,5 +9,8 @@ export * from './http/index.js';
 export * from './projects/index.js';
 export * from './iam/index.js';
 export * from './jobs/index.js';
+export * from './events/index.js';
+export * from './cache/index.js';
+export * from './blobs/index.js';
 export { platformMigrations } from './migrations.js';
 export { VERSION } from './version.js';

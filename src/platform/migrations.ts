@@ -3,6 +3,7 @@ import { projectsMigration } from './projects/index.js';
 import { idempotencyMigration } from './http/index.js';
 import { iamMigration } from './iam/index.js';
 import { jobsMigration } from './jobs/index.js';
+import { eventsMigration } from './events/index.js';
 
 /** The platform's own schema, applied before any other module's. */
 export const platformMigrations: ModuleMigrations = {
@@ -12,5 +13,6 @@ export const platformMigrations: ModuleMigrations = {
     '0002_idempotency': idempotencyMigration,
     '0003_iam': iamMigration,
     '0004_jobs': jobsMigration,
+    '0005_events': eventsMigration,
   },
 };

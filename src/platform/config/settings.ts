@@ -38,6 +38,7 @@ export interface Config {
   s3AccessKeyId: string | undefined;
   s3SecretAccessKey: string | undefined;
   workerConcurrency: number;
+  cachePrefix: string;
 }
 
 /** Thrown when a setting cannot be parsed; the message names the setting and its source. */
@@ -177,4 +178,5 @@ export const SETTINGS: Setting[] = [
   { key: 's3AccessKeyId', flag: '--s3-access-key-id', env: ['ROUGE_S3_ACCESS_KEY_ID'], description: 'S3 access key id; default: the standard AWS credential chain (AWS_ACCESS_KEY_ID, profiles, instance roles)', parse: optionalText(), defaultValue: none, defaultText: '(AWS credential chain)' },
   { key: 's3SecretAccessKey', flag: '--s3-secret-access-key', env: ['ROUGE_S3_SECRET_ACCESS_KEY'], description: 'S3 secret access key, with --s3-access-key-id', parse: optionalText(), defaultValue: none, defaultText: '(AWS credential chain)', secret: true },
   { key: 'workerConcurrency', flag: '--worker-concurrency', env: ['ROUGE_WORKER_CONCURRENCY'], description: 'jobs a worker process runs at once, per job kind, unless the kind sets its own', parse: integer(1, 256), defaultValue: () => 4, defaultText: '4' },
+  { key: 'cachePrefix', flag: '--cache-prefix', env: ['ROUGE_CACHE_PREFIX'], description: 'prefix of every Redis key and channel, so several deployments can share one Redis', parse: text((s) => (/^[A-Za-z0-9:_.-]{1,64}$/.test(s) ? undefined : 'must be 1 to 64 letters, digits, colons, dots, dashes or underscores')), defaultValue: () => 'rouge:', defaultText: 'rouge:' },
 ];

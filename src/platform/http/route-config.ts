@@ -18,6 +18,8 @@ declare module 'fastify' {
     resource?: (params: Record<string, string>) => string;
     /** A principal always allowed, whatever its bindings (a user managing their own keys). */
     allowSelf?: (params: Record<string, string>) => string;
+    /** Audit in the organisation's log rather than the project's (creating or deleting a project). */
+    auditScope?: 'org';
     /** Write an audit entry; defaults to true for POST, PUT, PATCH and DELETE. Data-plane calls such as :predict set false. */
     audit?: boolean;
   }

@@ -26,7 +26,7 @@ export function installAudit(app: FastifyInstance, audit: AuditStore): void {
     const now = Date.now();
     try {
       await audit.append({
-        project: params.project ?? ORG,
+        project: cfg.auditScope === 'org' ? ORG : params.project ?? ORG,
         id: nextId(now),
         time: new Date(now).toISOString(),
         principal: request.principalName === 'anonymous' ? 'unauthenticated' : request.principalName,

@@ -29,7 +29,7 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     const caller = await deps.verifier.verify(request.headers.authorization);
     request.principalName = caller.principal;
     request.keyId = caller.keyId;
-    deps.limiter.take(caller.keyId);
+    await deps.limiter.take(caller.keyId);
     const permission = cfg.permission;
     if (permission === AUTHENTICATED) return;
     const params = (request.params ?? {}) as Record<string, string>;

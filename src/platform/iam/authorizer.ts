@@ -40,7 +40,7 @@ export class Authorizer {
       if (rows.some((b) => (b.resource === '' || b.resource === resource) && roleGrants(b.role, permission))) return;
     }
     const target = project === ORG ? 'the organisation' : `projects/${project}${resource ? `/${resource}` : ''}`;
-    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: rolesGranting(permission).join(' or ') });
+    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: rolesGranting(permission).join(' or ') }, { metadata: { principal, permission, resource: target } });
   }
 
   /** Forgets a principal's cached bindings in this process. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { isUniqueViolation, nowIso } from '../store/index.js';
+import { nowIso } from '../store/index.js';
 import { generateKey, hashSecret, parseKey } from './keys.js';
 import type { IamStore } from './store.js';
 import { ORG } from './tables.js';
@@ -37,27 +37,20 @@ export function resolvePepper(config: Pick<Config, 'keyPepper' | 'dataDir'>): st
 export async function bootstrapAdmin(store: IamStore, pepper: string, bootstrapKey: string | undefined): Promise<{ generatedKey?: string }> {
   const now = nowIso();
   return store.db.transaction().execute(async (trx) => {
-    const created = await trx.insertInto('users').values({ name: 'admin', display_name: 'Administrator', create_time: now }).execute().then(
-      () => true,
-      (e: unknown) => {
-        if (isUniqueViolation(e)) return false;
-        throw e;
-      },
-    );
+    // ON CONFLICT DO NOTHING, not a caught unique violation: on PostgreSQL a failed
+    // statement aborts the whole transaction, and every process runs this at start.
+    const inserted = await trx.insertInto('users').values({ name: 'admin', display_name: 'Administrator', create_time: now })
+      .onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
+    const created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
     if (!created && !bootstrapKey) return {};
-    const existingBinding = await trx.selectFrom('role_bindings').select('role').where('project', '=', ORG).where('principal', '=', 'user:admin').where('role', '=', 'orgAdmin').executeTakeFirst();
-    if (!existingBinding) {
-      await trx.insertInto('role_bindings').values({ project: ORG, principal: 'user:admin', role: 'orgAdmin', resource: '', create_time: now }).execute();
-    }
+    await trx.insertInto('role_bindings').values({ project: ORG, principal: 'user:admin', role: 'orgAdmin', resource: '', create_time: now })
+      .onConflict((oc) => oc.columns(['project', 'principal', 'role', 'resource']).doNothing()).execute();
     const parsed = bootstrapKey ? parseKey(bootstrapKey) : undefined;
     const key = parsed ?? generateKey();
-    const exists = await trx.selectFrom('api_keys').select('key_id').where('key_id', '=', key.keyId).executeTakeFirst();
-    if (!exists) {
-      await trx.insertInto('api_keys').values({
-        key_id: key.keyId, project: ORG, principal: 'user:admin', secret_hash: hashSecret(pepper, key.secret),
-        display_name: 'bootstrap', create_time: now, expire_time: NEVER, revoke_time: null, last_used_time: null,
-      }).execute();
-    }
+    await trx.insertInto('api_keys').values({
+      key_id: key.keyId, project: ORG, principal: 'user:admin', secret_hash: hashSecret(pepper, key.secret),
+      display_name: 'bootstrap', create_time: now, expire_time: NEVER, revoke_time: null, last_used_time: null,
+    }).onConflict((oc) => oc.column('key_id').doNothing()).execute();
     return parsed ? {} : { generatedKey: `rk_${key.keyId}_${key.secret}` };
   });
 }

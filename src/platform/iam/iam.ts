@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Cache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { installAudit } from './audit.js';
@@ -30,18 +31,31 @@ export interface Iam {
   close(): Promise<void>;
 }
 
+/** The signals channel on which IAM tells every process to forget a key or a principal's bindings. */
+const IAM_CHANNEL = 'rouge.iam';
+
 /**
  * Builds IAM over the store: bootstraps `user:admin`, and returns the hooks
  * and routes the app factory installs. Last-use times are flushed every 10 s.
+ * Revocations and binding changes are published on the signals port, so every
+ * process drops its cached copy at once instead of after the cache TTL.
  */
-export async function createIam(store: Store, config: Config): Promise<Iam> {
+export async function createIam(store: Store, config: Config, cache: Cache): Promise<Iam> {
   const pepper = resolvePepper(config);
   const iamStore = new IamStore(store);
   const audit = new AuditStore(store);
   const verifier = new KeyVerifier(iamStore, pepper, config.keyCacheTtlMs);
   const authorizer = new Authorizer(iamStore, config.keyCacheTtlMs);
-  const limiter = new RateLimiter(config.rateLimitPerSecond);
-  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays);
+  const limiter = new RateLimiter(cache, config.rateLimitPerSecond);
+  const notify = (change: { keyId?: string; principal?: string }) => {
+    cache.publish(IAM_CHANNEL, JSON.stringify(change)).catch(() => undefined); // the TTL still bounds staleness
+  };
+  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays, notify);
+  const unsubscribe = await cache.subscribe(IAM_CHANNEL, (message) => {
+    const change = JSON.parse(message) as { keyId?: string; principal?: string };
+    if (change.keyId) verifier.invalidate(change.keyId);
+    if (change.principal) authorizer.invalidate(change.principal);
+  });
   const { generatedKey } = await bootstrapAdmin(iamStore, pepper, config.bootstrapAdminKey);
   const timer = setInterval(() => {
     verifier.flushLastUsed().catch(() => undefined);
@@ -64,6 +78,7 @@ export async function createIam(store: Store, config: Config): Promise<Iam> {
     },
     async close() {
       clearInterval(timer);
+      await unsubscribe().catch(() => undefined);
       await verifier.flushLastUsed().catch(() => undefined);
     },
   };

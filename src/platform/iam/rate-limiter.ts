@@ -1,28 +1,27 @@
+import type { Cache } from '../cache/index.js';
+import { isCacheUnavailable } from '../cache/index.js';
 import { PlatformErrors as E } from '../errors/index.js';
 
 /**
- * Requests per second per key, in fixed one-second windows: a counter per
- * (key, second) incremented only while under the cap. That is exactly the
- * "increment with a cap" primitive the shared cache port will offer, so moving
- * the limit onto Redis changes the counter's home, not this logic.
+ * Requests per second per key, in fixed one-second windows, counted on the
+ * shared cache with an increment capped at the limit (one round trip, atomic),
+ * so the limit holds across every process sharing Redis. When the cache cannot
+ * be reached the limiter lets requests through: a Redis outage must not take
+ * the whole API down with it.
  */
 export class RateLimiter {
-  private window = -1;
-  private counts = new Map<string, number>();
-  constructor(private readonly perSecond: number) {}
+  constructor(private readonly cache: Cache, private readonly perSecond: number) {}
 
-  /** Throws TOO_MANY_REQUESTS (429, Retry-After) when the key is over its limit this second. */
-  take(key: string, now = Date.now()): void {
+  /** Throws TOO_MANY_REQUESTS (429, Retry-After: 1) when the key is over its limit this second. */
+  async take(key: string, now = Date.now()): Promise<void> {
     if (this.perSecond <= 0) return;
     const second = Math.floor(now / 1000);
-    if (second !== this.window) {
-      this.window = second;
-      this.counts.clear();
+    let ok = true;
+    try {
+      ({ ok } = await this.cache.incrementCapped(`rl:${key}:${second}`, 1, this.perSecond, 2000));
+    } catch (e) {
+      if (!isCacheUnavailable(e)) throw e;
     }
-    const n = this.counts.get(key) ?? 0;
-    if (n >= this.perSecond) {
-      throw E.TOO_MANY_REQUESTS({ retryAfterSeconds: 1 }, { headers: { 'retry-after': '1' } });
-    }
-    this.counts.set(key, n + 1);
+    if (!ok) throw E.TOO_MANY_REQUESTS({ retryAfterSeconds: 1 }, { headers: { 'retry-after': '1' } });
   }
 }

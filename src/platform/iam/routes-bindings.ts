@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { PageQuery, readPage } from '../http/pagination.js';
 import { Empty } from '../http/schemas.js';
+import { PlatformErrors } from '../errors/index.js';
 import type { AuditStore } from './audit-store.js';
 import { parseAuditFilter } from './audit-filter.js';
 import * as S from './schemas.js';
@@ -32,6 +33,9 @@ export function registerBindingAndAuditRoutes(app: FastifyInstance, iam: IamServ
   app.delete<{ Params: Static<typeof S.ProjectParams>; Querystring: Static<typeof RemoveQuery>; Body: Static<typeof S.BindingBody> | undefined }>('/v1/projects/:project/bindings', { config: { permission: 'iam.bindings.delete' }, schema: { tags, summary: 'Remove a binding (refused for the last admin)', params: S.ProjectParams, querystring: RemoveQuery, response: { 200: Empty } } },
     async (request) => {
       const b = { ...request.query, ...(request.body ?? {}) } as { principal?: string; role?: string; resource?: string };
+      for (const field of ['principal', 'role'] as const) {
+        if (!b[field]) throw PlatformErrors.MISSING_FIELD({ message: `Missing required field ${field}: name the binding to remove with ?principal=...&role=...` });
+      }
       await iam.removeBinding(request.params.project, { principal: b.principal ?? '', role: b.role ?? '', resource: b.resource });
       return {};
     });

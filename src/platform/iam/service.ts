@@ -15,6 +15,8 @@ export interface ApiKeyInfo { keyId: string; principal: string; displayName: str
 export interface CreatedKey { key: string; keyId: string; expireTime: string; principal: string }
 export interface Binding { principal: string; role: string; resource?: string; createTime: string }
 
+/** The longest lifetime a key may ask for, matching the ceiling of --key-ttl-days. */
+const MAX_KEY_LIFETIME_MS = 3650 * 86_400_000;
 const RESOURCE = /^(endpoints|recommenders)\/[a-z][a-z0-9-]{0,62}$/;
 
 const toUser = (r: UserRow): User => ({ name: `users/${r.name}`, principal: userPrincipal(r.name), displayName: r.display_name, createTime: r.create_time });
@@ -59,6 +61,8 @@ export class IamService {
     private readonly authorizer: Authorizer,
     private readonly pepper: string,
     private readonly defaultKeyTtlDays: number,
+    /** Tells other processes to drop a cached key or binding set. */
+    private readonly notify: (change: { keyId?: string; principal?: string }) => void = () => undefined,
   ) {}
 
   // Users
@@ -82,6 +86,7 @@ export class IamService {
     await this.forgetKeysOf(ORG, principal);
     if (!(await this.store.deletePrincipal(principal, { table: 'users', name }))) throw errors.USER_NOT_FOUND({ user: name });
     this.authorizer.invalidate(principal);
+    this.notify({ principal });
   }
 
   // Service accounts
@@ -109,6 +114,7 @@ export class IamService {
       throw errors.SERVICE_ACCOUNT_NOT_FOUND({ serviceAccount: principal });
     }
     this.authorizer.invalidate(principal);
+    this.notify({ principal });
   }
   countServiceAccounts(project: string): Promise<number> {
     return this.store.countServiceAccounts(project);
@@ -126,6 +132,7 @@ export class IamService {
       expire = now + (options.ttlSeconds !== undefined ? options.ttlSeconds * 1000 : this.defaultKeyTtlDays * 86_400_000);
     }
     if (expire <= now) throw errors.INVALID_EXPIRY({ problem: 'the expiry must be in the future' });
+    if (expire > now + MAX_KEY_LIFETIME_MS) throw errors.INVALID_EXPIRY({ problem: 'a key may live at most 3650 days; rotate long-lived keys instead' });
     const { keyId, secret, token } = generateKey();
     const expireTime = new Date(expire).toISOString();
     await this.store.insertKey({
@@ -146,6 +153,7 @@ export class IamService {
     const when = new Date(Date.now() + delaySeconds * 1000).toISOString();
     if (!(await this.store.revokeKey(project, principal, keyId, when))) throw errors.API_KEY_NOT_FOUND({ keyId, principal });
     this.verifier.invalidate(keyId);
+    this.notify({ keyId });
     const row = (await this.store.getKey(keyId))!;
     return toKeyInfo(row, nowIso());
   }
@@ -157,6 +165,7 @@ export class IamService {
     const row = { project, principal: input.principal, role: input.role, resource: input.resource ?? '', create_time: nowIso() };
     if (!(await this.store.insertBinding(row))) throw errors.BINDING_ALREADY_EXISTS({ binding: describeBinding(input) });
     this.authorizer.invalidate(input.principal);
+    this.notify({ principal: input.principal });
     return toBinding(row);
   }
   async listBindings(project: string, filter: { principal?: string; role?: string }, page: PageRequest): Promise<{ bindings: Binding[]; nextPageToken?: string }> {
@@ -170,6 +179,7 @@ export class IamService {
     if (outcome === 'missing') throw errors.BINDING_NOT_FOUND({ binding: describeBinding(input) });
     if (outcome === 'last-admin') throw errors.LAST_ADMIN_BINDING({ project });
     this.authorizer.invalidate(input.principal);
+    this.notify({ principal: input.principal });
   }
   /** Projects the principal may see in a list: all for orgAdmin, else those it has a binding in. */
   async visibleProjects(principal: string): Promise<string[] | 'all'> {
@@ -193,7 +203,10 @@ export class IamService {
   }
 
   private async forgetKeysOf(project: string, principal: string): Promise<void> {
-    for (const k of await this.store.listKeys(project, principal)) this.verifier.invalidate(k.key_id);
+    for (const k of await this.store.listKeys(project, principal)) {
+      this.verifier.invalidate(k.key_id);
+      this.notify({ keyId: k.key_id });
+    }
   }
 }
 

@@ -77,11 +77,11 @@ describe.each(STORE_KINDS)('job queue on %s', (kind) => {
 
   it('cancels a queued job at once and asks a running one to stop', async () => {
     const { job: queued } = await jobs.enqueue('p', 'k', {}, {}, T0);
-    expect((await jobs.cancel('p', queued.id, T0))!.state).toBe('cancelled');
+    expect((await jobs.cancel('p', queued.id, T0)).row!.state).toBe('cancelled');
     expect(await jobs.claim(['k'], 1, 'w', 1000, T0)).toEqual([]);
     const { job: running } = await jobs.enqueue('p', 'k', {}, {}, T0);
     const [row] = await jobs.claim(['k'], 1, 'w', 1000, T0);
-    expect((await jobs.cancel('p', running.id, T0))!.state).toBe('running');
+    expect((await jobs.cancel('p', running.id, T0)).row!.state).toBe('running');
     expect(await jobs.renew(row!, 'w', 1000, T0 + 1)).toEqual({ cancelRequested: true });
     expect(await jobs.cancelled(row!, 'w', T0 + 2)).toBe(true);
     expect((await jobs.get('p', running.id))!.state).toBe('cancelled');
@@ -91,7 +91,7 @@ describe.each(STORE_KINDS)('job queue on %s', (kind) => {
     const { job } = await jobs.enqueue('p1', 'k', {}, {}, T0);
     expect(await jobs.get('p2', job.id)).toBeUndefined();
     expect(await jobs.list('p2', {}, 10)).toEqual([]);
-    expect(await jobs.cancel('p2', job.id)).toBeUndefined();
+    expect((await jobs.cancel('p2', job.id)).row).toBeUndefined();
   });
 });
 

@@ -133,16 +133,17 @@ export class JobStore {
    * Cancels: a queued job ends at once; a running one is asked to stop (its
    * worker sees the request at the next lease renewal); a finished one stays as it is.
    */
-  async cancel(project: string, id: string, now = Date.now()): Promise<JobRow | undefined> {
+  async cancel(project: string, id: string, now = Date.now(), db: Kysely<JobsTable> = this.db): Promise<{ row: JobRow | undefined; cancelledNow: boolean }> {
     const at = iso(now);
-    await this.db.updateTable('jobs')
+    const res = await db.updateTable('jobs')
       .set({ state: 'cancelled', done_time: at, update_time: at, error: JSON.stringify({ status: 'CANCELLED', message: 'cancelled by request' }) })
       .where('project', '=', project).where('id', '=', id).where('state', '=', 'queued')
-      .execute();
-    await this.db.updateTable('jobs').set({ cancel_requested: 1, update_time: at })
+      .executeTakeFirst();
+    await db.updateTable('jobs').set({ cancel_requested: 1, update_time: at })
       .where('project', '=', project).where('id', '=', id).where('state', '=', 'running')
       .execute();
-    return this.get(project, id);
+    const row = await db.selectFrom('jobs').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
+    return { row, cancelledNow: Number(res.numUpdatedRows) === 1 };
   }
 
   get(project: string, id: string): Promise<JobRow | undefined> {

@@ -1,7 +1,8 @@
 import { cutPage, type PageRequest } from '../http/pagination.js';
 import * as errors from './errors.js';
 import type { EnqueueOptions, JobStore } from './job-store.js';
-import { toOperation, type Operation } from './operation.js';
+import { operationDoneEvent, toOperation, type Operation } from './operation.js';
+import type { EventOutbox } from '../events/index.js';
 import type { JobWorker } from './worker.js';
 
 /**
@@ -11,7 +12,7 @@ import type { JobWorker } from './worker.js';
  */
 export class Jobs {
   private readonly listeners: Array<() => void> = [];
-  constructor(private readonly store: JobStore, private readonly worker: JobWorker | undefined) {}
+  constructor(private readonly store: JobStore, private readonly worker: JobWorker | undefined, private readonly outbox: EventOutbox) {}
 
   /** Calls `fn` after every enqueue (the app publishes a signal so other workers wake). */
   onEnqueue(fn: () => void): void {
@@ -40,7 +41,11 @@ export class Jobs {
   }
 
   async cancel(project: string, id: string): Promise<Operation> {
-    const row = await this.store.cancel(project, id);
+    const { row } = await this.outbox.transaction(async (trx, emit) => {
+      const r = await this.store.cancel(project, id, Date.now(), trx as never);
+      if (r.cancelledNow && r.row) emit(project, operationDoneEvent(r.row, 'cancelled'));
+      return r;
+    });
     if (!row) throw errors.OPERATION_NOT_FOUND({ operation: `projects/${project}/operations/${id}` });
     return toOperation(row);
   }

@@ -62,3 +62,9 @@ export function toOperation(row: JobRow): Operation {
     ...(row.state === 'succeeded' ? { response: parseJson(row.result, null) } : {}),
   };
 }
+
+/** The `rouge.operation.done` event of a job that reached a final state. */
+export function operationDoneEvent(row: Pick<JobRow, 'project' | 'id' | 'kind'>, state: 'succeeded' | 'dead' | 'cancelled') {
+  const name = `projects/${row.project}/operations/${row.id}`;
+  return { type: 'rouge.operation.done', subject: `operations/${row.id}`, data: { name, kind: row.kind, state: state.toUpperCase() } };
+}

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { RougeError } from '../errors/index.js';
+import type { EventOutbox } from '../events/index.js';
 import type { JobStore } from './job-store.js';
+import { operationDoneEvent } from './operation.js';
 import type { JobRow } from './tables.js';
 
 /** What a handler gets besides its payload. */
@@ -36,8 +38,8 @@ export interface WorkerOptions {
   pollMs?: number;
   defaultConcurrency?: number;
   log?: FastifyBaseLogger;
-  /** Called after a job reaches a final state (for the rouge.operation.done event). */
-  onFinished?: (job: JobRow) => Promise<void>;
+  /** Where `rouge.operation.done` is written, in the transaction that finishes the job. */
+  outbox?: EventOutbox;
 }
 
 /**
@@ -139,7 +141,10 @@ export class JobWorker {
     try {
       if (row.attempts > row.max_attempts) {
         // Reclaimed after the worker of its last attempt died: nothing left to try.
-        await this.store.fail(row, this.workerId, { status: 'ABORTED', message: 'the worker running the last attempt stopped before finishing (lease expired)' });
+        await this.finish(row, async (db) => {
+          const r = await this.store.fail(row, this.workerId, { status: 'ABORTED', message: 'the worker running the last attempt stopped before finishing (lease expired)' }, Date.now(), db);
+          return r === 'dead' ? 'dead' : undefined;
+        });
         return;
       }
       const ctx: JobContext = {
@@ -155,18 +160,35 @@ export class JobWorker {
         outcome = 'error';
         error = e;
       }
-      if (cancelRequested) await this.store.cancelled(row, this.workerId);
-      else if (outcome === 'ok') await this.store.succeed(row, this.workerId, result);
-      else await this.store.fail(row, this.workerId, describe(error));
+      await this.finish(row, async (db) => {
+        if (cancelRequested) return (await this.store.cancelled(row, this.workerId, Date.now(), db)) ? 'cancelled' : undefined;
+        if (outcome === 'ok') return (await this.store.succeed(row, this.workerId, result, Date.now(), db)) ? 'succeeded' : undefined;
+        const r = await this.store.fail(row, this.workerId, describe(error), Date.now(), db);
+        return r === 'dead' ? 'dead' : undefined;
+      });
     } catch (err) {
       this.options.log?.error({ err, job: row.id }, 'recording a job outcome failed; the job runs again after its lease');
     } finally {
       clearInterval(renew);
       reg.running--;
       this.wake();
-      const final = await this.store.get(row.project, row.id).catch(() => undefined);
-      if (final && ['succeeded', 'dead', 'cancelled'].includes(final.state)) await this.options.onFinished?.(final).catch(() => undefined);
     }
+  }
+
+  /**
+   * Records an outcome; when it is final, `rouge.operation.done` is written in
+   * the same transaction, so the event exists exactly when the state does.
+   */
+  private async finish(row: JobRow, write: (db: any) => Promise<'succeeded' | 'dead' | 'cancelled' | undefined>): Promise<void> {
+    const outbox = this.options.outbox;
+    if (!outbox) {
+      await write(undefined);
+      return;
+    }
+    await outbox.transaction(async (trx, emit) => {
+      const state = await write(trx);
+      if (state) emit(row.project, operationDoneEvent(row, state));
+    });
   }
 }
 

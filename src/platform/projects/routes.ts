@@ -57,7 +57,7 @@ export function registerProjectRoutes(app: FastifyInstance, projects: ProjectSer
   app.delete<{ Params: Static<typeof ProjectParams> }>(
     '/v1/projects/:project',
     {
-      config: { permission: 'resourcemanager.projects.delete' },
+      config: { permission: 'resourcemanager.projects.delete', auditScope: 'org' },
       schema: { tags: ['projects'], summary: 'Delete an empty project', params: ProjectParams, response: { 200: Empty } },
     },
     async (request) => {

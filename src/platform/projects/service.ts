@@ -3,6 +3,7 @@ import { cutPage, type PageRequest } from '../http/pagination.js';
 import { nowIso } from '../store/index.js';
 import * as errors from './errors.js';
 import type { ProjectRow, ProjectStore } from './store.js';
+import type { EventOutbox } from '../events/index.js';
 
 /** A project as the API shows it (AIP-122: `name` is the resource name). */
 export interface Project {
@@ -60,7 +61,7 @@ export class ProjectService {
   private readonly counters: ProjectResourceCounter[] = [];
   private readonly deletionHooks: ProjectDeletionHook[] = [];
 
-  constructor(private readonly store: ProjectStore) {}
+  constructor(private readonly store: ProjectStore, private readonly events: EventOutbox) {}
 
   /** Lets a module refuse project deletion while it holds resources there. */
   registerResourceCounter(counter: ProjectResourceCounter): void {
@@ -77,8 +78,13 @@ export class ProjectService {
     if (!isTimeZone(timeZone)) throw errors.INVALID_TIME_ZONE({ timeZone });
     const now = nowIso();
     const row: ProjectRow = { name: input.name, display_name: input.displayName ?? input.name, time_zone: timeZone, create_time: now, update_time: now };
-    if (!(await this.store.insert(row))) throw errors.PROJECT_ALREADY_EXISTS({ project: input.name });
-    return toProject(row);
+    const project = toProject(row);
+    await this.events.transaction(async (trx, emit) => {
+      // Throwing inside rolls the transaction back, so no event outlives a refused create.
+      if (!(await this.store.insert(row, trx))) throw errors.PROJECT_ALREADY_EXISTS({ project: input.name });
+      emit(input.name, { type: 'rouge.project.created', subject: project.name, data: project });
+    });
+    return project;
   }
 
   async get(name: string): Promise<Project> {
@@ -105,6 +111,10 @@ export class ProjectService {
     if (held.length > 0) {
       throw errors.PROJECT_NOT_EMPTY({ project: name, holds: held.map((h) => `${h.count} ${h.kind}`).join(', ') });
     }
-    if (!(await this.store.delete(name, this.deletionHooks))) throw errors.PROJECT_NOT_FOUND({ project: name });
+    await this.events.transaction(async (trx, emit) => {
+      if (!(await this.store.delete(name, trx))) throw errors.PROJECT_NOT_FOUND({ project: name });
+      for (const hook of this.deletionHooks) await hook(trx, name);
+      emit(name, { type: 'rouge.project.deleted', subject: `projects/${name}`, data: { name: `projects/${name}` } });
+    });
   }
 }

@@ -32,10 +32,10 @@ export class ProjectStore {
     this.db = store.typed<ProjectsTable>();
   }
 
-  /** Inserts; returns false when the name is taken. */
-  async insert(row: ProjectRow): Promise<boolean> {
+  /** Inserts (in the caller's transaction when given); returns false when the name is taken. */
+  async insert(row: ProjectRow, db: Kysely<any> = this.db): Promise<boolean> {
     try {
-      await this.db.insertInto('projects').values(row).execute();
+      await (db as Kysely<ProjectsTable>).insertInto('projects').values(row).execute();
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;
@@ -53,17 +53,10 @@ export class ProjectStore {
     return q.execute();
   }
 
-  /**
-   * Deletes the project and runs each hook in the same transaction, so rows
-   * that only make sense with the project (its bindings) go with it or not at all.
-   */
-  async delete(name: string, hooks: Array<(trx: Kysely<any>, project: string) => Promise<void>> = []): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const res = await trx.deleteFrom('projects').where('name', '=', name).executeTakeFirst();
-      if (Number(res.numDeletedRows) === 0) return false;
-      for (const hook of hooks) await hook(trx as unknown as Kysely<any>, name);
-      return true;
-    });
+  /** Deletes in the caller's transaction; returns false when there was nothing to delete. */
+  async delete(name: string, db: Kysely<any>): Promise<boolean> {
+    const res = await (db as Kysely<ProjectsTable>).deleteFrom('projects').where('name', '=', name).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 
   /** Projects among the given names, for a caller who may see only some. */
