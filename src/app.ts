@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import {
   VERSION,
@@ -30,6 +33,7 @@ import {
   type ModuleMigrations,
   type Store,
 } from './platform/index.js';
+import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigration, type DeployedCheck } from './registry/index.js';
 
 /** Signals channel that wakes workers when a job is enqueued anywhere. */
 const JOBS_CHANNEL = 'rouge.jobs';
@@ -37,7 +41,7 @@ const JOBS_CHANNEL = 'rouge.jobs';
 const OUTBOX_SWEEP_MS = 5000;
 
 /** Every module's migrations, in dependency order. */
-export const ALL_MIGRATIONS: ModuleMigrations[] = [platformMigrations];
+export const ALL_MIGRATIONS: ModuleMigrations[] = [platformMigrations, { module: 'registry', migrations: { '0001_registry': registryMigration } }];
 
 export interface BuildOptions {
   /** A full configuration; defaults to an in-memory embedded store, no port. */
@@ -61,6 +65,10 @@ export interface RougeServices {
   events: EventOutbox;
   projects: ProjectService;
   iam: Iam;
+  models: ModelService;
+  versions: VersionService;
+  /** Serving registers a check here so deployed versions cannot be deleted. */
+  deployedChecks: DeployedCheck[];
   jobs: Jobs;
   /** This process's worker, when it runs the worker role. */
   worker?: JobWorker;
@@ -124,14 +132,29 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     jobs.onEnqueue(() => void cache.publish(JOBS_CHANNEL, 'enqueued').catch(() => undefined));
     if (worker) closers.push(await cache.subscribe(JOBS_CHANNEL, () => worker.wake()));
 
+    const deployedChecks: DeployedCheck[] = [];
+    const registryStore = new RegistryStore(store);
+    const models = new ModelService(registryStore, blobs, outbox, () => deployedChecks);
+    const tmpDir = config.dataDir === ':memory:' ? join(tmpdir(), 'rouge-uploads') : join(config.dataDir, 'tmp');
+    const versions = new VersionService(registryStore, blobs, outbox, { tmpDir, maxArtifactBytes: config.maxArtifactBytes }, () => deployedChecks);
+    projects.registerResourceCounter(async (p) => ({ kind: 'models', count: await models.count(p) }));
+
     if (config.roles.includes('api')) {
+      await app.register(multipart);
       registerProjectRoutes(app, projects, (principal) => iam.service.visibleProjects(principal));
       iam.registerRoutes(app);
       registerOperationRoutes(app, jobs);
       registerEventRoutes(app, outbox);
+      registerRegistryRoutes(app, models, versions, config.maxArtifactBytes);
+    }
+    if (worker) {
+      // Artifacts whose version row was never written (the uploader died in between).
+      const sweepUploads = setInterval(() => void versions.sweepUploads(60 * 60 * 1000).catch(() => undefined), 10 * 60 * 1000);
+      sweepUploads.unref();
+      closers.push(async () => clearInterval(sweepUploads));
     }
 
-    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, ...(worker ? { worker } : {}) });
+    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, models, versions, deployedChecks, ...(worker ? { worker } : {}) });
 
     // Events committed by a process that died before publishing them go out now, then every few seconds.
     await outbox.replay();

@@ -17,3 +17,4 @@ export { REDACTED_PATHS, loggerOptions } from './logging.js';
 export { requestIdFor } from './request-id.js';
 export type { ErrorProtocol } from './route-config.js';
 export { customMethod } from './custom-method.js';
+export { validateValue } from './validate-value.js';

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import { PlatformErrors as E, RougeError, type FieldViolation } from '../errors/index.js';
 import { isStoreUnavailable } from '../store/index.js';
 
-interface AjvError {
+export interface AjvError {
   keyword: string;
   instancePath: string;
   message?: string;
@@ -22,10 +22,11 @@ function fieldPath(context: string, instancePath: string, extra?: string): strin
   const parts = instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra) parts.push(extra);
   const path = parts.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-  return context === 'body' ? path || 'body' : `${context === 'querystring' ? 'query' : context}${path ? `.${path}` : ''}`;
+  if (context === 'body') return path || 'body';
+  return `${context === 'querystring' ? 'query' : context}${path ? (path.startsWith('[') ? path : `.${path}`) : ''}`;
 }
 
-function fromValidation(errors: AjvError[], context: string): RougeError {
+export function fromValidation(errors: AjvError[], context: string): RougeError {
   const first = errors[0]!;
   const describe = first.parentSchema?.description ? ` (${first.parentSchema.description})` : '';
   if (first.keyword === 'additionalProperties') {

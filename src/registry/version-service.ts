@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { monotonicFactory } from 'ulid';
+import { BlobErrors, HashingCounter, cutPage, nowIso, type BlobStore, type EventOutbox, type PageRequest } from '../platform/index.js';
+import * as errors from './errors.js';
+import { frameworkOf } from './frameworks.js';
+import { checkAlias, checkLabels, parseVersionRef, type VersionRef } from './names.js';
+import type { RegistryStore } from './store.js';
+import type { VersionRow } from './tables.js';
+import { toVersion, type ModelVersion } from './views.js';
+
+/** Where a version is deployed (endpoint names); serving registers one. Empty when nowhere. */
+export type DeployedCheck = (project: string, model: string, version: number) => Promise<string[]>;
+
+/** The `metadata` part of an upload. */
+export interface VersionMetadata {
+  framework: string;
+  aliases?: string[];
+  metrics?: Record<string, number>;
+  labels?: Record<string, string>;
+  description?: string;
+  lineage?: { operation?: string; pipelineRun?: string; parentVersion?: number; [k: string]: unknown };
+  sha256?: string;
+  spec?: unknown;
+}
+
+/**
+ * Versions: immutable once written, numbered 1, 2, 3 per model; aliases that
+ * move atomically; `default` always on exactly one version. Artifacts stream
+ * through a local temporary file (hashed and size-checked on the way, so the
+ * runtime can inspect them) into the blob store, and the version row, its
+ * aliases and its events are written in one transaction afterwards. A blob
+ * whose row never got written is recorded in `model_uploads` and swept.
+ */
+export class VersionService {
+  private readonly nextUploadId = monotonicFactory();
+
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly blobs: BlobStore,
+    private readonly outbox: EventOutbox,
+    private readonly options: { tmpDir: string; maxArtifactBytes: number },
+    private readonly deployed: () => DeployedCheck[],
+  ) {}
+
+  async create(project: string, model: string, meta: VersionMetadata, artifact: Readable | undefined, createdBy: string): Promise<ModelVersion> {
+    const framework = frameworkOf(meta.framework);
+    for (const a of meta.aliases ?? []) checkAlias(a);
+    const labels = checkLabels(meta.labels);
+    if (!(await this.store.getModel(project, model))) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
+
+    let spec: Record<string, unknown> | null = null;
+    let signature: unknown = null;
+    let blob: { key: string; uri: string; sha256: string; size: number } | undefined;
+    let uploadId: string | undefined;
+    if (framework.artifact === 'none') {
+      if (artifact) throw errors.ARTIFACT_UNEXPECTED({ framework: framework.name });
+      spec = framework.validateSpec!(meta.spec);
+    } else {
+      if (!artifact) throw errors.ARTIFACT_REQUIRED({ framework: framework.name });
+      uploadId = this.nextUploadId();
+      const staged = await this.stage(artifact, meta.sha256);
+      try {
+        const inspected = framework.inspect ? await framework.inspect(staged.path) : {};
+        signature = inspected.signature ?? null;
+        const key = `models/${project}/${model}/${uploadId}/artifact${framework.extension ? `.${framework.extension}` : ''}`;
+        await this.store.recordUpload({ project, upload_id: uploadId, model, blob_key: key, create_time: nowIso() });
+        const info = await this.blobs.put(key, createReadStream(staged.path), { ifNoneMatch: true });
+        blob = { key, uri: this.blobs.uri(key), sha256: info.sha256, size: info.size };
+      } finally {
+        await rm(staged.path, { force: true });
+      }
+    }
+
+    const now = nowIso();
+    try {
+      const row = await this.outbox.transaction(async (trx, emit) => {
+        const db = trx as never;
+        const version = await this.store.nextVersion(project, model, db);
+        const row: VersionRow = {
+          project, model, version, framework: framework.name, description: meta.description ?? '', labels: JSON.stringify(labels),
+          metrics: JSON.stringify(meta.metrics ?? {}), lineage: JSON.stringify({ ...(meta.lineage ?? {}), createdBy }),
+          signature: signature ? JSON.stringify(signature) : null, spec: spec ? JSON.stringify(spec) : null,
+          artifact_uri: blob?.uri ?? null, artifact_key: blob?.key ?? null, artifact_sha256: blob?.sha256 ?? null, artifact_size: blob?.size ?? null,
+          created_by: createdBy, create_time: now,
+        };
+        await this.store.insertVersion(row, db);
+        const aliases = new Set(meta.aliases ?? []);
+        if (version === 1) aliases.add('default');
+        for (const alias of aliases) await this.moveAlias(project, model, alias, version, now, db, emit);
+        if (uploadId) await this.store.forgetUpload(project, uploadId, db);
+        emit(project, { type: 'rouge.model.version.created', subject: `models/${model}/versions/${version}`, data: { name: `projects/${project}/models/${model}/versions/${version}`, framework: framework.name, aliases: [...aliases], createdBy } });
+        return row;
+      });
+      return toVersion(row, await this.store.aliasesOf(project, model));
+    } catch (e) {
+      if (blob) {
+        await this.blobs.delete(blob.key).catch(() => undefined);
+        await this.store.forgetUpload(project, uploadId!).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
+  /** Streams the artifact to a private temporary file, hashing and counting it. */
+  private async stage(artifact: Readable, declaredSha256: string | undefined): Promise<{ path: string; sha256: string; size: number }> {
+    await mkdir(this.options.tmpDir, { recursive: true });
+    const path = join(this.options.tmpDir, `upload-${randomUUID()}`);
+    const counter = new HashingCounter('artifact', this.options.maxArtifactBytes);
+    try {
+      await pipeline(artifact, counter, createWriteStream(path, { mode: 0o600 }));
+    } catch (e) {
+      await rm(path, { force: true });
+      if ((e as { reason?: string }).reason === BlobErrors.BLOB_TOO_LARGE.reason || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+        throw errors.ARTIFACT_TOO_LARGE({ limit: this.options.maxArtifactBytes });
+      }
+      throw e;
+    }
+    const sha256 = counter.sha256();
+    if (declaredSha256 && declaredSha256.toLowerCase() !== sha256) {
+      await rm(path, { force: true });
+      throw errors.ARTIFACT_SHA256_MISMATCH({ declared: declaredSha256, actual: sha256 });
+    }
+    return { path, sha256, size: counter.bytes };
+  }
+
+  private async moveAlias(project: string, model: string, alias: string, version: number, now: string, db: never, emit: (p: string, e: { type: string; subject: string; data: unknown }) => void): Promise<void> {
+    const from = await this.store.aliasVersion(project, model, alias, db);
+    if (from === version) return;
+    await this.store.setAlias(project, model, alias, version, now, db);
+    emit(project, { type: 'rouge.model.alias.moved', subject: `models/${model}`, data: { model: `projects/${project}/models/${model}`, alias, fromVersionId: from === undefined ? null : String(from), toVersionId: String(version) } });
+  }
+
+  /** Resolves `3` or an alias to a version number; MODEL_VERSION_NOT_FOUND otherwise. */
+  async resolve(project: string, model: string, ref: VersionRef | string, db?: never): Promise<number> {
+    const r = typeof ref === 'string' ? parseVersionRef(ref) : ref;
+    const label = `projects/${project}/models/${model}@${'version' in r ? r.version : r.alias}`;
+    const version = 'version' in r ? r.version : await this.store.aliasVersion(project, model, r.alias, db);
+    if (version === undefined || !(await this.store.getVersion(project, model, version, db))) throw errors.MODEL_VERSION_NOT_FOUND({ ref: label });
+    return version;
+  }
+
+  async get(project: string, model: string, ref: VersionRef | string): Promise<ModelVersion> {
+    const version = await this.resolve(project, model, ref);
+    const row = (await this.store.getVersion(project, model, version))!;
+    return toVersion(row, await this.store.aliasesOf(project, model));
+  }
+
+  /** The stored row, for runtimes that need the artifact key or the spec. */
+  async row(project: string, model: string, ref: VersionRef | string): Promise<VersionRow> {
+    const version = await this.resolve(project, model, ref);
+    return (await this.store.getVersion(project, model, version))!;
+  }
+
+  async list(project: string, model: string, page: PageRequest): Promise<{ versions: ModelVersion[]; nextPageToken?: string }> {
+    if (!(await this.store.getModel(project, model))) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
+    const rows = await this.store.listVersions(project, model, page.pageSize + 1, page.after ? Number(page.after[0]) : undefined);
+    const { items, nextPageToken } = cutPage(rows, page.pageSize, (r) => [String(r.version)]);
+    const aliases = await this.store.aliasesOf(project, model);
+    return { versions: items.map((r) => toVersion(r, aliases)), ...(nextPageToken ? { nextPageToken } : {}) };
+  }
+
+  /**
+   * Vertex's MergeVersionAliases: `champion` puts (or moves) an alias on this
+   * version, `-old` removes it from this version; `default` can move but never
+   * be removed. All in one transaction.
+   */
+  async mergeAliases(project: string, model: string, ref: string, changes: string[]): Promise<ModelVersion> {
+    for (const c of changes) checkAlias(c.startsWith('-') ? c.slice(1) : c);
+    if (changes.includes('-default')) throw errors.ALIAS_DEFAULT_REQUIRED({ model: `projects/${project}/models/${model}` });
+    const now = nowIso();
+    const version = await this.outbox.transaction(async (trx, emit) => {
+      const db = trx as never;
+      const version = await this.resolve(project, model, ref, db);
+      for (const c of changes) {
+        if (c.startsWith('-')) {
+          const alias = c.slice(1);
+          if ((await this.store.aliasVersion(project, model, alias, db)) !== version) continue;
+          await this.store.removeAlias(project, model, alias, version, db);
+          emit(project, { type: 'rouge.model.alias.moved', subject: `models/${model}`, data: { model: `projects/${project}/models/${model}`, alias, fromVersionId: String(version), toVersionId: null } });
+        } else {
+          await this.moveAlias(project, model, c, version, now, db, emit);
+        }
+      }
+      return version;
+    });
+    // By number: the alias used as `ref` may itself have just moved away.
+    return this.get(project, model, String(version));
+  }
+
+  /** Deletes a version and its artifact; refused for the holder of `default` and while deployed. */
+  async delete(project: string, model: string, ref: string): Promise<void> {
+    const version = await this.resolve(project, model, ref);
+    const label = `projects/${project}/models/${model}@${version}`;
+    for (const check of this.deployed()) {
+      const where = await check(project, model, version);
+      if (where.length > 0) throw errors.VERSION_DEPLOYED({ ref: label, endpoints: where.join(', ') });
+    }
+    const row = (await this.store.getVersion(project, model, version))!;
+    await this.outbox.transaction(async (trx, emit) => {
+      const db = trx as never;
+      if ((await this.store.aliasVersion(project, model, 'default', db)) === version) throw errors.VERSION_HOLDS_DEFAULT({ ref: label });
+      await this.store.deleteVersion(project, model, version, db);
+      emit(project, { type: 'rouge.model.version.deleted', subject: `models/${model}/versions/${version}`, data: { name: `projects/${project}/models/${model}/versions/${version}` } });
+    });
+    if (row.artifact_key) await this.blobs.delete(row.artifact_key).catch(() => undefined);
+  }
+
+  /** Opens the artifact for download. */
+  async artifact(project: string, model: string, ref: string): Promise<{ body: Readable; size: number; sha256: string; filename: string }> {
+    const row = await this.row(project, model, ref);
+    if (!row.artifact_key) throw errors.ARTIFACT_REQUIRED({ framework: row.framework });
+    const { body, size } = await this.blobs.get(row.artifact_key);
+    const ext = frameworkOf(row.framework).extension;
+    return { body, size, sha256: row.artifact_sha256 ?? '', filename: `${model}-${row.version}${ext ? `.${ext}` : ''}` };
+  }
+
+  /** Deletes blobs of uploads that never became versions (the process died in between). */
+  async sweepUploads(olderThanMs: number): Promise<number> {
+    const stale = await this.store.staleUploads(new Date(Date.now() - olderThanMs).toISOString(), 100);
+    for (const u of stale) {
+      await this.blobs.delete(u.blob_key).catch(() => undefined);
+      await this.store.forgetUpload(u.project, u.upload_id);
+    }
+    return stale.length;
+  }
+}
