@@ -34,6 +34,7 @@ import {
   type Store,
 } from './platform/index.js';
 import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigration, type DeployedCheck } from './registry/index.js';
+import { createServing, servingMigration } from './serving/index.js';
 
 /** Signals channel that wakes workers when a job is enqueued anywhere. */
 const JOBS_CHANNEL = 'rouge.jobs';
@@ -41,7 +42,11 @@ const JOBS_CHANNEL = 'rouge.jobs';
 const OUTBOX_SWEEP_MS = 5000;
 
 /** Every module's migrations, in dependency order. */
-export const ALL_MIGRATIONS: ModuleMigrations[] = [platformMigrations, { module: 'registry', migrations: { '0001_registry': registryMigration } }];
+export const ALL_MIGRATIONS: ModuleMigrations[] = [
+  platformMigrations,
+  { module: 'registry', migrations: { '0001_registry': registryMigration } },
+  { module: 'serving', migrations: { '0001_serving': servingMigration } },
+];
 
 export interface BuildOptions {
   /** A full configuration; defaults to an in-memory embedded store, no port. */
@@ -69,6 +74,7 @@ export interface RougeServices {
   versions: VersionService;
   /** Serving registers a check here so deployed versions cannot be deleted. */
   deployedChecks: DeployedCheck[];
+  serving: Awaited<ReturnType<typeof createServing>>;
   jobs: Jobs;
   /** This process's worker, when it runs the worker role. */
   worker?: JobWorker;
@@ -116,7 +122,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     await installOpenApi(app, VERSION);
     iam.install(app);
     installIdempotency(app, store);
-    registerHealthRoutes(app, store, metrics, []);
+    const readiness: Array<() => Promise<string | undefined>> = [];
+    registerHealthRoutes(app, store, metrics, readiness);
 
     const projects = new ProjectService(new ProjectStore(store), outbox);
     projects.registerResourceCounter(async (p) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p) }));
@@ -139,6 +146,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     const versions = new VersionService(registryStore, blobs, outbox, { tmpDir, maxArtifactBytes: config.maxArtifactBytes }, () => deployedChecks);
     projects.registerResourceCounter(async (p) => ({ kind: 'models', count: await models.count(p) }));
 
+    const serving = await createServing({
+      store, blobs, cache, outbox, jobs, worker, versions, metrics, dataDir: config.dataDir, inference: config.roles.includes('inference'),
+    });
+    closers.push(() => serving.close());
+    deployedChecks.push(serving.deployedCheck);
+    readiness.push(serving.readiness);
+    projects.registerResourceCounter(async (p) => ({ kind: 'endpoints', count: await serving.count(p) }));
+
     if (config.roles.includes('api')) {
       await app.register(multipart);
       registerProjectRoutes(app, projects, (principal) => iam.service.visibleProjects(principal));
@@ -146,7 +161,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       registerOperationRoutes(app, jobs);
       registerEventRoutes(app, outbox);
       registerRegistryRoutes(app, models, versions, config.maxArtifactBytes);
+      serving.registerApiRoutes(app);
     }
+    if (config.roles.includes('inference')) serving.registerInferenceRoutes(app);
     if (worker) {
       // Artifacts whose version row was never written (the uploader died in between).
       const sweepUploads = setInterval(() => void versions.sweepUploads(60 * 60 * 1000).catch(() => undefined), 10 * 60 * 1000);
@@ -154,7 +171,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       closers.push(async () => clearInterval(sweepUploads));
     }
 
-    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, models, versions, deployedChecks, ...(worker ? { worker } : {}) });
+    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, models, versions, deployedChecks, serving, ...(worker ? { worker } : {}) });
 
     // Events committed by a process that died before publishing them go out now, then every few seconds.
     await outbox.replay();

@@ -34,7 +34,8 @@ export async function inspectOnnx(path: string): Promise<{ signature: Signature 
   try {
     session = await ort.InferenceSession.create(path);
   } catch (e) {
-    const why = ((e as Error).message ?? String(e)).split('\n')[0]!.slice(0, 300);
+    // The staging path means nothing to the uploader; keep the runtime's reason only.
+    const why = ((e as Error).message ?? String(e)).split('\n')[0]!.split(path).join('the artifact').slice(0, 300);
     throw errors.ARTIFACT_INVALID({ framework: 'onnx', why: `onnxruntime cannot load it (${why})` });
   }
   try {

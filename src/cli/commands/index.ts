@@ -4,6 +4,8 @@ import { registerAuditCommand } from './audit.js';
 import { registerBindingCommands } from './bindings.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLoginCommand } from './login.js';
+import { registerModelCommands } from './models.js';
+import { registerOperationCommands } from './operations.js';
 import { registerProjectCommands } from './projects.js';
 import { registerServiceAccountCommands } from './service-accounts.js';
 import { registerUserCommands } from './users.js';
@@ -21,6 +23,8 @@ export function registerApiCommands(program: Command): void {
   registerKeyCommands(program);
   registerBindingCommands(program);
   registerAuditCommand(program);
+  registerModelCommands(program);
+  registerOperationCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);

@@ -22,10 +22,16 @@ export class CacheUnreachableError extends Error {
  */
 export async function openCache(
   config: { redisUrl?: string | undefined },
-  options: { keyPrefix?: string; startTimeoutMs?: number } = {},
+  options: {
+    keyPrefix?: string;
+    startTimeoutMs?: number;
+    /** Where a throwing signal handler is reported (the app's logger); default a process warning. */
+    onHandlerError?: (error: unknown, channel: string) => void;
+  } = {},
 ): Promise<Cache> {
-  if (!config.redisUrl) return new MemoryCache();
-  const cache = new RedisCache(config.redisUrl, options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix });
+  const { keyPrefix, onHandlerError } = options;
+  if (!config.redisUrl) return new MemoryCache(onHandlerError ? { onHandlerError } : {});
+  const cache = new RedisCache(config.redisUrl, { ...(keyPrefix === undefined ? {} : { keyPrefix }), ...(onHandlerError ? { onHandlerError } : {}) });
   try {
     await cache.ready(options.startTimeoutMs ?? START_TIMEOUT_MS);
   } catch (e) {

@@ -16,6 +16,11 @@ declare module 'fastify' {
     protocol?: ErrorProtocol;
     /** The resource inside the project the call acts on, for resource-level bindings (`endpoints/ctr`). */
     resource?: (params: Record<string, string>) => string;
+    /**
+     * Where the call acts when the path alone does not say (OIP model names carry
+     * the project: `/v2/models/{project}.{endpoint}`). Overrides `params.project` and `resource`.
+     */
+    scope?: (params: Record<string, string>, principal: string) => { project: string; resource: string };
     /** A principal always allowed, whatever its bindings (a user managing their own keys). */
     allowSelf?: (params: Record<string, string>) => string;
     /** Audit in the organisation's log rather than the project's (creating or deleting a project). */

@@ -34,6 +34,7 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     if (permission === AUTHENTICATED) return;
     const params = (request.params ?? {}) as Record<string, string>;
     if (cfg.allowSelf && cfg.allowSelf(params) === caller.principal) return;
-    await deps.authorizer.check(caller.principal, permission ?? 'unknown.route.permission', params.project ?? ORG, cfg.resource?.(params) ?? '');
+    const scope = cfg.scope ? cfg.scope(params, caller.principal) : { project: params.project ?? ORG, resource: cfg.resource?.(params) ?? '' };
+    await deps.authorizer.check(caller.principal, permission ?? 'unknown.route.permission', scope.project, scope.resource);
   });
 }

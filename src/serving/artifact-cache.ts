@@ -1,0 +1,37 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from '../platform/index.js';
+import type { VersionRow } from '../registry/index.js';
+import * as errors from './errors.js';
+
+/**
+ * Local copies of artifacts for the runtime, named by sha256 so versions with
+ * the same bytes share one file and a finished copy is never rewritten. A copy
+ * is checked against the registry's sha256 before it is used.
+ */
+export class ArtifactCache {
+  constructor(private readonly blobs: BlobStore, private readonly dir: string) {}
+
+  async ensureLocal(row: VersionRow): Promise<string> {
+    if (!row.artifact_key || !row.artifact_sha256) throw errors.DEPLOY_FAILED({ why: `version ${row.version} of ${row.model} has no artifact` });
+    const path = join(this.dir, `${row.artifact_sha256}.${row.framework}`);
+    if (existsSync(path)) return path;
+    await mkdir(this.dir, { recursive: true });
+    const tmp = join(this.dir, `.${randomUUID()}`);
+    const hash = createHash('sha256');
+    try {
+      const { body } = await this.blobs.get(row.artifact_key);
+      await pipeline(body, new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } }), createWriteStream(tmp, { mode: 0o600 }));
+      const got = hash.digest('hex');
+      if (got !== row.artifact_sha256) throw errors.DEPLOY_FAILED({ why: `the stored artifact's sha256 is ${got}, the registry recorded ${row.artifact_sha256}` });
+      await rename(tmp, path);
+      return path;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+}

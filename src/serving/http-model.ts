@@ -1,0 +1,127 @@
+import type { HttpModelSpec, Signature } from '../registry/index.js';
+import * as errors from './errors.js';
+import type { OipRequest, OipTensor, ServedModel } from './served-model.js';
+
+export interface HttpModelInfo {
+  project: string;
+  endpoint: string;
+  deployedModelId: string;
+  model: string;
+  versionId: string;
+  displayName: string;
+  spec: HttpModelSpec;
+}
+
+/** Connection-level failures: the request never reached a server, so retrying another upstream is safe. */
+function isConnectionFailure(e: unknown): boolean {
+  const code = (e as { cause?: { code?: string } })?.cause?.code ?? (e as { code?: string })?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
+}
+
+/**
+ * A custom model server behind an endpoint (framework `http`, Vertex's custom
+ * containers): requests go to the upstreams round-robin, skipping those whose
+ * health check failed; a connection failure is retried on the next upstream,
+ * nothing else is (a request that reached a model may have had effects); every
+ * call is bounded by the spec's timeout. See docs/serving.md for the contract.
+ */
+export class HttpModel implements ServedModel {
+  readonly framework = 'http';
+  readonly signature: Signature | undefined = undefined;
+  readonly deployedModelId: string;
+  readonly model: string;
+  readonly versionId: string;
+  readonly displayName: string;
+  private next = 0;
+  private readonly healthy: boolean[];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly info: HttpModelInfo) {
+    this.deployedModelId = info.deployedModelId;
+    this.model = info.model;
+    this.versionId = info.versionId;
+    this.displayName = info.displayName;
+    this.healthy = info.spec.upstreams.map(() => true);
+    this.timer = setInterval(() => void this.checkHealth(), 5000);
+    this.timer.unref();
+  }
+
+  /** Probes every upstream's health route; resolves to the number that answered 2xx. */
+  async checkHealth(): Promise<number> {
+    const results = await Promise.all(this.info.spec.upstreams.map(async (u, i) => {
+      try {
+        const res = await fetch(new URL(this.info.spec.healthRoute, u), { signal: AbortSignal.timeout(Math.min(this.info.spec.timeoutMs, 2000)) });
+        await res.arrayBuffer();
+        this.healthy[i] = res.ok;
+      } catch {
+        this.healthy[i] = false;
+      }
+      return this.healthy[i];
+    }));
+    return results.filter(Boolean).length;
+  }
+
+  private order(): number[] {
+    const n = this.info.spec.upstreams.length;
+    const start = this.next++ % n;
+    const all = Array.from({ length: n }, (_, k) => (start + k) % n);
+    const up = all.filter((i) => this.healthy[i]);
+    return up.length > 0 ? up : all;
+  }
+
+  private async send(body: Buffer | string, contentType: string): Promise<{ status: number; contentType: string; body: Buffer; upstream: string }> {
+    const { spec } = this.info;
+    let lastError: unknown;
+    let lastUpstream = spec.upstreams[0]!;
+    for (const i of this.order()) {
+      const upstream = spec.upstreams[i]!;
+      lastUpstream = upstream;
+      try {
+        const res = await fetch(new URL(spec.predictRoute, upstream), {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'x-rouge-endpoint': `${this.info.project}.${this.info.endpoint}`, 'x-rouge-deployed-model-id': this.deployedModelId },
+          body,
+          signal: AbortSignal.timeout(spec.timeoutMs),
+        });
+        return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: Buffer.from(await res.arrayBuffer()), upstream };
+      } catch (e) {
+        if ((e as Error).name === 'TimeoutError') throw errors.UPSTREAM_TIMEOUT({ upstream, timeoutMs: spec.timeoutMs });
+        if (!isConnectionFailure(e)) throw errors.UPSTREAM_UNAVAILABLE({ upstream, why: (e as Error).message });
+        this.healthy[i] = false;
+        lastError = e;
+      }
+    }
+    const why = (lastError as { cause?: { code?: string } })?.cause?.code ?? (lastError as Error)?.message ?? 'no upstream answered';
+    throw errors.UPSTREAM_UNAVAILABLE({ upstream: lastUpstream, why });
+  }
+
+  async predict(instances: unknown[], parameters: unknown): Promise<unknown[]> {
+    const res = await this.send(JSON.stringify({ instances, ...(parameters === undefined ? {} : { parameters }) }), 'application/json');
+    if (res.status < 200 || res.status >= 300) throw errors.UPSTREAM_ERROR({ upstream: res.upstream, status: res.status });
+    let parsed: { predictions?: unknown };
+    try {
+      parsed = JSON.parse(res.body.toString('utf8')) as { predictions?: unknown };
+    } catch {
+      throw errors.UPSTREAM_ERROR({ upstream: res.upstream, status: res.status });
+    }
+    if (!Array.isArray(parsed.predictions)) throw errors.UPSTREAM_ERROR({ upstream: res.upstream, status: res.status });
+    return parsed.predictions;
+  }
+
+  async infer(_request: OipRequest): Promise<OipTensor[]> {
+    throw errors.INPUT_INVALID({ why: 'this deployed model is a custom HTTP model server', signature: 'Vertex :predict or :rawPredict requests' });
+  }
+
+  async rawPredict(body: Buffer, contentType: string): Promise<{ status: number; contentType: string; body: Buffer }> {
+    const { status, contentType: ct, body: b } = await this.send(body, contentType);
+    return { status, contentType: ct, body: b };
+  }
+
+  async warm(): Promise<void> {
+    if ((await this.checkHealth()) === 0) throw errors.DEPLOY_FAILED({ why: `no upstream answered ${this.info.spec.healthRoute} (${this.info.spec.upstreams.join(', ')})` });
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { PlatformErrors as E, customMethod } from '../platform/index.js';
+import type { Predictor } from './predictor.js';
+import * as S from './schemas.js';
+
+const LocParams = Type.Object({ ...S.EndpointParams.properties, location: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
+
+/**
+ * Vertex AI online prediction. The same handler answers with and without the
+ * location segment (Vertex clients always send one; Rouge has no regions), and
+ * ignores query parameters such as `$alt=json;enum-encoding=int`.
+ */
+export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor): void {
+  const config = { permission: 'serving.endpoints.predict', resource: (p: Record<string, string>) => `endpoints/${p.endpoint}`, audit: false };
+  const schema = { tags: ['serving'], summary: 'Vertex AI :predict', body: S.PredictBody };
+  const handler = async (request: FastifyRequest<{ Params: Static<typeof S.EndpointParams>; Body: Static<typeof S.PredictBody> }>) =>
+    predictor.predict(request.params.project, request.params.endpoint, request, request.body.instances, request.body.parameters);
+  app.post(`/v1/projects/:project/endpoints/${customMethod('endpoint', 'predict')}`, { config, schema: { ...schema, params: S.EndpointParams } }, handler);
+  app.post(`/v1/projects/:project/locations/:location/endpoints/${customMethod('endpoint', 'predict')}`, { config, schema: { ...schema, params: LocParams } }, handler as never);
+
+  // :rawPredict takes any body; it is registered in its own context so its catch-all parser applies to it alone.
+  void app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: app.initialConfig.bodyLimit }, (_req, body, done) => done(null, body));
+    const rawHandler = async (request: FastifyRequest<{ Params: Static<typeof S.EndpointParams> }>, reply: import('fastify').FastifyReply) => {
+      const { project, endpoint } = request.params;
+      let body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+      let contentType = String(request.headers['content-type'] ?? 'application/octet-stream');
+      if (contentType.startsWith('application/json') && body.length > 0) {
+        // The REST mapping of google.api.HttpBody: {"httpBody": {"contentType", "data": <base64>}}.
+        let parsed: { httpBody?: { contentType?: string; data?: string } } | undefined;
+        try {
+          parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+        } catch {
+          throw E.MALFORMED_JSON({ detail: 'rawPredict body' });
+        }
+        if (parsed?.httpBody) {
+          contentType = parsed.httpBody.contentType ?? 'application/octet-stream';
+          body = Buffer.from(parsed.httpBody.data ?? '', 'base64');
+        }
+      }
+      const { model } = await predictor.pick(project, endpoint, request);
+      reply.header('x-vertex-ai-endpoint-id', endpoint).header('x-vertex-ai-deployed-model-id', model.deployedModelId);
+      if (model.rawPredict) {
+        const res = await model.rawPredict(body, contentType);
+        return reply.code(res.status).type(res.contentType).send(res.body);
+      }
+      // An in-process model takes the Vertex JSON body as its raw input.
+      let json: { instances?: unknown[]; parameters?: unknown };
+      try {
+        json = JSON.parse(body.toString('utf8')) as typeof json;
+      } catch {
+        throw E.INVALID_ARGUMENT({ message: 'This deployed model runs in Rouge; :rawPredict needs a JSON body {"instances": [...]}.' });
+      }
+      if (!Array.isArray(json.instances)) throw E.INVALID_ARGUMENT({ message: 'rawPredict body needs "instances": [...]' });
+      return predictor.predict(project, endpoint, request, json.instances, json.parameters);
+    };
+    raw.post(`/v1/projects/:project/endpoints/${customMethod('endpoint', 'rawPredict')}`, { config, schema: { tags: ['serving'], summary: 'Vertex AI :rawPredict', params: S.EndpointParams } }, rawHandler);
+    raw.post(`/v1/projects/:project/locations/:location/endpoints/${customMethod('endpoint', 'rawPredict')}`, { config, schema: { tags: ['serving'], summary: 'Vertex AI :rawPredict', params: LocParams } }, rawHandler as never);
+  });
+}
