@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { createMigrator, pendingMigrations, runMigrations } from './migrations.js';
+import { withStatementCache } from './statement-cache.js';
 import type { ModuleMigrations, Store } from './store.js';
 
 /**
@@ -19,7 +20,7 @@ export function openSqliteStore(path: string, modules: ModuleMigrations[]): Stor
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const migrator = createMigrator(db, modules);
   let closed = false;
   return {

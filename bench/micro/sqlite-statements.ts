@@ -1,0 +1,11 @@
+import { ALL_MIGRATIONS } from '../../src/app.js';
+import { openSqliteStore, ProjectStore } from '../../src/platform/index.js';
+const store = openSqliteStore(':memory:', ALL_MIGRATIONS);
+await store.migrate();
+const p = new ProjectStore(store);
+await p.insert({ name: 'bench', display_name: 'b', time_zone: 'UTC', create_time: 'x', update_time: 'x' });
+for (let i = 0; i < 2000; i++) await p.get('bench');
+const n = 20000; const t = performance.now();
+for (let i = 0; i < n; i++) await p.get('bench');
+console.log(`ProjectStore.get: ${((performance.now() - t) * 1000 / n).toFixed(1)} us/query`);
+await store.close();
