@@ -34,6 +34,7 @@ import {
   type Store,
 } from './platform/index.js';
 import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigration, type DeployedCheck } from './registry/index.js';
+import { catalogMigration, createCatalog, type Catalog } from './catalog/index.js';
 import { createServing, servingMigration } from './serving/index.js';
 
 /** Signals channel that wakes workers when a job is enqueued anywhere. */
@@ -45,6 +46,7 @@ const OUTBOX_SWEEP_MS = 5000;
 export const ALL_MIGRATIONS: ModuleMigrations[] = [
   platformMigrations,
   { module: 'registry', migrations: { '0001_registry': registryMigration } },
+  { module: 'catalog', migrations: { '0001_catalog': catalogMigration } },
   { module: 'serving', migrations: { '0001_serving': servingMigration } },
 ];
 
@@ -78,6 +80,7 @@ export interface RougeServices {
   jobs: Jobs;
   /** This process's worker, when it runs the worker role. */
   worker?: JobWorker;
+  catalog: Catalog;
 }
 
 declare module 'fastify' {
@@ -145,6 +148,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     const tmpDir = config.dataDir === ':memory:' ? join(tmpdir(), 'rouge-uploads') : join(config.dataDir, 'tmp');
     const versions = new VersionService(registryStore, blobs, outbox, { tmpDir, maxArtifactBytes: config.maxArtifactBytes }, () => deployedChecks);
     projects.registerResourceCounter(async (p) => ({ kind: 'models', count: await models.count(p) }));
+    const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log });
+    closers.push(() => catalog.close());
+    projects.registerDeletionHook((trx, p) => catalog.deleteProject(p, trx));
 
     const serving = await createServing({
       store, blobs, cache, outbox, jobs, worker, versions, metrics, dataDir: config.dataDir, inference: config.roles.includes('inference'),
@@ -161,6 +167,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       registerOperationRoutes(app, jobs);
       registerEventRoutes(app, outbox);
       registerRegistryRoutes(app, models, versions, config.maxArtifactBytes);
+      catalog.registerRoutes(app);
       serving.registerApiRoutes(app);
     }
     if (config.roles.includes('inference')) serving.registerInferenceRoutes(app);
@@ -171,7 +178,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       closers.push(async () => clearInterval(sweepUploads));
     }
 
-    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, models, versions, deployedChecks, serving, ...(worker ? { worker } : {}) });
+    app.decorate('rouge', { config, store, cache, blobs, events: outbox, projects, iam, jobs, models, versions, deployedChecks, catalog, serving, ...(worker ? { worker } : {}) });
 
     // Events committed by a process that died before publishing them go out now, then every few seconds.
     await outbox.replay();

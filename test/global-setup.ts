@@ -1,15 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
 /**
  * Decides once, before any test file runs, which production adapters are
  * tested, and says why any are not. Under CI a missing database is a failure,
  * not a skip: a green CI must mean both stores were tested.
+ *
+ * PostgreSQL test schemas are dropped here, after every file has finished, and
+ * not by each file: Kysely's migrator introspects every schema in the
+ * database, and a schema dropped by another file in the middle of that query
+ * makes it fail.
  */
-export default function setup(): void {
+export default function setup(): (() => Promise<void>) | void {
   const missing: string[] = [];
   if (!process.env.ROUGE_TEST_DATABASE_URL) missing.push('PostgreSQL suites skipped: set ROUGE_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run them');
   if (!process.env.ROUGE_TEST_REDIS_URL) missing.push('Redis suites skipped: set ROUGE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379) to run them');
-  if (missing.length === 0) return;
-  if (process.env.CI === 'true') {
-    throw new Error(`CI=true but the production adapters cannot be tested:\n  ${missing.join('\n  ')}\n.ci/run sets both variables.`);
+  if (missing.length > 0) {
+    if (process.env.CI === 'true') {
+      throw new Error(`CI=true but the production adapters cannot be tested:\n  ${missing.join('\n  ')}\n.ci/run sets both variables.`);
+    }
+    process.stdout.write(`\n${missing.map((m) => `NOTE: ${m}`).join('\n')}\n\n`);
   }
-  process.stdout.write(`\n${missing.map((m) => `NOTE: ${m}`).join('\n')}\n\n`);
+  const url = process.env.ROUGE_TEST_DATABASE_URL;
+  if (!url) return;
+  // Test files inherit this, so every schema of this run shares a prefix the teardown can find.
+  const run = randomBytes(3).toString('hex');
+  process.env.ROUGE_TEST_RUN_ID = run;
+  return async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname like $1", [`rouge_t_${run}_%`]);
+      for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+    } finally {
+      await client.end();
+    }
+  };
 }

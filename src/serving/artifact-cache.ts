@@ -6,7 +6,6 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../platform/index.js';
 import type { VersionRow } from '../registry/index.js';
-import * as errors from './errors.js';
 
 /**
  * Local copies of artifacts for the runtime, named by sha256 so versions with
@@ -17,7 +16,8 @@ export class ArtifactCache {
   constructor(private readonly blobs: BlobStore, private readonly dir: string) {}
 
   async ensureLocal(row: VersionRow): Promise<string> {
-    if (!row.artifact_key || !row.artifact_sha256) throw errors.DEPLOY_FAILED({ why: `version ${row.version} of ${row.model} has no artifact` });
+    // Plain errors: the deploy job wraps whatever fails to load in DEPLOY_FAILED once.
+    if (!row.artifact_key || !row.artifact_sha256) throw new Error(`version ${row.version} of ${row.model} has no artifact`);
     const path = join(this.dir, `${row.artifact_sha256}.${row.framework}`);
     if (existsSync(path)) return path;
     await mkdir(this.dir, { recursive: true });
@@ -27,7 +27,7 @@ export class ArtifactCache {
       const { body } = await this.blobs.get(row.artifact_key);
       await pipeline(body, new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } }), createWriteStream(tmp, { mode: 0o600 }));
       const got = hash.digest('hex');
-      if (got !== row.artifact_sha256) throw errors.DEPLOY_FAILED({ why: `the stored artifact's sha256 is ${got}, the registry recorded ${row.artifact_sha256}` });
+      if (got !== row.artifact_sha256) throw new Error(`the stored artifact's sha256 is ${got}, the registry recorded ${row.artifact_sha256}`);
       await rename(tmp, path);
       return path;
     } finally {

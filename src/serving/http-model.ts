@@ -19,6 +19,16 @@ function isConnectionFailure(e: unknown): boolean {
 }
 
 /**
+ * `route` under the upstream's base URL, keeping any path the base has
+ * (`http://gw/models/ctr` + `/predict` is `http://gw/models/ctr/predict`;
+ * resolving with `new URL(route, base)` would drop `/models/ctr`).
+ */
+export function upstreamUrl(upstream: string, route: string): URL {
+  const base = new URL(upstream);
+  return new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${route}`);
+}
+
+/**
  * A custom model server behind an endpoint (framework `http`, Vertex's custom
  * containers): requests go to the upstreams round-robin, skipping those whose
  * health check failed; a connection failure is retried on the next upstream,
@@ -50,7 +60,7 @@ export class HttpModel implements ServedModel {
   async checkHealth(): Promise<number> {
     const results = await Promise.all(this.info.spec.upstreams.map(async (u, i) => {
       try {
-        const res = await fetch(new URL(this.info.spec.healthRoute, u), { signal: AbortSignal.timeout(Math.min(this.info.spec.timeoutMs, 2000)) });
+        const res = await fetch(upstreamUrl(u, this.info.spec.healthRoute), { signal: AbortSignal.timeout(Math.min(this.info.spec.timeoutMs, 2000)) });
         await res.arrayBuffer();
         this.healthy[i] = res.ok;
       } catch {
@@ -77,7 +87,7 @@ export class HttpModel implements ServedModel {
       const upstream = spec.upstreams[i]!;
       lastUpstream = upstream;
       try {
-        const res = await fetch(new URL(spec.predictRoute, upstream), {
+        const res = await fetch(upstreamUrl(upstream, spec.predictRoute), {
           method: 'POST',
           headers: { 'content-type': contentType, 'x-rouge-endpoint': `${this.info.project}.${this.info.endpoint}`, 'x-rouge-deployed-model-id': this.deployedModelId },
           body,
@@ -118,7 +128,8 @@ export class HttpModel implements ServedModel {
   }
 
   async warm(): Promise<void> {
-    if ((await this.checkHealth()) === 0) throw errors.DEPLOY_FAILED({ why: `no upstream answered ${this.info.spec.healthRoute} (${this.info.spec.upstreams.join(', ')})` });
+    // A plain Error: the deploy job wraps what went wrong in DEPLOY_FAILED itself.
+    if ((await this.checkHealth()) === 0) throw new Error(`no upstream answered ${this.info.spec.healthRoute} with 2xx (${this.info.spec.upstreams.join(', ')})`);
   }
 
   async release(): Promise<void> {

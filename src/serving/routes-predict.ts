@@ -27,16 +27,20 @@ export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor)
       const { project, endpoint } = request.params;
       let body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
       let contentType = String(request.headers['content-type'] ?? 'application/octet-stream');
+      // Google's generated clients (the Node client's REST fallback, Python's REST transport) send
+      // the REST mapping of google.api.HttpBody, {"httpBody": {"contentType", "data": <base64>}},
+      // and decode the answer as an HttpBody: such a request gets its answer in that form too.
+      let enveloped = false;
       if (contentType.startsWith('application/json') && body.length > 0) {
-        // The REST mapping of google.api.HttpBody: {"httpBody": {"contentType", "data": <base64>}}.
         let parsed: { httpBody?: { contentType?: string; data?: string } } | undefined;
         try {
           parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
         } catch {
           throw E.MALFORMED_JSON({ detail: 'rawPredict body' });
         }
-        if (parsed?.httpBody) {
-          contentType = parsed.httpBody.contentType ?? 'application/octet-stream';
+        if (parsed?.httpBody && typeof parsed.httpBody === 'object') {
+          enveloped = true;
+          contentType = parsed.httpBody.contentType || 'application/octet-stream';
           body = Buffer.from(parsed.httpBody.data ?? '', 'base64');
         }
       }
@@ -44,6 +48,7 @@ export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor)
       reply.header('x-vertex-ai-endpoint-id', endpoint).header('x-vertex-ai-deployed-model-id', model.deployedModelId);
       if (model.rawPredict) {
         const res = await model.rawPredict(body, contentType);
+        if (enveloped && res.status >= 200 && res.status < 300) return reply.type('application/json').send({ contentType: res.contentType, data: res.body.toString('base64') });
         return reply.code(res.status).type(res.contentType).send(res.body);
       }
       // An in-process model takes the Vertex JSON body as its raw input.
@@ -53,8 +58,9 @@ export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor)
       } catch {
         throw E.INVALID_ARGUMENT({ message: 'This deployed model runs in Rouge; :rawPredict needs a JSON body {"instances": [...]}.' });
       }
-      if (!Array.isArray(json.instances)) throw E.INVALID_ARGUMENT({ message: 'rawPredict body needs "instances": [...]' });
-      return predictor.predict(project, endpoint, request, json.instances, json.parameters);
+      if (!Array.isArray(json?.instances)) throw E.INVALID_ARGUMENT({ message: 'rawPredict body needs "instances": [...]' });
+      const answer = await predictor.predict(project, endpoint, request, json.instances, json.parameters);
+      return enveloped ? { contentType: 'application/json', data: Buffer.from(JSON.stringify(answer)).toString('base64') } : answer;
     };
     raw.post(`/v1/projects/:project/endpoints/${customMethod('endpoint', 'rawPredict')}`, { config, schema: { tags: ['serving'], summary: 'Vertex AI :rawPredict', params: S.EndpointParams } }, rawHandler);
     raw.post(`/v1/projects/:project/locations/:location/endpoints/${customMethod('endpoint', 'rawPredict')}`, { config, schema: { tags: ['serving'], summary: 'Vertex AI :rawPredict', params: LocParams } }, rawHandler as never);

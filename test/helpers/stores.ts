@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { ALL_MIGRATIONS } from '../../src/app.js';
 import { openPostgresStore, openSqliteStore, type ModuleMigrations, type Store } from '../../src/platform/index.js';
 
@@ -14,19 +13,17 @@ export const STORE_KINDS: StoreKind[] = TEST_DATABASE_URL ? ['sqlite', 'postgres
 
 /** A fresh schema name, so parallel test files never see each other's rows. */
 export function freshSchema(): string {
-  return `rouge_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return `rouge_t_${process.env.ROUGE_TEST_RUN_ID ?? 'adhoc'}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/** Drops a test schema and everything in it. */
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
-}
+/**
+ * Marks a test schema as finished. Nothing is dropped here: Kysely's migrator
+ * introspects every table of every schema in the database, and a table or
+ * schema dropped by another file in the middle of that query makes it fail.
+ * The global teardown (test/global-setup.ts) drops this run's schemas once
+ * every file has finished.
+ */
+export async function dropSchema(_schema: string): Promise<void> {}
 
 /**
  * Opens an empty store of the given kind: SQLite in memory, or PostgreSQL in a

@@ -1,0 +1,73 @@
+import { nowIso, RougeError, type FieldViolation } from '../platform/index.js';
+import * as errors from './errors.js';
+import type { EventStore } from './event-store.js';
+import { checkEvent, toEventRow, toUserEvent, violationOf, type UserEvent } from './events.js';
+import type { EventRow } from './tables.js';
+
+const EXPORT_PAGE = 2000;
+
+/**
+ * User events: batches written all or nothing and deduplicated by eventId
+ * (Segment-style at-least-once delivery: a client resends until it gets an
+ * answer), session-to-user links, a user's history and the JSONL export.
+ */
+export class EventService {
+  constructor(private readonly store: EventStore) {}
+
+  /**
+   * Validates every event first and writes none unless all are valid; the
+   * error lists each bad event's index, field and reason. Returns how many
+   * were new and how many were already stored. `schemaChecked` says the
+   * route validated the body against the event schema already. The answer comes after the
+   * commit, so an acknowledged event is durable.
+   */
+  async write(project: string, events: unknown[], schemaChecked = false): Promise<{ written: number; duplicates: number }> {
+    const now = Date.now();
+    const rows: EventRow[] = [];
+    const bad: FieldViolation[] = [];
+    const ingest = nowIso();
+    events.forEach((value, i) => {
+      const context = `events[${i}]`;
+      try {
+        rows.push(toEventRow(project, checkEvent(value, context, now, schemaChecked), ingest));
+      } catch (e) {
+        if (!(e instanceof RougeError)) throw e;
+        bad.push(violationOf(e, context));
+      }
+    });
+    if (bad.length > 0) {
+      throw errors.USER_EVENTS_INVALID(
+        { bad: bad.length, total: events.length, first: `${bad[0]!.field}: ${bad[0]!.description}` },
+        { fieldViolations: bad, metadata: { invalidIndexes: [...new Set(bad.map((b) => /^events\[(\d+)\]/.exec(b.field)?.[1]))].join(',') } },
+      );
+    }
+    const written = await this.store.db.transaction().execute((trx) => this.store.insert(project, rows, trx));
+    return { written, duplicates: rows.length - written };
+  }
+
+  /** Every stored event at or after `since`, oldest first, read a page at a time so memory stays flat. */
+  async *export(project: string, since: string | undefined): AsyncGenerator<UserEvent> {
+    let after: { time: string; id: string } | undefined;
+    for (;;) {
+      const rows = await this.store.page(project, since, EXPORT_PAGE, after);
+      for (const r of rows) yield toUserEvent(r);
+      if (rows.length < EXPORT_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = { time: last.event_time, id: last.event_id };
+    }
+  }
+
+  /** A user's events, including the anonymous events of sessions later linked to them, oldest first. */
+  async history(project: string, userId: string, limit = 1000): Promise<UserEvent[]> {
+    return (await this.store.history(project, userId, limit)).map(toUserEvent);
+  }
+
+  /** The user a session was linked to, if any. */
+  userOfSession(project: string, sessionId: string): Promise<string | undefined> {
+    return this.store.sessionUser(project, sessionId);
+  }
+
+  count(project: string): Promise<number> {
+    return this.store.count(project);
+  }
+}

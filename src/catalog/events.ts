@@ -1,0 +1,72 @@
+import type { Static } from 'typebox';
+import { RougeError, validateValue, type FieldViolation } from '../platform/index.js';
+import * as errors from './errors.js';
+import { checkCurrency } from './items.js';
+import { UserEvent as UserEventSchema } from './schemas.js';
+import type { EventRow } from './tables.js';
+
+export type UserEvent = Static<typeof UserEventSchema>;
+
+/** How far ahead of the server clock an eventTime may be: client clocks drift, but not by days. */
+export const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
+
+/**
+ * Validates one event beyond its schema: a visitor to attribute it to, a
+ * time that is not in the future, a real currency. Throws the RougeError a
+ * caller reports for this event (its field names start with `context`).
+ */
+export function checkEvent(value: unknown, context: string, now: number, schemaChecked = false): UserEvent {
+  // A route body was validated against the same schema already; a JSONL line was not.
+  const e = schemaChecked ? (value as UserEvent) : validateValue<UserEvent>(UserEventSchema, value, context);
+  // validateValue names fields of a 'body' bare (`eventTime`); other contexts prefix them (`events[3].eventTime`).
+  const f = (name: string) => (context === 'body' ? name : `${context}.${name}`);
+  const at = Date.parse(e.eventTime);
+  if (!Number.isFinite(at)) throw errors.EVENT_TIME_IN_FUTURE({ eventTime: e.eventTime }, { fieldViolations: [{ field: f('eventTime'), description: 'not a time' }] });
+  if (at > now + FUTURE_TOLERANCE_MS) throw errors.EVENT_TIME_IN_FUTURE({ eventTime: e.eventTime }, { fieldViolations: [{ field: f('eventTime'), description: 'more than an hour in the future' }] });
+  if (e.userId === undefined && e.sessionId === undefined) throw errors.EVENT_WITHOUT_VISITOR(undefined, { fieldViolations: [{ field: context === 'body' ? 'userId' : context, description: 'needs userId or sessionId' }] });
+  if (e.value) checkCurrency(e.value.currency, f('value.currency'));
+  return e;
+}
+
+/** The field violation a rejected event contributes to a batch's error: its field, reason and message. */
+export function violationOf(err: RougeError, context: string): FieldViolation {
+  const field = err.fieldViolations[0]?.field ?? context;
+  return { field, description: `${err.reason}: ${err.message}` };
+}
+
+export function toEventRow(project: string, e: UserEvent, ingestTime: string): EventRow {
+  return {
+    project,
+    event_id: e.eventId,
+    type: e.type,
+    user_id: e.userId ?? null,
+    session_id: e.sessionId ?? null,
+    item_ids: JSON.stringify(e.itemIds ?? []),
+    query: e.query ?? null,
+    // Stored normalised to UTC with milliseconds so that text order is time order.
+    event_time: new Date(e.eventTime).toISOString(),
+    variant: e.variant ?? null,
+    recommendation_id: e.recommendationId ?? null,
+    resolved_bid_id: e.resolvedBidId ?? null,
+    value_amount: e.value?.amount ?? null,
+    value_currency: e.value?.currency ?? null,
+    ingest_time: ingestTime,
+  };
+}
+
+/** An event as stored, in the API's shape (the export's lines). */
+export function toUserEvent(r: EventRow): UserEvent {
+  return {
+    eventId: r.event_id,
+    type: r.type as UserEvent['type'],
+    ...(r.user_id !== null ? { userId: r.user_id } : {}),
+    ...(r.session_id !== null ? { sessionId: r.session_id } : {}),
+    itemIds: JSON.parse(r.item_ids) as string[],
+    ...(r.query !== null ? { query: r.query } : {}),
+    eventTime: r.event_time,
+    ...(r.variant !== null ? { variant: r.variant } : {}),
+    ...(r.recommendation_id !== null ? { recommendationId: r.recommendation_id } : {}),
+    ...(r.resolved_bid_id !== null ? { resolvedBidId: r.resolved_bid_id } : {}),
+    ...(r.value_amount !== null && r.value_currency !== null ? { value: { amount: Number(r.value_amount), currency: r.value_currency } } : {}),
+  };
+}

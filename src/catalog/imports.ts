@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { monotonicFactory } from 'ulid';
+import { RougeError, isValidBlobKey, nowIso, validateValue, type BlobStore, type JobContext, type JobWorker, type Jobs, type Operation } from '../platform/index.js';
+import { checkCsvHeader, csvRecords, readCsvHeader } from './csv.js';
+import * as errors from './errors.js';
+import type { EventStore } from './event-store.js';
+import { checkEvent, toEventRow } from './events.js';
+import type { ChunkCounts, ImportStore } from './import-store.js';
+import type { Db, ItemStore } from './item-store.js';
+import { checkItem, toItemRow, type ItemInput } from './items.js';
+import { ImportedItem } from './schemas.js';
+import type { SearchIndex } from './search-index.js';
+import { jsonlRecords, type SourceRecord } from './sources.js';
+import type { CatalogTables, ItemRow, RejectionRow } from './tables.js';
+
+export const ITEMS_IMPORT = 'catalog.items.import';
+export const EVENTS_IMPORT = 'catalog.userEvents.import';
+
+/** Rejected lines listed in an Operation's response; all of them stay counted. */
+const LISTED_REJECTIONS = 1000;
+
+export type ImportFormat = 'jsonl' | 'csv';
+
+interface ImportPayload {
+  blobKey: string;
+  format: ImportFormat;
+  /** The body was staged by Rouge, which deletes it once the import is done. */
+  staged: boolean;
+}
+
+export interface ImportOptions {
+  /** Largest import body, in bytes (larger files go through the blob store). */
+  maxImportBytes: number;
+  /** Records per transaction: the unit of progress and of resumption. */
+  chunkSize: number;
+  /** How long a worker's claim on an import lasts without renewal. */
+  leaseMs: number;
+}
+
+/** What a finished import reports. */
+export interface ImportResult {
+  '@type': string;
+  inserted?: number;
+  updated?: number;
+  written?: number;
+  duplicates?: number;
+  rejected: number;
+  rejections: Array<{ line: number; reason: string; field?: string; message: string }>;
+  rejectionsTruncated?: boolean;
+}
+
+/**
+ * Imports of items and events: a body is staged to the blob store and the
+ * work runs as a durable job, so a big file never blocks a request and a
+ * killed process does not lose the import. Each chunk of records is written
+ * in one transaction together with the import's progress row; a run that
+ * starts again (the previous worker died) skips exactly the records that
+ * progress row says are stored, so nothing is counted twice or lost.
+ */
+export class Importer {
+  private readonly nextId = monotonicFactory();
+  private readonly db: Kysely<CatalogTables>;
+
+  constructor(
+    private readonly deps: { blobs: BlobStore; jobs: Jobs; items: ItemStore; events: EventStore; imports: ImportStore; index: SearchIndex },
+    private readonly options: ImportOptions,
+  ) {
+    this.db = deps.items.db;
+  }
+
+  /** Registers both import handlers on this process's worker. */
+  register(worker: JobWorker): void {
+    worker.register(ITEMS_IMPORT, (payload: ImportPayload, ctx) => this.run(payload, ctx, 'items'), { leaseMs: this.options.leaseMs, concurrency: 2 });
+    worker.register(EVENTS_IMPORT, (payload: ImportPayload, ctx) => this.run(payload, ctx, 'events'), { leaseMs: this.options.leaseMs, concurrency: 2 });
+  }
+
+  /** Stages a request body in the blob store; the Idempotency-Key, when given, names the object so a retried upload replaces it. */
+  async stage(project: string, body: Readable, format: ImportFormat, idempotencyKey?: string): Promise<string> {
+    const name = idempotencyKey ? `k-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}` : this.nextId();
+    const key = `catalog-imports/${project}/${name}.${format}`;
+    try {
+      await this.deps.blobs.put(key, body, { maxBytes: this.options.maxImportBytes, contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' });
+    } catch (e) {
+      if (e instanceof RougeError && e.reason === 'BLOB_TOO_LARGE') throw errors.IMPORT_TOO_LARGE({ limit: this.options.maxImportBytes });
+      throw e;
+    }
+    return key;
+  }
+
+  /** The blob key a `blobUri` names, refusing URIs outside this deployment's blob store. */
+  async resolveBlobUri(uri: string): Promise<string> {
+    const prefix = this.deps.blobs.uri('x').slice(0, -1);
+    let key = '';
+    if (uri.startsWith(prefix)) {
+      try {
+        key = decodeURIComponent(uri.slice(prefix.length));
+      } catch {
+        key = '';
+      }
+    }
+    if (!key || !isValidBlobKey(key)) throw errors.BLOB_URI_INVALID({ uri, store: this.deps.blobs.description });
+    if (!(await this.deps.blobs.head(key))) throw errors.IMPORT_SOURCE_NOT_FOUND({ uri });
+    return key;
+  }
+
+  /** Checks what can be checked at once (a CSV header), then enqueues the import and returns its Operation. */
+  async enqueue(project: string, what: 'items' | 'events', blobKey: string, format: ImportFormat, staged: boolean, idempotencyKey?: string): Promise<Operation> {
+    if (format === 'csv') {
+      try {
+        checkCsvHeader(await readCsvHeader((await this.deps.blobs.get(blobKey)).body));
+      } catch (e) {
+        if (staged) await this.deps.blobs.delete(blobKey).catch(() => undefined);
+        throw e;
+      }
+    }
+    const payload: ImportPayload = { blobKey, format, staged };
+    return this.deps.jobs.enqueue(project, what === 'items' ? ITEMS_IMPORT : EVENTS_IMPORT, payload, idempotencyKey ? { idempotencyKey } : {});
+  }
+
+  private async run(payload: ImportPayload, ctx: JobContext, what: 'items' | 'events'): Promise<ImportResult> {
+    const { project, id: operation } = ctx;
+    const progress = await this.deps.imports.start(project, operation, nowIso());
+    let done = progress.records_done;
+    const totals = { inserted: progress.inserted, updated: progress.updated, duplicates: progress.duplicates, rejected: progress.rejected };
+    if (!(await this.deps.blobs.head(payload.blobKey))) {
+      // A finished import whose success was not recorded (the worker died) has deleted its staged body.
+      if (payload.staged && done > 0) return this.result(project, operation, what);
+      throw errors.IMPORT_SOURCE_NOT_FOUND({ uri: this.deps.blobs.uri(payload.blobKey) });
+    }
+    const body = (await this.deps.blobs.get(payload.blobKey)).body;
+    const records = payload.format === 'csv' ? csvRecords(body) : jsonlRecords(body);
+    let seen = 0;
+    let chunk: SourceRecord[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('import stopped');
+      const records = chunk;
+      chunk = [];
+      const { counts, ids } = await this.db.transaction().execute(async (trx) => {
+        const out = what === 'items' ? await this.writeItems(project, operation, records, trx) : await this.writeEvents(project, operation, records, trx);
+        if (!(await this.deps.imports.advance(project, operation, done, out.counts, out.rejections, nowIso(), trx))) {
+          throw new Error('another run of this import recorded progress first; this run stops');
+        }
+        return out;
+      });
+      done += counts.records;
+      totals.inserted += counts.inserted;
+      totals.updated += counts.updated;
+      totals.duplicates += counts.duplicates;
+      totals.rejected += counts.rejected;
+      if (ids.length > 0) await this.deps.index.signal({ project, ids }).catch(() => undefined);
+      await ctx.progress({ recordsDone: done, ...(what === 'items' ? { inserted: totals.inserted, updated: totals.updated } : { written: totals.inserted, duplicates: totals.duplicates }), rejected: totals.rejected });
+    };
+    try {
+      for await (const record of records) {
+        if (seen++ < done) continue; // stored by an earlier run of this Operation
+        chunk.push(record);
+        if (chunk.length >= this.options.chunkSize) await flush();
+      }
+      await flush();
+    } finally {
+      body.destroy();
+    }
+    if (payload.staged) await this.deps.blobs.delete(payload.blobKey).catch(() => undefined);
+    return this.result(project, operation, what);
+  }
+
+  private async writeItems(project: string, operation: string, records: SourceRecord[], trx: Db) {
+    const rejections: RejectionRow[] = [];
+    const rows = new Map<string, ItemRow>();
+    let repeated = 0;
+    const now = nowIso();
+    for (const r of records) {
+      try {
+        if (r.error) throw r.error;
+        const input = validateValue<ItemInput>(ImportedItem, r.value, 'body');
+        checkItem(input, '');
+        // The same id twice in a chunk: the later line wins and counts as an update.
+        if (rows.has(input.id)) repeated++;
+        rows.set(input.id, toItemRow(project, input, now));
+      } catch (e) {
+        rejections.push(rejectionOf(project, operation, r.line, e));
+      }
+    }
+    const { inserted, updated } = await this.deps.items.upsertMany(project, [...rows.values()], trx);
+    const counts: ChunkCounts = { records: records.length, inserted, updated: updated + repeated, duplicates: 0, rejected: rejections.length };
+    return { counts, rejections, ids: [...rows.keys()] };
+  }
+
+  private async writeEvents(project: string, operation: string, records: SourceRecord[], trx: Db) {
+    const rejections: RejectionRow[] = [];
+    const rows = [];
+    const now = Date.now();
+    const ingest = nowIso();
+    for (const r of records) {
+      try {
+        if (r.error) throw r.error;
+        rows.push(toEventRow(project, checkEvent(r.value, 'body', now), ingest));
+      } catch (e) {
+        rejections.push(rejectionOf(project, operation, r.line, e));
+      }
+    }
+    const written = await this.deps.events.insert(project, rows, trx);
+    const counts: ChunkCounts = { records: records.length, inserted: written, updated: 0, duplicates: rows.length - written, rejected: rejections.length };
+    return { counts, rejections, ids: [] as string[] };
+  }
+
+  private async result(project: string, operation: string, what: 'items' | 'events'): Promise<ImportResult> {
+    const row = (await this.deps.imports.get(project, operation))!;
+    const listed = await this.deps.imports.rejections(project, operation, LISTED_REJECTIONS);
+    return {
+      '@type': what === 'items' ? 'type.googleapis.com/rouge.catalog.ImportItemsResponse' : 'type.googleapis.com/rouge.catalog.ImportUserEventsResponse',
+      ...(what === 'items' ? { inserted: row.inserted, updated: row.updated } : { written: row.inserted, duplicates: row.duplicates }),
+      rejected: row.rejected,
+      rejections: listed.map((r) => ({ line: r.line, reason: r.reason, ...(r.field ? { field: r.field } : {}), message: r.message })),
+      ...(row.rejected > listed.length ? { rejectionsTruncated: true } : {}),
+    };
+  }
+}
+
+function rejectionOf(project: string, operation: string, line: number, e: unknown): RejectionRow {
+  if (!(e instanceof RougeError)) throw e;
+  const field = e.fieldViolations[0]?.field;
+  return { project, operation, line, reason: e.reason, field: field && field !== 'body' ? field : null, message: e.message };
+}

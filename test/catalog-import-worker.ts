@@ -1,0 +1,19 @@
+/**
+ * A worker process for the import crash test: it runs catalog imports in
+ * small chunks until the test kills it with SIGKILL.
+ * Usage: catalog-import-worker.ts <blob-dir> <sqlite-path | postgres-url> [schema]
+ */
+import { createCatalog } from '../src/catalog/index.js';
+import { EventOutbox, FileBlobStore, JobStore, JobWorker, Jobs, MemoryCache, openPostgresStore, openSqliteStore } from '../src/platform/index.js';
+import { CATALOG_MIGRATIONS } from './catalog-helpers.js';
+
+const [blobDir, target, schema] = process.argv.slice(2);
+const store = target!.startsWith('postgres') ? openPostgresStore({ url: target!, schema }, CATALOG_MIGRATIONS) : openSqliteStore(target!, CATALOG_MIGRATIONS);
+const cache = new MemoryCache();
+const outbox = new EventOutbox(store, cache);
+const jobStore = new JobStore(store);
+const worker = new JobWorker(jobStore, { pollMs: 20 });
+const jobs = new Jobs(jobStore, worker, outbox);
+await createCatalog({ store, blobs: new FileBlobStore(blobDir!), outbox, cache, jobs, worker, importChunkSize: 25, importLeaseMs: 1000 });
+worker.start();
+process.stdout.write('ready\n');
