@@ -167,6 +167,17 @@ describe.each(STORE_KINDS)('model registry on %s', (kind) => {
       expect(await storedBlobs()).toEqual([]);
     });
 
+    it('answers a chunked artifact over the limit (no Content-Length) with 413 and stores nothing', async () => {
+      const { payload, headers } = multipart([{ name: 'metadata', value: '{"framework":"onnx"}' }, { name: 'artifact', filename: 'big.onnx', data: Buffer.alloc(200 * 1024, 3) }]);
+      const { Readable } = await import('node:stream');
+      const { 'content-length': _omit, ...chunked } = headers;
+      const res = await app.inject({ method: 'POST', url: '/v1/projects/ds/models/ctr/versions', headers: chunked, payload: Readable.from([payload.subarray(0, 1000), payload.subarray(1000)]) });
+      expect(res.statusCode).toBe(413);
+      expect(reasonOf(res)).toBe('ARTIFACT_TOO_LARGE');
+      expect(await versionCount()).toBe(0);
+      expect(await storedBlobs()).toEqual([]);
+    });
+
     it('leaves no version and no blob when the upload is cut off halfway', async () => {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const port = (app.server.address() as AddressInfo).port;
@@ -192,6 +203,9 @@ describe.each(STORE_KINDS)('model registry on %s', (kind) => {
       const res = await upload([{ name: 'metadata', value: JSON.stringify({ framework: 'http', spec: { upstreams: ['http://10.0.0.5:8080'] } }) }]);
       expect(res.json()).toMatchObject({ versionId: '1', framework: 'http', spec: { upstreams: ['http://10.0.0.5:8080'], predictRoute: '/predict', healthRoute: '/health', timeoutMs: 10000 } });
       expect(res.json().artifact).toBeUndefined();
+      const download = await app.inject({ url: '/v1/projects/ds/models/ctr/versions/1/artifact' });
+      expect(download.statusCode).toBe(404);
+      expect(reasonOf(download)).toBe('VERSION_HAS_NO_ARTIFACT');
     });
 
     it('refuses an artifact or a bad spec', async () => {

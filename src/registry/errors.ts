@@ -32,3 +32,5 @@ export const SPEC_INVALID = defineError('SPEC_INVALID', 400, 'INVALID_ARGUMENT',
   `Invalid model server spec: ${p.why}.`);
 export const LABELS_INVALID = defineError('LABELS_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
   `Invalid labels: ${p.why}. Keys and values use lower-case letters, digits, _ and -, at most 64 characters; keys start with a letter; at most 64 labels.`);
+export const VERSION_HAS_NO_ARTIFACT = defineError('VERSION_HAS_NO_ARTIFACT', 404, 'NOT_FOUND', (p: { ref: string; framework: string }) =>
+  `Version ${p.ref} has no artifact to download: a ${p.framework} version describes a model server in its spec; GET the version to read it.`);

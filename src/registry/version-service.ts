@@ -213,7 +213,7 @@ export class VersionService {
   /** Opens the artifact for download. */
   async artifact(project: string, model: string, ref: string): Promise<{ body: Readable; size: number; sha256: string; filename: string }> {
     const row = await this.row(project, model, ref);
-    if (!row.artifact_key) throw errors.ARTIFACT_REQUIRED({ framework: row.framework });
+    if (!row.artifact_key) throw errors.VERSION_HAS_NO_ARTIFACT({ ref: `projects/${project}/models/${model}@${row.version}`, framework: row.framework });
     const { body, size } = await this.blobs.get(row.artifact_key);
     const ext = frameworkOf(row.framework).extension;
     return { body, size, sha256: row.artifact_sha256 ?? '', filename: `${model}-${row.version}${ext ? `.${ext}` : ''}` };

@@ -52,10 +52,22 @@ class Client:
         self._prefix = parts.path.rstrip("/")
         self._ssl_context = ssl_context
 
-        from .models import ModelsApi  # late import: models imports this module
+        from .endpoints import EndpointsApi, OperationsApi  # late imports, as the API modules may import this one
+        from .models import ModelsApi
 
         #: The model registry (:class:`rouge.models.ModelsApi`).
         self.models = ModelsApi(self)
+        #: Endpoints and online prediction (:class:`rouge.endpoints.EndpointsApi`).
+        self.endpoints = EndpointsApi(self)
+        #: Long-running operations (:class:`rouge.endpoints.OperationsApi`).
+        self.operations = OperationsApi(self)
+
+        from .catalog import CatalogApi, EventsApi
+
+        #: The product catalogue and its search (:class:`rouge.catalog.CatalogApi`).
+        self.catalog = CatalogApi(self)
+        #: Shoppers' events (:class:`rouge.catalog.EventsApi`).
+        self.events = EventsApi(self)
 
     def __repr__(self):
         return "Client({!r}, project={!r})".format(self.base_url, self.project)
@@ -115,14 +127,16 @@ class Client:
             conn.close()
             raise
 
-    def _request(self, method, path, json=None, headers=None, stream=False, query=None, body=None, content_length=None):
+    def _request(self, method, path, json=None, headers=None, stream=False, query=None, body=None, content_length=None,
+                 error_decoder=None):
         """Sends one request and decodes the answer.
 
         Returns the decoded JSON body (``{}`` when empty) or, with
         ``stream=True``, the open ``http.client.HTTPResponse`` for the caller
         to read and close. ``body``/``content_length`` send a pre-framed
         streaming body instead of ``json``. Any status of 400 or more raises
-        :class:`rouge.ApiError`.
+        :class:`rouge.ApiError`, built by ``error_decoder(status, body)`` when
+        given (a protocol whose errors are not in Google's model).
         """
         headers = dict(headers or {})
         if json is not None:
@@ -137,7 +151,7 @@ class Client:
         response = self._send(method, path, headers, body or (), query)
         if response.status >= 400:
             try:
-                raise ApiError.from_response(response.status, response.read())
+                raise (error_decoder or ApiError.from_response)(response.status, response.read())
             finally:
                 response.close()
         if stream:

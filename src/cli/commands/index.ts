@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { addGlobalOptions } from '../kit/options.js';
 import { registerAuditCommand } from './audit.js';
 import { registerBindingCommands } from './bindings.js';
+import { registerCatalogCommands } from './catalog.js';
+import { registerEndpointCommands } from './endpoints.js';
+import { registerEventCommands } from './events.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLoginCommand } from './login.js';
 import { registerModelCommands } from './models.js';
 import { registerOperationCommands } from './operations.js';
+import { registerPredictCommand } from './predict.js';
 import { registerProjectCommands } from './projects.js';
 import { registerServiceAccountCommands } from './service-accounts.js';
 import { registerUserCommands } from './users.js';
@@ -25,6 +29,10 @@ export function registerApiCommands(program: Command): void {
   registerAuditCommand(program);
   registerModelCommands(program);
   registerOperationCommands(program);
+  registerEndpointCommands(program);
+  registerPredictCommand(program);
+  registerCatalogCommands(program);
+  registerEventCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);
