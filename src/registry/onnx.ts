@@ -1,4 +1,6 @@
-import * as ort from 'onnxruntime-node';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as errors from './errors.js';
 import type { Signature, TensorSpec } from './frameworks.js';
 
@@ -24,26 +26,45 @@ function toSpec(m: OrtValueMetadata): TensorSpec {
   };
 }
 
+/** How long loading one artifact may take before the upload is refused. */
+const INSPECT_TIMEOUT_MS = 10 * 60 * 1000;
+
+function runChild(path: string): Promise<{ ok: boolean; error?: string; inputs?: OrtValueMetadata[]; outputs?: OrtValueMetadata[] }> {
+  const here = fileURLToPath(import.meta.url);
+  const ts = here.endsWith('.ts');
+  const script = join(dirname(here), `onnx-inspect-child.${ts ? 'ts' : 'js'}`);
+  // Under tests the sources are TypeScript: load the child through tsx, as vitest loads us.
+  const execArgv = ts ? ['--import', pathToFileURL(join(dirname(here), '../../node_modules/tsx/dist/loader.mjs')).href] : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...execArgv, script, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), INSPECT_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(out) as never);
+      } catch {
+        resolve({ ok: false, error: `the runtime stopped while loading it (${signal ?? `exit code ${code}`})` });
+      }
+    });
+  });
+}
+
 /**
  * Loads the file with onnxruntime-node, exactly as serving will, and reads its
  * signature: names, element types and shapes of inputs and outputs. A file the
- * runtime cannot load is refused at upload with ARTIFACT_INVALID.
+ * runtime cannot load is refused at upload with ARTIFACT_INVALID. The load runs
+ * in a child process: it needs about twice the model's size in memory, which
+ * the API process should not carry, and a malformed file must not crash it.
  */
 export async function inspectOnnx(path: string): Promise<{ signature: Signature }> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(path);
-  } catch (e) {
+  const result = await runChild(path);
+  if (!result.ok) {
     // The staging path means nothing to the uploader; keep the runtime's reason only.
-    const why = ((e as Error).message ?? String(e)).split('\n')[0]!.split(path).join('the artifact').slice(0, 300);
+    const why = (result.error ?? 'unknown error').split(path).join('the artifact').slice(0, 300);
     throw errors.ARTIFACT_INVALID({ framework: 'onnx', why: `onnxruntime cannot load it (${why})` });
   }
-  try {
-    const meta = session as unknown as { inputMetadata?: OrtValueMetadata[]; outputMetadata?: OrtValueMetadata[] };
-    const inputs = meta.inputMetadata ?? session.inputNames.map((name) => ({ name, isTensor: true }));
-    const outputs = meta.outputMetadata ?? session.outputNames.map((name) => ({ name, isTensor: true }));
-    return { signature: { inputs: inputs.map(toSpec), outputs: outputs.map(toSpec) } };
-  } finally {
-    await session.release();
-  }
+  return { signature: { inputs: (result.inputs ?? []).map(toSpec), outputs: (result.outputs ?? []).map(toSpec) } };
 }
