@@ -29,10 +29,19 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
   const records = new IdempotencyStore(store);
   let purgeCounter = 0;
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (!request.routeOptions.config.idempotent) return;
+  app.addHook('preHandler', (request, reply, done) => {
+    // Most requests carry no key: leave synchronously, without a promise.
+    if (!request.routeOptions.config.idempotent || request.headers['idempotency-key'] === undefined) {
+      done();
+      return;
+    }
+    // After a replayed response the chain must stop: `done` is not called then.
+    claim(request, reply).then((replied) => (replied ? undefined : done()), (e: Error) => done(e));
+  });
+
+  /** Claims the key for this request; true when the first response was replayed instead. */
+  async function claim(request: FastifyRequest, reply: import('fastify').FastifyReply): Promise<boolean> {
     const header = request.headers['idempotency-key'];
-    if (header === undefined) return;
     if (typeof header !== 'string' || !KEY.test(header)) throw E.INVALID_IDEMPOTENCY_KEY();
     const params = request.params as { project?: string } | undefined;
     const scope = { project: params?.project ?? '', principal: request.principalName, key: header };
@@ -42,26 +51,28 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
     const existing = await records.claim(scope, hash, now);
     if (!existing) {
       request.idempotencyScope = scope;
-      return;
+      return false;
     }
     if (existing.request_hash !== hash) throw E.IDEMPOTENCY_KEY_REUSED();
     if (existing.state !== 'done') throw E.IDEMPOTENCY_KEY_IN_USE();
-    return reply
+    reply
       .code(existing.status_code ?? 200)
       .header('idempotent-replayed', 'true')
       .type(existing.response_type ?? 'application/json')
       .send(existing.response_body ?? '');
-  });
+    return true;
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const scope = request.idempotencyScope;
-    if (!scope) return payload;
-    request.idempotencyScope = undefined;
-    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
-      await records.complete(scope, reply.statusCode, String(reply.getHeader('content-type') ?? 'application/json'), payload);
-    } else {
-      await records.release(scope);
+    if (!scope) {
+      done(null, payload);
+      return;
     }
-    return payload;
+    request.idempotencyScope = undefined;
+    const write = reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string'
+      ? records.complete(scope, reply.statusCode, String(reply.getHeader('content-type') ?? 'application/json'), payload)
+      : records.release(scope);
+    write.then(() => done(null, payload), (e: Error) => done(e));
   });
 }

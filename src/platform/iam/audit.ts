@@ -18,10 +18,18 @@ function resultOf(status: number): 'allowed' | 'denied' | 'failed' {
  */
 export function installAudit(app: FastifyInstance, audit: AuditStore): void {
   const nextId = monotonicFactory();
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const cfg = request.routeOptions.config;
-    if (request.routeOptions.url === undefined || cfg.public) return payload;
-    if (!(cfg.audit ?? MUTATING.has(request.method))) return payload;
+    // Reads and data-plane calls leave synchronously: no promise on the hot path.
+    if (request.routeOptions.url === undefined || cfg.public || !(cfg.audit ?? MUTATING.has(request.method))) {
+      done(null, payload);
+      return;
+    }
+    void write(request, reply.statusCode).then(() => done(null, payload));
+  });
+
+  async function write(request: import('fastify').FastifyRequest, statusCode: number): Promise<void> {
+    const cfg = request.routeOptions.config;
     const params = (request.params ?? {}) as Record<string, string>;
     const now = Date.now();
     try {
@@ -33,9 +41,9 @@ export function installAudit(app: FastifyInstance, audit: AuditStore): void {
         permission: cfg.permission ?? '',
         resource: (request.url.split('?')[0] ?? '').replace(/^\/v1\//, ''),
         method: request.method,
-        path: request.routeOptions.url,
-        result: resultOf(reply.statusCode),
-        status_code: reply.statusCode,
+        path: request.routeOptions.url ?? '',
+        result: resultOf(statusCode),
+        status_code: statusCode,
         reason: request.errorReason ?? null,
         request_id: String(request.id),
         ip: request.ip ?? '',
@@ -44,6 +52,5 @@ export function installAudit(app: FastifyInstance, audit: AuditStore): void {
     } catch (err) {
       request.log.error({ err }, 'audit entry could not be written');
     }
-    return payload;
-  });
+  }
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import * as errors from './errors.js';
 import { parseKey, secretMatches } from './keys.js';
 import type { IamStore } from './store.js';
@@ -20,6 +21,13 @@ const INVALID = 'The API key is not valid';
  */
 export class KeyVerifier {
   private readonly cache: TtlCache<ApiKeyRow | null>;
+  /**
+   * The secret that last verified against each cached row. A repeat request
+   * with the same key is then a constant-time comparison of two strings instead
+   * of an HMAC (the profile's largest auth cost); the entry lives no longer than
+   * the row it belongs to, and never leaves process memory.
+   */
+  private readonly verified = new WeakMap<ApiKeyRow, Buffer>();
   private lastUsed = new Map<string, string>();
 
   constructor(
@@ -44,12 +52,21 @@ export class KeyVerifier {
       this.cache.set(parsed.keyId, row, now);
     }
     // An unknown keyId and a wrong secret answer alike, so key ids cannot be probed.
-    if (!row || !secretMatches(this.pepper, parsed.secret, row.secret_hash)) throw errors.KEY_INVALID({ why: INVALID });
+    if (!row || !this.matches(row, parsed.secret)) throw errors.KEY_INVALID({ why: INVALID });
     const nowIso = new Date(now).toISOString();
     if (row.revoke_time !== null && row.revoke_time <= nowIso) throw errors.KEY_REVOKED({ keyId: row.key_id });
     if (row.expire_time <= nowIso) throw errors.KEY_EXPIRED({ keyId: row.key_id, expireTime: row.expire_time });
     this.lastUsed.set(row.key_id, nowIso);
     return { principal: row.principal, keyId: row.key_id };
+  }
+
+  private matches(row: ApiKeyRow, secret: string): boolean {
+    const presented = Buffer.from(secret);
+    const known = this.verified.get(row);
+    if (known && known.length === presented.length && timingSafeEqual(known, presented)) return true;
+    if (!secretMatches(this.pepper, secret, row.secret_hash)) return false;
+    this.verified.set(row, presented);
+    return true;
   }
 
   /** Forgets a key at once in this process (after a local revoke or delete). */
