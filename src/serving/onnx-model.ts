@@ -49,7 +49,14 @@ export class OnnxModel implements ServedModel {
 
   /** Loads the artifact at `path` into a session. */
   static async load(path: string, info: OnnxModelInfo, observe?: BatchObserver): Promise<OnnxModel> {
-    const session = await ort.InferenceSession.create(path);
+    // One intra-op thread and no spinning: a server answers many small requests at
+    // once, and onnxruntime's default pool of spinning threads burns the CPU the
+    // event loop needs (on one pinned core, most of it). Concurrency comes from requests.
+    const session = await ort.InferenceSession.create(path, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    } as ort.InferenceSession.SessionOptions);
     return new OnnxModel(session, info, observe);
   }
 
