@@ -1,31 +1,48 @@
 /**
- * HTTP benchmark: GET /v1/projects/{p} at saturation.
+ * HTTP benchmark: GET /v1/projects/{p} at saturation, with authentication on
+ * and off, on SQLite and PostgreSQL, against a bare Fastify ceiling.
  *
  *   npm run bench:http            (= npx tsx bench/http-projects.ts)
+ *
+ * What is served: by default the script exports the commit HEAD of this
+ * repository with `git archive` into a private directory
+ * (<tmpdir>/rouge-bench-<commit>), links this checkout's node_modules into it
+ * and builds it there, so uncommitted edits in the working tree neither break
+ * nor leak into the measurement; the commit is printed and recorded.
  *
  * Each server in SERVERS runs as its own child process pinned to one core
  * (SERVER_CPU) with `taskset`; the load generator, autocannon's CLI, runs as
  * another child pinned to the other core (LOAD_CPU). Every run is a warm-up
- * followed by a measured run against the same URL on 127.0.0.1. The script
- * prints a markdown table and writes bench/results/http-projects.json.
+ * followed by a measured run against the same URL on 127.0.0.1. Before each
+ * row the script waits for the machine to be quiet; a row during which other
+ * processes used more than OTHER_MAX_PCT of a core, or the hypervisor stole
+ * more than STEAL_MAX_PCT, is thrown away and run again (BENCH_RETRIES times). It prints a markdown table, the auth-on/auth-off
+ * ratio of each pair against the Foundation II bar (85%), and writes
+ * bench/results/http-projects.json.
  *
  * Settings (environment):
  *   BENCH_DURATION      measured seconds per server (default 10)
  *   BENCH_WARMUP        warm-up seconds per server (default 3)
  *   BENCH_CONNECTIONS   concurrent connections (default 50)
- *   BENCH_DATABASE_URL  PostgreSQL for the postgres row (default postgres://postgres@127.0.0.1:5432/test)
- *   BENCH_ONLY          comma-separated server ids to run (default all)
- *   BENCH_SKIP_BUILD=1  do not run `npm run build` first
- *   BENCH_ROUGE_DIR     the Rouge checkout to build and serve (default: this one), e.g. an
- *                       export of another commit to compare builds
+ *   BENCH_RETRIES       extra attempts for a row whose run was not quiet (default 3)
+ *   BENCH_ROUNDS        run the whole list this many times (default 1); the table shows each
+ *                       row's median round, the auth ratio is the median of per-round ratios
+ *   BENCH_QUIET_WAIT    seconds to wait for a quiet machine before each row (default 300)
+ *   BENCH_DATABASE_URL  PostgreSQL for the postgres rows (default postgres://postgres@127.0.0.1:5432/test)
+ *   BENCH_ONLY          comma-separated server ids to run (default all); results then go to
+ *                       bench/results/http-projects.partial.json
+ *   BENCH_REF           the commit to export and serve (default HEAD)
+ *   BENCH_ROUGE_DIR     serve this checkout as it is instead of an export (built with
+ *                       `npm run build` there unless BENCH_SKIP_BUILD=1)
+ *   BENCH_SKIP_BUILD=1  do not build first
  *
- * To add a row (for example "auth on" against "auth off"), add an entry to
- * SERVERS; `rougeServer()` builds one from extra flags and environment.
- * Benchmarks print numbers; nothing here asserts on timings.
+ * To add a row, add an entry to SERVERS; `rougeServer()` builds one from extra
+ * flags and environment. Benchmarks print numbers; nothing here asserts on
+ * timings (the PASS/FAIL column is a reading of the numbers, not a test).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, availableParallelism, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,7 +52,6 @@ import pg from 'pg';
 // ---------------------------------------------------------------- settings
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS_FILE = join(ROOT, 'bench', 'results', 'http-projects.json');
 const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
 const HOST = '127.0.0.1';
 const PROJECT = 'bench';
@@ -52,13 +68,39 @@ function intEnv(name: string, fallback: number, min: number): number {
 const DURATION = intEnv('BENCH_DURATION', 10, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 3, 0);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
+const RETRIES = intEnv('BENCH_RETRIES', 3, 0);
+const ROUNDS = intEnv('BENCH_ROUNDS', 1, 1);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
-const ROUGE_DIR = resolve(process.env.BENCH_ROUGE_DIR || ROOT);
+// A partial run (BENCH_ONLY) does not overwrite the full table.
+const RESULTS_FILE = join(ROOT, 'bench', 'results', ONLY.length > 0 ? 'http-projects.partial.json' : 'http-projects.json');
+const EXPLICIT_DIR = process.env.BENCH_ROUGE_DIR ? resolve(process.env.BENCH_ROUGE_DIR) : undefined;
+const REF = process.env.BENCH_REF || 'HEAD';
+/** Set in main(): the export of REF, or EXPLICIT_DIR. */
+let ROUGE_DIR = EXPLICIT_DIR ?? ROOT;
 
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
+
+/** A run is quiet when processes other than ours used at most this much of a core. */
+const OTHER_MAX_PCT = 15;
+/** ... and the hypervisor took at most this much of a core from the VM (steal). */
+const STEAL_MAX_PCT = 5;
+/** Before each row, wait (up to QUIET_WAIT_S) until the machine's busy time is under this. */
+const IDLE_MAX_PCT = 25;
+const QUIET_WAIT_S = intEnv('BENCH_QUIET_WAIT', 300, 0);
+
+/** Foundation II: the authenticated route keeps at least this share of the unauthenticated throughput. */
+const AUTH_BAR = 0.85;
+
+/**
+ * The admin key the auth-on servers are started with (--bootstrap-admin-key)
+ * and every request carries: key id `benchadmin1`, a fresh 43-character secret
+ * (the length of a generated key's) per run.
+ */
+const ADMIN_KEY = `rk_benchadmin1_${randomBytes(32).toString('hex').slice(0, 43)}`;
+const AUTH_HEADERS = { authorization: `Bearer ${ADMIN_KEY}` };
 
 // ---------------------------------------------------------------- server definitions
 
@@ -67,6 +109,8 @@ interface RunContext {
   baseUrl: string;
   /** A fresh directory per run, removed afterwards (Rouge's --data-dir). */
   tmpDir: string;
+  /** Random hex, distinct per run (names a PostgreSQL schema). */
+  runId: string;
 }
 
 interface ServerDef {
@@ -84,6 +128,13 @@ interface ServerDef {
   env?: (ctx: RunContext) => Record<string, string>;
   /** Headers on every request to the server (probe, setup and load), e.g. an API key. */
   headers?: Record<string, string>;
+  /**
+   * The status the route must answer without `headers`, checked before any load:
+   * 401 proves an "auth on" row really authenticates, 200 that an "auth off" row does not.
+   */
+  statusWithoutHeaders?: number;
+  /** Rows with the same pair compare auth on with auth off (ratio against AUTH_BAR). */
+  pair?: { name: string; auth: 'on' | 'off' };
   /** Polled until it answers 2xx before any load. */
   readyPath: string;
   /** After the server is ready, before load (e.g. create the project). */
@@ -106,10 +157,7 @@ async function createProject(ctx: RunContext, headers: Record<string, string> = 
 /**
  * A Rouge server row: `node dist/cli/main.js serve` with the given extra flags
  * and environment. Rows that differ only in configuration (auth on or off, a
- * cache, a log level) are one call each, for example:
- *
- *   rougeServer({ id: 'rouge-sqlite-auth', label: 'Rouge, SQLite, auth on',
- *     extraArgs: () => ['--bootstrap-admin-key', KEY], headers: { authorization: `Bearer ${KEY}` } })
+ * cache, a log level) are one call each; see SERVERS.
  */
 function rougeServer(opts: {
   id: string;
@@ -117,6 +165,8 @@ function rougeServer(opts: {
   extraArgs?: (ctx: RunContext) => string[];
   extraEnv?: Record<string, string>;
   headers?: Record<string, string>;
+  statusWithoutHeaders?: number;
+  pair?: ServerDef['pair'];
   precheck?: ServerDef['precheck'];
   setup?: ServerDef['setup'];
   teardown?: ServerDef['teardown'];
@@ -126,6 +176,8 @@ function rougeServer(opts: {
     label: opts.label,
     readyPath: '/healthz',
     ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.statusWithoutHeaders !== undefined ? { statusWithoutHeaders: opts.statusWithoutHeaders } : {}),
+    ...(opts.pair ? { pair: opts.pair } : {}),
     ...(opts.precheck ? { precheck: opts.precheck } : {}),
     ...(opts.teardown ? { teardown: opts.teardown } : {}),
     command: (ctx) => [
@@ -180,16 +232,46 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-const PG_SCHEMA = `bench_${randomBytes(4).toString('hex')}`;
+/**
+ * One pair of rows: the same server and the same requests (every request
+ * carries the admin key, in both rows), once with authentication on and once
+ * with `--auth-disabled`. Both have the rate limit off (ROUGE_RATE_LIMIT=0):
+ * at saturation a single key far exceeds the default 1000 requests/s, and the
+ * limiter would measure refusals instead of the route. (The environment, not
+ * `--rate-limit 0`: at commit 05b7b4c commander turns that flag into
+ * `rateLimit` while the setting's key is `rateLimitPerSecond`, so the flag is
+ * ignored. A 429 during a run shows up as non-2xx and voids the pair.)
+ */
+function authPair(opts: { id: string; label: string; extraArgs?: (ctx: RunContext) => string[]; precheck?: ServerDef['precheck']; teardown?: ServerDef['teardown'] }): ServerDef[] {
+  const common = (ctx: RunContext) => ['--bootstrap-admin-key', ADMIN_KEY, ...(opts.extraArgs?.(ctx) ?? [])];
+  return (['on', 'off'] as const).map((auth) =>
+    rougeServer({
+      id: `${opts.id}-auth-${auth}`,
+      label: `${opts.label}, auth ${auth}`,
+      extraArgs: (ctx) => [...common(ctx), ...(auth === 'off' ? ['--auth-disabled'] : [])],
+      extraEnv: { ROUGE_RATE_LIMIT: '0' },
+      headers: AUTH_HEADERS,
+      statusWithoutHeaders: auth === 'on' ? 401 : 200,
+      pair: { name: opts.label, auth },
+      ...(opts.precheck ? { precheck: opts.precheck } : {}),
+      ...(opts.teardown ? { teardown: opts.teardown } : {}),
+    }),
+  );
+}
+
+/** Each PostgreSQL run gets its own schema, dropped afterwards. */
+function pgSchema(ctx: RunContext): string {
+  return `bench_${ctx.runId}`;
+}
 
 const SERVERS: ServerDef[] = [
-  rougeServer({ id: 'rouge-sqlite', label: 'Rouge, SQLite' }),
-  rougeServer({
+  ...authPair({ id: 'rouge-sqlite', label: 'Rouge SQLite' }),
+  ...authPair({
     id: 'rouge-postgres',
-    label: 'Rouge, PostgreSQL',
-    extraArgs: () => ['--database-url', DATABASE_URL, '--database-schema', PG_SCHEMA],
+    label: 'Rouge PostgreSQL',
+    extraArgs: (ctx) => ['--database-url', DATABASE_URL, '--database-schema', pgSchema(ctx)],
     precheck: () => postgresReachable(DATABASE_URL),
-    teardown: () => dropSchema(DATABASE_URL, PG_SCHEMA),
+    teardown: (ctx) => dropSchema(DATABASE_URL, pgSchema(ctx)),
   }),
   {
     id: 'fastify-constant',
@@ -438,7 +520,8 @@ async function runLoad(url: string, seconds: number, connections: number, server
         const pct = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : ((b - a) / clockTicks / wall) * 100);
         cpu.serverPct = pct(s0, s1);
         cpu.loadGenPct = pct(a0, a1);
-        cpu.postgresPct = pct(p0, p1);
+        // A backend that exits inside the window takes its ticks with it; never report below zero.
+        cpu.postgresPct = Math.max(0, pct(p0, p1) ?? 0);
         const busyPct = pct(m0.busy, m1.busy);
         if (busyPct !== null && cpu.serverPct !== null && cpu.loadGenPct !== null && cpu.postgresPct !== null) {
           cpu.otherPct = Math.max(0, busyPct - cpu.serverPct - cpu.loadGenPct - cpu.postgresPct);
@@ -493,18 +576,25 @@ interface Row {
   warmup?: LoadResult;
   measured?: LoadResult;
   ratioToCeiling?: number | null;
+  pair?: ServerDef['pair'];
+  /** False when every attempt had other processes above OTHER_MAX_PCT. */
+  quiet?: boolean;
+  /** Attempts thrown away because the machine was not quiet. */
+  rejected?: Array<{ requestsPerSec: number; otherPct: number | null; stealPct: number | null }>;
+  /** With BENCH_ROUNDS > 1: each round's requests/s (null when unusable); this row is the median one. */
+  rounds?: Array<number | null>;
   warnings: string[];
 }
 
 async function runServer(def: ServerDef): Promise<Row> {
-  const row: Row = { id: def.id, label: def.label, status: 'ok', ceiling: def.ceiling === true, warnings: [] };
+  const row: Row = { id: def.id, label: def.label, status: 'ok', ceiling: def.ceiling === true, ...(def.pair ? { pair: def.pair } : {}), warnings: [] };
   const skip = await def.precheck?.();
   if (skip) {
     console.log(`\n== ${def.label}: SKIPPED (${skip})`);
     return { ...row, status: 'skipped', reason: skip };
   }
   const port = await freePort();
-  const ctx: RunContext = { port, baseUrl: `http://${HOST}:${port}`, tmpDir: mkdtempSync(join(tmpdir(), 'rouge-bench-')) };
+  const ctx: RunContext = { port, baseUrl: `http://${HOST}:${port}`, tmpDir: mkdtempSync(join(tmpdir(), 'rouge-bench-data-')), runId: randomBytes(4).toString('hex') };
   const url = `${ctx.baseUrl}${ROUTE}`;
   console.log(`\n== ${def.label} on ${ctx.baseUrl}`);
   let server: Child | undefined;
@@ -520,6 +610,13 @@ async function runServer(def: ServerDef): Promise<Row> {
     const parsed = JSON.parse(body) as { name?: string };
     if (parsed.name !== `projects/${PROJECT}`) throw new Error(`GET ${ROUTE} answered an unexpected body: ${body}`);
     row.responseBytes = Buffer.byteLength(body);
+    if (def.statusWithoutHeaders !== undefined) {
+      const bare = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      await bare.arrayBuffer();
+      if (bare.status !== def.statusWithoutHeaders) {
+        throw new Error(`GET ${ROUTE} without the Authorization header answered ${bare.status}, expected ${def.statusWithoutHeaders}: the server's auth setting is not what this row measures`);
+      }
+    }
     row.serverCpusAllowed = cpusAllowed(server.proc.pid);
     if (pinningEnabled && row.serverCpusAllowed !== String(SERVER_CPU)) row.warnings.push(`server allowed on CPUs ${row.serverCpusAllowed}, expected ${SERVER_CPU}`);
     console.log(`   ready; response ${row.responseBytes} bytes; server pid ${server.proc.pid} on CPU(s) ${row.serverCpusAllowed}`);
@@ -538,7 +635,7 @@ async function runServer(def: ServerDef): Promise<Row> {
     if (m.errors > 0 || m.timeouts > 0) row.warnings.push(`${m.errors} connection errors, ${m.timeouts} timeouts`);
     if (row.warmup && row.warmup.non2xx > 0) row.warnings.push(`${row.warmup.non2xx} non-2xx responses during warm-up`);
     if (pinningEnabled && m.loadGenCpusAllowed !== '?' && m.loadGenCpusAllowed !== String(LOAD_CPU)) row.warnings.push(`load generator allowed on CPUs ${m.loadGenCpusAllowed}, expected ${LOAD_CPU}`);
-    if (m.cpu.otherPct !== null && m.cpu.otherPct > 15) row.warnings.push(`other processes used ${m.cpu.otherPct.toFixed(0)}% of a core during the run: the machine was not quiet, numbers are unreliable`);
+    if (m.cpu.otherPct !== null && m.cpu.otherPct > OTHER_MAX_PCT) row.warnings.push(`other processes used ${m.cpu.otherPct.toFixed(0)}% of a core during the run: the machine was not quiet, numbers are unreliable`);
     if (m.cpu.stealPct !== null && m.cpu.stealPct > 5) row.warnings.push(`hypervisor steal was ${m.cpu.stealPct.toFixed(0)}% of a core during the run`);
     if (m.cpu.loadGenPct !== null && m.cpu.loadGenPct > 90) row.warnings.push(`load generator at ${m.cpu.loadGenPct.toFixed(0)}% of its core: this row may measure autocannon, not the server`);
     const tailLines = server.tail.filter((l) => !/listening on|^Store:/.test(l));
@@ -589,21 +686,25 @@ function markdownTable(rows: Row[]): string {
     }
     const ratio = r.ratioToCeiling === null || r.ratioToCeiling === undefined ? 'n/a' : `${(r.ratioToCeiling * 100).toFixed(0)}%`;
     lines.push(
-      `| ${r.label} | ${fmtInt(m.requestsPerSecMean)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} | ${ratio} | ${fmtPct(m.cpu.serverPct)} | ${fmtPct(m.cpu.loadGenPct)} | ${fmtPct(m.cpu.postgresPct)} | ${fmtPct(m.cpu.otherPct)} |`,
+      `| ${r.label}${r.quiet === false ? ' (NOT QUIET)' : ''} | ${fmtInt(m.requestsPerSecMean)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} | ${ratio} | ${fmtPct(m.cpu.serverPct)} | ${fmtPct(m.cpu.loadGenPct)} | ${fmtPct(m.cpu.postgresPct)} | ${fmtPct(m.cpu.otherPct)} |`,
     );
   }
   return lines.join('\n');
 }
 
-/** The git commit of ROUGE_DIR (and whether its tree has uncommitted changes), or "unknown". */
-function rougeRevision(): string {
+function git(args: string[], cwd = ROOT): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
+}
+
+/** The commit of an explicit BENCH_ROUGE_DIR checkout (and whether its src has uncommitted changes). */
+function explicitDirRevision(dir: string): string {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROUGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no', '--', 'src'], { cwd: ROUGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git(['rev-parse', 'HEAD'], dir);
+    const dirty = git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no', '--', 'src'], dir);
     return `commit ${commit}${dirty ? ', src has uncommitted changes' : ''}`;
   } catch {
     try {
-      return readFileSync(join(ROUGE_DIR, 'BENCH_REVISION'), 'utf8').trim();
+      return readFileSync(join(dir, 'BENCH_REVISION'), 'utf8').trim();
     } catch {
       return 'revision unknown';
     }
@@ -614,11 +715,196 @@ function cpuModel(): string {
   return cpus()[0]?.model?.trim() || '(unknown)';
 }
 
-async function build(): Promise<void> {
-  console.log(`Building (npm run build in ${ROUGE_DIR}) ...`);
-  const b = startChild('npm run build', ['npm', 'run', 'build', '--silent'], { ...process.env }, false, ROUGE_DIR);
-  await b.exited;
-  if (b.proc.exitCode !== 0) throw new Error(`npm run build failed:\n  ${b.tail.join('\n  ')}`);
+async function runToEnd(name: string, argv: string[], cwd: string): Promise<void> {
+  const c = startChild(name, argv, { ...process.env }, false, cwd);
+  await c.exited;
+  if (c.proc.exitCode !== 0) throw new Error(`${name} failed:\n  ${c.tail.join('\n  ')}`);
+}
+
+/**
+ * Exports `ref` with `git archive` into <tmpdir>/rouge-bench-<commit> (once;
+ * later runs reuse it), links this checkout's node_modules into it, and builds
+ * it there with tsc. The build info goes into the export, not into the shared
+ * node_modules/.cache, so the working tree's incremental builds are untouched.
+ * Read-only for this repository: no checkout, no stash, no index change.
+ */
+async function exportCommit(ref: string): Promise<{ dir: string; commit: string; depWarnings: string[] }> {
+  const commit = git(['rev-parse', '--verify', `${ref}^{commit}`]);
+  const dir = join(tmpdir(), `rouge-bench-${commit.slice(0, 12)}`);
+  const marker = join(dir, '.bench-export-complete');
+  if (!existsSync(marker)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    console.log(`Exporting ${commit} to ${dir} ...`);
+    execFileSync('sh', ['-c', 'git archive --format=tar "$1" | tar -x -C "$2"', 'sh', commit, dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'BENCH_REVISION'), `commit ${commit}\n`);
+    writeFileSync(marker, `${new Date().toISOString()}\n`);
+  }
+  if (!SKIP_BUILD) {
+    console.log(`Building the export (tsc -p tsconfig.build.json in ${dir}) ...`);
+    await runToEnd('tsc', [process.execPath, join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--tsBuildInfoFile', join(dir, '.bench-tsbuildinfo')], dir);
+  }
+  return { dir, commit, depWarnings: dependencyDrift(commit) };
+}
+
+/**
+ * The export runs on this checkout's node_modules. Compares each runtime
+ * dependency's installed version with the version the commit's lockfile pins,
+ * and says where they differ.
+ */
+function dependencyDrift(commit: string): string[] {
+  const out: string[] = [];
+  try {
+    const pkg = JSON.parse(git(['show', `${commit}:package.json`])) as { dependencies?: Record<string, string> };
+    const lock = JSON.parse(git(['show', `${commit}:package-lock.json`])) as { packages?: Record<string, { version?: string }> };
+    for (const name of Object.keys(pkg.dependencies ?? {})) {
+      const pinned = lock.packages?.[`node_modules/${name}`]?.version;
+      let installed: string | undefined;
+      try {
+        installed = (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      } catch {
+        installed = undefined;
+      }
+      if (installed !== pinned) out.push(`${name}: the commit's lockfile pins ${pinned ?? '(nothing)'}, node_modules has ${installed ?? '(missing)'}`);
+    }
+  } catch (e) {
+    out.push(`could not compare dependencies: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return out;
+}
+
+async function buildExplicitDir(dir: string): Promise<void> {
+  console.log(`Building (npm run build in ${dir}) ...`);
+  await runToEnd('npm run build', ['npm', 'run', 'build', '--silent'], dir);
+}
+
+/** Machine busy time over one second, in percent of one core. */
+async function machineBusyPct(): Promise<number> {
+  const q0 = machineTicks();
+  await sleep(1000);
+  return ((machineTicks().busy - q0.busy) / clockTicks) * 100;
+}
+
+/**
+ * Waits until the machine is idle (our servers are stopped between rows, so
+ * any busy time is someone else's): three consecutive seconds under
+ * IDLE_MAX_PCT, for at most QUIET_WAIT_S. Returns the last reading.
+ */
+async function waitQuiet(): Promise<number> {
+  if (QUIET_WAIT_S === 0) return 0;
+  const deadline = Date.now() + QUIET_WAIT_S * 1000;
+  let calm = 0;
+  let pct = 0;
+  let said = false;
+  while (Date.now() < deadline) {
+    if (aborting) throw new Error('interrupted');
+    pct = await machineBusyPct();
+    calm = pct <= IDLE_MAX_PCT ? calm + 1 : 0;
+    if (calm >= 3) return pct;
+    if (!said && calm === 0) {
+      console.log(`   waiting for a quiet machine (busy ${pct.toFixed(0)}% of a core) ...`);
+      said = true;
+    }
+  }
+  console.log(`   WARNING: the machine did not become quiet within ${QUIET_WAIT_S} s (busy ${pct.toFixed(0)}%); running anyway`);
+  return pct;
+}
+
+/** Why a measured run does not count as quiet, or undefined when it does. */
+function noise(row: Row): string | undefined {
+  if (row.status !== 'ok' || !row.measured) return undefined;
+  const { otherPct, stealPct } = row.measured.cpu;
+  if (otherPct !== null && otherPct > OTHER_MAX_PCT) return `other processes used ${otherPct.toFixed(0)}% of a core`;
+  if (stealPct !== null && stealPct > STEAL_MAX_PCT) return `hypervisor steal was ${stealPct.toFixed(0)}% of a core`;
+  return undefined;
+}
+
+/** Runs a row, again while the machine was not quiet during it (up to RETRIES more times). */
+async function runQuietly(def: ServerDef): Promise<Row> {
+  const rejected: NonNullable<Row['rejected']> = [];
+  for (let attempt = 0; ; attempt++) {
+    await waitQuiet();
+    const row = await runServer(def);
+    const why = noise(row);
+    if (!why) return { ...row, ...(row.status === 'ok' ? { quiet: true } : {}), ...(rejected.length ? { rejected } : {}) };
+    const cpu = row.measured!.cpu;
+    rejected.push({ requestsPerSec: row.measured!.requestsPerSecMean, otherPct: cpu.otherPct, stealPct: cpu.stealPct });
+    if (attempt >= RETRIES) {
+      console.log(`   not quiet after ${attempt + 1} attempts; keeping the last one, marked not quiet`);
+      return { ...row, quiet: false, rejected };
+    }
+    console.log(`   not quiet (${why}): discarding this attempt and running the row again`);
+  }
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+const usable = (r: Row | undefined): r is Row & { measured: LoadResult } =>
+  r?.status === 'ok' && r.measured !== undefined && r.quiet !== false && r.measured.non2xx + r.measured.errors + r.measured.timeouts === 0;
+
+/**
+ * The row shown for a server over all rounds: the usable run with the median
+ * requests/s (the lower middle one for an even count), else the last run.
+ */
+function representative(runs: Row[]): Row {
+  const ok = runs.filter(usable).sort((a, b) => a.measured.requestsPerSecMean - b.measured.requestsPerSecMean);
+  const pick = ok.length > 0 ? ok[Math.floor((ok.length - 1) / 2)]! : runs[runs.length - 1]!;
+  return { ...pick, ...(runs.length > 1 ? { rounds: runs.map((r) => (usable(r) ? r.measured.requestsPerSecMean : null)) } : {}) };
+}
+
+interface PairResult {
+  name: string;
+  /** Per round, the auth-on and auth-off requests/s and their ratio (null when a row of the round is unusable). */
+  rounds: Array<{ on: number; off: number; ratio: number } | null>;
+  /** Median over the usable rounds. */
+  on?: number;
+  off?: number;
+  ratio: number | null;
+  verdict: 'PASS' | 'FAIL' | 'n/a';
+  note?: string;
+}
+
+/** Each round's auth-on row is compared with the same round's auth-off row, run right after it. */
+function pairResults(rounds: Row[][]): PairResult[] {
+  const names = [...new Set(rounds.flat().flatMap((r) => (r.pair ? [r.pair.name] : [])))];
+  return names.map((name) => {
+    const per = rounds.map((rows) => {
+      const on = rows.find((r) => r.pair?.name === name && r.pair.auth === 'on');
+      const off = rows.find((r) => r.pair?.name === name && r.pair.auth === 'off');
+      if (!usable(on) || !usable(off)) return null;
+      const a = on.measured.requestsPerSecMean;
+      const b = off.measured.requestsPerSecMean;
+      return { on: a, off: b, ratio: a / b };
+    });
+    const ok = per.filter((x): x is NonNullable<typeof x> => x !== null);
+    if (ok.length === 0) {
+      return { name, rounds: per, ratio: null, verdict: 'n/a', note: 'a row of the pair failed, was skipped, was not quiet or had errors' };
+    }
+    const ratio = median(ok.map((x) => x.ratio));
+    return { name, rounds: per, on: median(ok.map((x) => x.on)), off: median(ok.map((x) => x.off)), ratio, verdict: ratio >= AUTH_BAR ? 'PASS' : 'FAIL' };
+  });
+}
+
+function pairTable(pairs: PairResult[]): string {
+  const multi = pairs.some((p) => p.rounds.length > 1);
+  const lines = [
+    `| Store | auth on req/s | auth off req/s | auth on / auth off | >= ${(AUTH_BAR * 100).toFixed(0)}% |${multi ? ' ratio per round |' : ''}`,
+    `|---|---:|---:|---:|---|${multi ? '---|' : ''}`,
+  ];
+  for (const p of pairs) {
+    const perRound = multi ? ` ${p.rounds.map((x) => (x ? `${(x.ratio * 100).toFixed(0)}%` : 'n/a')).join(', ')} |` : '';
+    lines.push(
+      p.ratio === null
+        ? `| ${p.name} | | | n/a | n/a (${p.note}) |${perRound}`
+        : `| ${p.name} | ${fmtInt(p.on!)} | ${fmtInt(p.off!)} | ${(p.ratio * 100).toFixed(1)}% | ${p.verdict} |${perRound}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------- main
@@ -646,22 +932,36 @@ async function main(): Promise<number> {
       `warm-up ${WARMUP} s, measured ${DURATION} s, ${CONNECTIONS} connections, pipelining 1, GET ${ROUTE}`,
   );
 
-  if (!SKIP_BUILD) await build();
+  let rougeVersion: string;
+  let depWarnings: string[] = [];
+  if (EXPLICIT_DIR) {
+    if (!SKIP_BUILD) await buildExplicitDir(EXPLICIT_DIR);
+    rougeVersion = explicitDirRevision(EXPLICIT_DIR);
+  } else {
+    const exp = await exportCommit(REF);
+    ROUGE_DIR = exp.dir;
+    rougeVersion = `commit ${exp.commit}`;
+    depWarnings = exp.depWarnings;
+  }
   if (!existsSync(join(ROUGE_DIR, 'dist', 'cli', 'main.js'))) throw new Error(`${join(ROUGE_DIR, 'dist', 'cli', 'main.js')} is missing; build it first`);
-  const rougeVersion = rougeRevision();
   console.log(`Rouge: ${ROUGE_DIR} (${rougeVersion})`);
+  for (const w of depWarnings) console.log(`WARNING: dependency drift: ${w}`);
+  console.log(`Auth rows: --bootstrap-admin-key rk_benchadmin1_<43 random characters> and ROUGE_RATE_LIMIT=0 (the rate limit is off), plus --auth-disabled for "auth off"; every request sends the key`);
 
   // Benchmarks on a busy machine measure the other work; say so up front.
-  const q0 = machineTicks();
-  await sleep(1000);
-  const quietPct = ((machineTicks().busy - q0.busy) / clockTicks) * 100;
+  const quietPct = await machineBusyPct();
   console.log(`Machine busy before the runs: ${quietPct.toFixed(0)}% of one core`);
-  if (quietPct > 25) console.log('WARNING: something else is using the CPU; the numbers below will be low and noisy');
 
   const defs = ONLY.length > 0 ? SERVERS.filter((d) => ONLY.includes(d.id)) : SERVERS;
   if (defs.length === 0) throw new Error(`BENCH_ONLY=${ONLY.join(',')} matches no server; ids are ${SERVERS.map((d) => d.id).join(', ')}`);
-  const rows: Row[] = [];
-  for (const def of defs) rows.push(await runServer(def));
+  const rounds: Row[][] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) console.log(`\n######## round ${round} of ${ROUNDS}`);
+    const rows: Row[] = [];
+    for (const def of defs) rows.push(await runQuietly(def));
+    rounds.push(rows);
+  }
+  const rows = defs.map((d) => representative(rounds.map((rs) => rs.find((r) => r.id === d.id)!)));
 
   const ceiling = rows.find((r) => r.ceiling && r.status === 'ok' && r.measured);
   for (const r of rows) {
@@ -670,6 +970,11 @@ async function main(): Promise<number> {
 
   const table = markdownTable(rows);
   console.log(`\n${table}\n`);
+  if (ROUNDS > 1) console.log(`(${ROUNDS} rounds: each row above is its median round; ratios below are medians of per-round ratios)\n`);
+  const pairs = pairResults(rounds);
+  const authTable = pairs.length > 0 ? pairTable(pairs) : '';
+  if (authTable) console.log(`Authentication cost (Foundation II: auth on keeps >= ${(AUTH_BAR * 100).toFixed(0)}% of auth off):\n\n${authTable}\n`);
+  console.log(`Measured: ${rougeVersion}`);
   const warnings = rows.flatMap((r) => r.warnings.map((w) => `${r.label}: ${w}`));
   for (const w of warnings) console.log(`WARNING: ${w}`);
 
@@ -681,7 +986,7 @@ async function main(): Promise<number> {
         benchmark: 'http-projects',
         generatedAt: new Date().toISOString(),
         route: `GET ${ROUTE}`,
-        rouge: { dir: ROUGE_DIR, revision: rougeVersion },
+        rouge: { dir: ROUGE_DIR, revision: rougeVersion, dependencyDrift: depWarnings },
         machine: { ...machine, busyBeforeRunsPct: Math.round(quietPct) },
         method: {
           serverCpu: SERVER_CPU,
@@ -694,9 +999,16 @@ async function main(): Promise<number> {
           pipelining: 1,
           latencyResolution: 'autocannon records whole milliseconds (values are truncated)',
           cpuWindow: 'percent of one core, from 1 s after the measured run starts to 1 s before it ends; other = machine busy time minus server, autocannon and postgres',
+          quiet: `before each row, wait for 3 consecutive seconds of machine busy time <= ${IDLE_MAX_PCT}% of a core; a row with other > ${OTHER_MAX_PCT}% or steal > ${STEAL_MAX_PCT}% is discarded and run again, up to ${RETRIES} more times`,
+          rounds: ROUNDS,
+          auth: 'auth-on and auth-off rows start the same server with --bootstrap-admin-key <key> and ROUGE_RATE_LIMIT=0 (rate limit off); auth off adds --auth-disabled; every request (setup, probe, load) sends Authorization: Bearer <key>',
         },
         table,
+        authBar: AUTH_BAR,
+        authPairs: pairs,
+        authTable,
         results: rows,
+        rounds,
       },
       null,
       2,

@@ -1,0 +1,295 @@
+/**
+ * Serving benchmark, helper: one load run against one URL, with POST bodies
+ * drawn in turn from a file of distinct bodies, and the CPU accounting of the
+ * server process over the middle of the run.
+ *
+ * Run by bench/serving.ts as a child pinned to the load generator's core,
+ * never by hand:
+ *
+ *   taskset -c 1 node --import tsx bench/serving-load.ts <config.json>
+ *
+ * Two generators:
+ * - `autocannon` (autocannon 9, the library the CLI wraps; the CLI cannot
+ *   send a different body per request): `connections` keep-alive
+ *   connections, pipelining 1, one request definition whose `setupRequest`
+ *   hands out the next body of the shared list, so consecutive requests on all
+ *   connections walk the whole list. With `overallRate` it is autocannon's
+ *   `--overallRate`: each connection may send overallRate/connections requests
+ *   per second, counted in one-second windows that start together.
+ * - `paced`: an open-loop generator with uniform arrivals (node:http,
+ *   keep-alive agent with up to `connections` sockets): request i is due at
+ *   start + i / rate and is sent then (or as soon as a socket is free); its
+ *   latency counts from when it was due, so a server that falls behind is not
+ *   flattered (no coordinated omission).
+ *
+ * Latency: every response's time, recorded here from autocannon's `response`
+ * event (request written to response complete, in fractional milliseconds;
+ * autocannon's own histogram keeps whole milliseconds only), percentiles over
+ * all 2xx responses of the measured run.
+ *
+ * CPU: at 1 s into the measured run and 1 s before its end, reads utime+stime
+ * of the server (/proc/<pid>/stat, every thread), of each other process of
+ * the benchmark, of this process, the machine's busy and steal time
+ * (/proc/stat), and the number of responses so far; the window's difference
+ * gives the server's CPU microseconds per response and "other" CPU (the
+ * machine's busy time that is not ours).
+ *
+ * Prints one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>, cb?: (err: Error | null, res: Record<string, any>) => void) => NodeJS.EventEmitter & { stop(): void };
+
+export interface LoadConfig {
+  url: string;
+  headers: Record<string, string>;
+  bodiesPath: string;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  generator: 'autocannon' | 'paced';
+  /** Requests per second for a fixed-rate run (autocannon: overallRate; paced: the arrival rate). */
+  rate?: number;
+  serverPid: number;
+  /** Other processes of the benchmark (idle servers), not counted as "other". */
+  ourPids: number[];
+  clockTicks: number;
+}
+
+const cfg = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadConfig;
+const bodies = (JSON.parse(readFileSync(cfg.bodiesPath, 'utf8')) as string[]).map((b) => Buffer.from(b));
+
+function ticks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+function machine(): { busy: number; steal: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), steal: f[7] ?? 0 };
+}
+
+interface Snapshot {
+  t: number;
+  /** CLOCK_MONOTONIC in ns, the clock V8's CPU profiles use (in us). */
+  hr: bigint;
+  server: number | undefined;
+  ours: number;
+  selfUs: number;
+  machine: { busy: number; steal: number };
+  responses: number;
+  ok: number;
+}
+
+/** Counters of the current run, shared by both generators. */
+class Recorder {
+  latencies = new Float64Array(1 << 16);
+  n = 0;
+  responses = 0;
+  ok = 0;
+  statusCodes: Record<string, number> = {};
+  errors = 0;
+  timeouts = 0;
+  record(status: number, ms: number) {
+    this.responses++;
+    this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
+    if (status < 200 || status > 299) return;
+    this.ok++;
+    if (this.n === this.latencies.length) {
+      const grown = new Float64Array(this.latencies.length * 2);
+      grown.set(this.latencies);
+      this.latencies = grown;
+    }
+    this.latencies[this.n++] = ms;
+  }
+  summary() {
+    const s = this.latencies.slice(0, this.n).sort();
+    const q = (p: number) => (s.length === 0 ? null : s[Math.min(s.length - 1, Math.floor(p * s.length))]!);
+    let sum = 0;
+    for (const x of s) sum += x;
+    return { count: s.length, mean: s.length ? sum / s.length : null, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: s.length ? s[s.length - 1]! : null };
+  }
+}
+
+function snapshot(rec: Recorder): Snapshot {
+  const u = process.cpuUsage();
+  let ours = 0;
+  for (const pid of cfg.ourPids) ours += ticks(pid) ?? 0;
+  return { t: performance.now(), hr: process.hrtime.bigint(), server: ticks(cfg.serverPid), ours, selfUs: u.user + u.system, machine: machine(), responses: rec.responses, ok: rec.ok };
+}
+
+function windowOf(a: Snapshot, b: Snapshot) {
+  const wall = (b.t - a.t) / 1000;
+  const pct = (ticksDelta: number) => (ticksDelta / cfg.clockTicks / wall) * 100;
+  const serverTicks = a.server === undefined || b.server === undefined ? null : b.server - a.server;
+  const serverPct = serverTicks === null ? null : pct(serverTicks);
+  const loadGenPct = ((b.selfUs - a.selfUs) / 1e6 / wall) * 100;
+  const oursPct = pct(b.ours - a.ours);
+  const busyPct = pct(b.machine.busy - a.machine.busy);
+  const responses = b.responses - a.responses;
+  return {
+    seconds: wall,
+    startNs: String(a.hr),
+    endNs: String(b.hr),
+    responses,
+    ok: b.ok - a.ok,
+    responsesPerSec: responses / wall,
+    serverPct,
+    serverCpuUsPerRequest: serverTicks === null || responses === 0 ? null : ((serverTicks / cfg.clockTicks) * 1e6) / responses,
+    loadGenPct,
+    oursPct,
+    otherPct: serverPct === null ? null : Math.max(0, busyPct - serverPct - loadGenPct - oursPct),
+    stealPct: pct(b.machine.steal - a.machine.steal),
+  };
+}
+
+/** Takes the window snapshots during a measured run of `seconds`. */
+function sampleWindow(rec: Recorder, seconds: number): { done: Promise<ReturnType<typeof windowOf> | null>; cancel(): void } {
+  let a: Snapshot | undefined;
+  let resolve!: (w: ReturnType<typeof windowOf> | null) => void;
+  const done = new Promise<ReturnType<typeof windowOf> | null>((r) => (resolve = r));
+  if (seconds < 3) {
+    resolve(null);
+    return { done, cancel: () => undefined };
+  }
+  const t1 = setTimeout(() => (a = snapshot(rec)), 1000);
+  const t2 = setTimeout(() => resolve(a ? windowOf(a, snapshot(rec)) : null), (seconds - 1) * 1000);
+  return { done, cancel: () => (clearTimeout(t1), clearTimeout(t2), resolve(null)) };
+}
+
+function runAutocannon(seconds: number, rec: Recorder): Promise<Record<string, any>> {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: cfg.url,
+        connections: cfg.connections,
+        pipelining: 1,
+        duration: seconds,
+        ...(cfg.rate ? { overallRate: cfg.rate } : {}),
+        requests: [
+          {
+            method: 'POST',
+            headers: { ...cfg.headers, 'content-type': 'application/json' },
+            setupRequest: (req: Record<string, unknown>) => {
+              req.body = bodies[next++ % bodies.length];
+              return req;
+            },
+          },
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => rec.record(status, ms));
+    instance.on('reqError', () => rec.errors++);
+    instance.on('timeout', () => rec.timeouts++);
+  });
+}
+
+/** Open loop, uniform arrivals at `rate` per second, for `seconds`. */
+function runPaced(seconds: number, rate: number, rec: Recorder): Promise<Record<string, any>> {
+  const url = new URL(cfg.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.connections });
+  let next = 0;
+  let sent = 0;
+  let inflight = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  return new Promise((resolve) => {
+    const fire = (due: number) => {
+      const body = bodies[next++ % bodies.length]!;
+      inflight++;
+      const req = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', agent, headers: { ...cfg.headers, 'content-type': 'application/json', 'content-length': body.length } },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => {
+            inflight--;
+            rec.record(res.statusCode ?? 0, performance.now() - due);
+          });
+        },
+      );
+      req.setTimeout(10_000, () => {
+        rec.timeouts++;
+        req.destroy();
+      });
+      req.on('error', () => {
+        inflight--;
+        rec.errors++;
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      const upTo = Math.min(now, end);
+      const due = Math.floor(((upTo - start) / 1000) * rate);
+      while (sent < due) fire(start + (sent++ * 1000) / rate);
+      if (now < end) setTimeout(tick, 1);
+      else {
+        const finish = () => {
+          if (inflight > 0 && performance.now() < end + 10_000) return setTimeout(finish, 5);
+          agent.destroy();
+          resolve({ sent, duration: (performance.now() - start) / 1000 });
+        };
+        finish();
+      }
+    };
+    tick();
+  });
+}
+
+async function run(seconds: number) {
+  const rec = new Recorder();
+  const window = sampleWindow(rec, seconds);
+  const raw = cfg.generator === 'paced' ? await runPaced(seconds, cfg.rate!, rec) : await runAutocannon(seconds, rec);
+  const w = await window.done;
+  return { rec, raw, window: w };
+}
+
+async function main() {
+  let warmup = null;
+  if (cfg.warmupSeconds > 0) {
+    const r = await run(cfg.warmupSeconds);
+    warmup = { responsesPerSec: r.rec.responses / cfg.warmupSeconds, statusCodes: r.rec.statusCodes, errors: r.rec.errors };
+  }
+  const m = await run(cfg.durationSeconds);
+  const ac = cfg.generator === 'autocannon' ? m.raw : null;
+  process.stdout.write(
+    `${JSON.stringify({
+      generator: cfg.generator,
+      rate: cfg.rate ?? null,
+      warmup,
+      requestsPerSecMean: ac ? ac.requests.mean : m.rec.responses / m.raw.duration,
+      requestsPerSecStddev: ac ? ac.requests.stddev : null,
+      requestsTotal: m.rec.responses,
+      ok: m.rec.ok,
+      non2xx: m.rec.responses - m.rec.ok,
+      errors: m.rec.errors,
+      timeouts: m.rec.timeouts,
+      statusCodes: m.rec.statusCodes,
+      latencyMs: m.rec.summary(),
+      autocannonLatencyMs: ac ? { p50: ac.latency.p50, p99: ac.latency.p99, max: ac.latency.max } : null,
+      durationSeconds: ac ? ac.duration : m.raw.duration,
+      window: m.window,
+      distinctBodies: bodies.length,
+    })}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
