@@ -24,6 +24,10 @@
  * - the peer: `/usr/bin/python3 bench/servers/sklearn_server.py` (FastAPI, pydantic request
  *   model, LogisticRegression.predict_proba with coef_/intercept_ set to the ONNX model's
  *   float32 W and B, uvicorn with uvloop + httptools, 1 worker, log level warning).
+ * onnxruntime's intra-op pool threads set their own CPU affinity when a session is created,
+ * ignoring the process's (under `taskset -c 0` each session's pool thread moves to CPU 1, the
+ * load generator's core): once a server has loaded its models every one of its threads is put
+ * back on CPU 0 with `taskset -a -p -c 0 <pid>`, and checked before and after each row.
  * The load generator (bench/serving-load.ts: autocannon 9 as a library, or a paced open-loop
  * generator) is a child pinned to CPU 1. The in-process measurement
  * (bench/serving-inproc.ts: `await session.run()` with process.cpuUsage around each call) is
@@ -251,6 +255,43 @@ function cpuTicks(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How many threads of a process are allowed on which CPUs, e.g. {"0": 12, "1": 5}. */
+function threadAffinity(pid: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (pid === undefined) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const cpus = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1] ?? '?';
+        out[cpus] = (out[cpus] ?? 0) + 1;
+      } catch {
+        /* thread gone */
+      }
+    }
+  } catch {
+    /* process gone */
+  }
+  return out;
+}
+
+/**
+ * Puts every thread of a server back on SERVER_CPU. onnxruntime's intra-op pool
+ * threads set their own affinity when a session is created (on this 2-CPU
+ * machine, under `taskset -c 0`, each session's pool thread moves itself to
+ * CPU 1, the load generator's core), so a server that has loaded its models is
+ * re-pinned with `taskset -a -p`, and checked before and after every row.
+ * Returns the affinity found before.
+ */
+function repinServer(pid: number | undefined): Record<string, number> {
+  const before = threadAffinity(pid);
+  if (pinningEnabled && pid !== undefined && Object.keys(before).some((c) => c !== String(SERVER_CPU))) {
+    execFileSync('taskset', ['-a', '-p', '-c', String(SERVER_CPU), String(pid)], { stdio: 'ignore' });
+    const after = threadAffinity(pid);
+    if (Object.keys(after).some((c) => c !== String(SERVER_CPU))) throw new Error(`could not pin every thread of pid ${pid} to CPU ${SERVER_CPU}: ${JSON.stringify(after)}`);
+  }
+  return before;
 }
 
 function machineTicks(): { busy: number; steal: number } {
@@ -490,6 +531,8 @@ interface Server {
   child: Child;
   baseUrl: string;
   dataDir?: string;
+  /** Thread affinity once ready, before re-pinning (see repinServer). */
+  affinityBeforeRepin?: Record<string, number>;
 }
 
 async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
@@ -556,7 +599,8 @@ async function startRouge(work: Work, extraNodeArgs: string[] = [], label = 'Rou
   deployed['mlp-off'] = await deploy(baseUrl, 'mlp-off', 'mlp');
   for (const b of BATCHINGS) deployed[mlpEndpoint(b)] = await deploy(baseUrl, mlpEndpoint(b), 'mlp', b);
   await waitReady(child, `${baseUrl}/readyz`);
-  return { child, baseUrl, dataDir, deployed };
+  const affinityBeforeRepin = repinServer(child.proc.pid);
+  return { child, baseUrl, dataDir, deployed, affinityBeforeRepin };
 }
 
 async function startPeer(work: Work): Promise<Server> {
@@ -565,7 +609,8 @@ async function startPeer(work: Work): Promise<Server> {
   const child = startChild('FastAPI + scikit-learn', pinned(SERVER_CPU, argv), cleanEnv());
   const baseUrl = `http://${HOST}:${port}`;
   await waitReady(child, `${baseUrl}/health`);
-  return { child, baseUrl };
+  const affinityBeforeRepin = repinServer(child.proc.pid);
+  return { child, baseUrl, affinityBeforeRepin };
 }
 
 function peerVersions(): Record<string, string> {
@@ -660,22 +705,25 @@ interface InprocCase {
   model: 'lr' | 'mlp';
   batch: number;
   runs: number;
-  sessionOptions?: Record<string, unknown>;
+  /** 'rouge': the session Rouge's OnnxModel.load creates; 'default': onnxruntime's default options. */
+  session: 'rouge' | 'default';
 }
 
+const B = BATCHINGS[0]!.maxBatchSize;
 const INPROC_CASES: InprocCase[] = [
-  { id: 'lr-b1', label: 'logistic regression, batch 1', model: 'lr', batch: 1, runs: 50_000 },
-  { id: 'mlp-b1', label: 'MLP, batch 1', model: 'mlp', batch: 1, runs: 5_000 },
-  { id: `mlp-b${BATCHINGS[0]!.maxBatchSize}`, label: `MLP, batch ${BATCHINGS[0]!.maxBatchSize}`, model: 'mlp', batch: BATCHINGS[0]!.maxBatchSize, runs: 1_000 },
-  // Not what Rouge does (it creates sessions with default options): one intra-op thread.
-  { id: 'lr-b1-intra1', label: 'logistic regression, batch 1, intraOpNumThreads 1', model: 'lr', batch: 1, runs: 50_000, sessionOptions: { intraOpNumThreads: 1 } },
-  { id: 'mlp-b1-intra1', label: 'MLP, batch 1, intraOpNumThreads 1', model: 'mlp', batch: 1, runs: 5_000, sessionOptions: { intraOpNumThreads: 1 } },
-  { id: `mlp-b${BATCHINGS[0]!.maxBatchSize}-intra1`, label: `MLP, batch ${BATCHINGS[0]!.maxBatchSize}, intraOpNumThreads 1`, model: 'mlp', batch: BATCHINGS[0]!.maxBatchSize, runs: 1_000, sessionOptions: { intraOpNumThreads: 1 } },
+  { id: 'lr-b1', label: 'logistic regression, batch 1, session as Rouge creates it', model: 'lr', batch: 1, runs: 30_000, session: 'rouge' },
+  { id: 'mlp-b1', label: 'MLP, batch 1, session as Rouge creates it', model: 'mlp', batch: 1, runs: 3_000, session: 'rouge' },
+  { id: `mlp-b${B}`, label: `MLP, batch ${B}, session as Rouge creates it`, model: 'mlp', batch: B, runs: 500, session: 'rouge' },
+  { id: 'lr-b1-default', label: 'logistic regression, batch 1, onnxruntime default options', model: 'lr', batch: 1, runs: 30_000, session: 'default' },
+  { id: 'mlp-b1-default', label: 'MLP, batch 1, onnxruntime default options', model: 'mlp', batch: 1, runs: 3_000, session: 'default' },
+  { id: `mlp-b${B}-default`, label: `MLP, batch ${B}, onnxruntime default options`, model: 'mlp', batch: B, runs: 500, session: 'default' },
 ];
 
 interface InprocResult {
   id: string;
   batch: number;
+  /** Threads of the session that had set their affinity off the process's core (re-pinned). */
+  escapedThreads: number;
   runs: number;
   cpuUsPerCall: { p10: number; p50: number; p90: number; p99: number; mean: number };
   wallUsPerCall: { p10: number; p50: number; p90: number; p99: number; mean: number };
@@ -686,9 +734,10 @@ interface InprocResult {
 async function measureInproc(work: Work): Promise<{ results: InprocResult[]; threads: number; cpusAllowed: string; processCpuUs: number; otherPct: number; attempts: number }> {
   const cfgPath = join(work.dir, 'inproc.json');
   writeFileSync(cfgPath, JSON.stringify({
+    rougeDir: ROUGE_DIR,
     cases: INPROC_CASES.map((c) => ({
       id: c.id, modelPath: c.model === 'lr' ? work.lrPath : work.mlpPath, inputName: 'X', features: c.model === 'lr' ? LR.features : work.mlpShape.inputs,
-      batch: c.batch, inputsPath: c.model === 'lr' ? work.rowsFiles.lr : work.rowsFiles.mlp, warm: Math.ceil(c.runs / 10), runs: c.runs, sessionOptions: c.sessionOptions ?? {},
+      batch: c.batch, inputsPath: c.model === 'lr' ? work.rowsFiles.lr : work.rowsFiles.mlp, warm: Math.ceil(c.runs / 10), runs: c.runs, session: c.session,
     })),
   }));
   for (let attempt = 1; ; attempt++) {
@@ -726,6 +775,8 @@ interface LoadResult {
   statusCodes: Record<string, number>;
   latencyMs: { count: number; mean: number | null; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null };
   autocannonLatencyMs: { p50: number; p99: number; max: number } | null;
+  /** Paced rows: how late requests left the generator. */
+  sendLagMs: { p50: number | null; p99: number | null; max: number | null } | null;
   durationSeconds: number;
   window: {
     seconds: number; startNs: string; endNs: string; responses: number; ok: number; responsesPerSec: number; serverPct: number | null; serverCpuUsPerRequest: number | null;
@@ -760,7 +811,8 @@ interface Row {
   quiet?: boolean;
   rejected?: Array<{ requestsPerSec: number; otherPct: number | null; stealPct: number | null }>;
   serverCpusAllowed?: string;
-  loadCpusAllowed?: string;
+  /** Thread affinity of the server after the run (every thread must be on SERVER_CPU). */
+  serverThreads?: Record<string, number>;
   warnings: string[];
 }
 
@@ -841,6 +893,8 @@ async function runRow(work: Work, servers: { rouge: Server; peer: Server }, def:
     await waitQuiet();
     console.log(`\n== ${def.label}${rate !== undefined ? ` (${rate} req/s)` : ''}`);
     if (!alive(server.child)) throw new Error(`${server.child.name} is not running:\n  ${server.child.tail.join('\n  ')}`);
+    const moved = repinServer(server.child.proc.pid);
+    if (Object.keys(moved).some((c) => c !== String(SERVER_CPU))) row.warnings.push(`before the run, threads of the server had left CPU ${SERVER_CPU} (${JSON.stringify(moved)}); re-pinned`);
     let m: LoadResult;
     try {
       m = await runLoad(work, server, def, rate);
@@ -851,6 +905,7 @@ async function runRow(work: Work, servers: { rouge: Server; peer: Server }, def:
     }
     row.measured = m;
     row.serverCpusAllowed = cpusAllowed(server.child.proc.pid);
+    row.serverThreads = threadAffinity(server.child.proc.pid);
     const w = m.window;
     const why = w && w.otherPct !== null && w.otherPct > OTHER_MAX_PCT ? `other processes used ${w.otherPct.toFixed(0)}% of a core` : w && w.stealPct > STEAL_MAX_PCT ? `steal was ${w.stealPct.toFixed(0)}% of a core` : undefined;
     console.log(
@@ -872,9 +927,11 @@ async function runRow(work: Work, servers: { rouge: Server; peer: Server }, def:
   if (rejected.length) row.rejected = rejected;
   const m = row.measured!;
   if (pinningEnabled && row.serverCpusAllowed !== String(SERVER_CPU)) row.warnings.push(`server allowed on CPUs ${row.serverCpusAllowed}`);
+  if (pinningEnabled && Object.keys(row.serverThreads ?? {}).some((c) => c !== String(SERVER_CPU))) row.warnings.push(`after the run, server threads were on CPUs ${JSON.stringify(row.serverThreads)}: the row is not a one-core number`);
   if (m.non2xx > 0) row.warnings.push(`${m.non2xx} non-2xx responses (${JSON.stringify(m.statusCodes)})`);
   if (m.errors > 0 || m.timeouts > 0) row.warnings.push(`${m.errors} errors, ${m.timeouts} timeouts`);
-  if (m.window && m.window.loadGenPct > 90) row.warnings.push(`load generator at ${m.window.loadGenPct.toFixed(0)}% of its core: the row may measure the load generator`);
+  if (def.generator === 'autocannon' && m.window && m.window.loadGenPct > 90) row.warnings.push(`load generator at ${m.window.loadGenPct.toFixed(0)}% of its core: the row may measure the load generator`);
+  if (def.generator === 'paced' && m.sendLagMs?.p99 != null && m.sendLagMs.p99 > 1) row.warnings.push(`the paced generator fell behind: p99 send lag ${m.sendLagMs.p99.toFixed(2)} ms`);
   if (rate !== undefined && m.window && m.window.responsesPerSec < rate * 0.95) row.warnings.push(`achieved ${fmt(m.window.responsesPerSec)} req/s of the ${rate} asked`);
   for (const x of row.warnings) console.log(`   WARNING: ${x}`);
   return row;
@@ -905,7 +962,7 @@ function rowsTable(rows: Row[]): string {
     const rps = m.rate ? `${fmt(m.window?.responsesPerSec ?? m.requestsPerSecMean)} of ${fmt(m.rate)}` : fmt(m.requestsPerSecMean);
     const w = m.window;
     lines.push(
-      `| ${r.label}${r.quiet === false ? ' (NOT QUIET)' : ''} | ${load} | ${rps} | ${fmtMs(m.latencyMs.p50)} | ${fmtMs(m.latencyMs.p99)} | ${fmtPct(w?.serverPct)} | ${w?.serverCpuUsPerRequest?.toFixed(0) ?? 'n/a'} | ${fmtPct(w?.loadGenPct)} | ${fmtPct(w?.otherPct)} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} |`,
+      `| ${r.label}${r.quiet === false ? ' (NOT QUIET)' : ''} | ${load} | ${rps} | ${fmtMs(m.latencyMs.p50)} | ${fmtMs(m.latencyMs.p99)} | ${fmtPct(w?.serverPct)} | ${w?.serverCpuUsPerRequest?.toFixed(0) ?? 'n/a'} | ${m.generator === 'paced' ? `spins (lag p99 ${m.sendLagMs?.p99?.toFixed(2) ?? '?'} ms)` : fmtPct(w?.loadGenPct)} | ${fmtPct(w?.otherPct)} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} |`,
     );
   }
   return lines.join('\n');
@@ -980,10 +1037,10 @@ function targetsTable(v: Verdict[]): string {
 }
 
 function inprocTable(results: InprocResult[]): string {
-  const lines = ['| In-process `await session.run()` | calls | CPU us/call p50 | p90 | p99 | mean | wall us/call p50 |', '|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = ['| In-process `await session.run()`, pinned to CPU 0 | calls | CPU us/call p50 | p90 | p99 | mean | wall us/call p50 | threads that left CPU 0 |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
   for (const r of results) {
     const c = INPROC_CASES.find((x) => x.id === r.id)!;
-    lines.push(`| ${c.label} | ${fmt(r.runs)} | ${r.cpuUsPerCall.p50.toFixed(0)} | ${r.cpuUsPerCall.p90.toFixed(0)} | ${r.cpuUsPerCall.p99.toFixed(0)} | ${r.cpuUsPerCall.mean.toFixed(1)} | ${r.wallUsPerCall.p50.toFixed(0)} |`);
+    lines.push(`| ${c.label} | ${fmt(r.runs)} | ${r.cpuUsPerCall.p50.toFixed(0)} | ${r.cpuUsPerCall.p90.toFixed(0)} | ${r.cpuUsPerCall.p99.toFixed(0)} | ${r.cpuUsPerCall.mean.toFixed(1)} | ${r.wallUsPerCall.p50.toFixed(0)} | ${r.escapedThreads} |`);
   }
   return lines.join('\n');
 }
@@ -1136,6 +1193,7 @@ async function main(): Promise<number> {
     revision = `commit ${exp.commit}`;
     depWarnings = exp.depWarnings;
   }
+  if (!existsSync(join(ROUGE_DIR, 'dist', 'cli', 'main.js'))) throw new Error(`${join(ROUGE_DIR, 'dist', 'cli', 'main.js')} is missing; build it first (run without BENCH_SKIP_BUILD)`);
   console.log(`Rouge: ${ROUGE_DIR} (${revision})`);
   for (const w of depWarnings) console.log(`WARNING: dependency drift: ${w}`);
 
@@ -1159,8 +1217,11 @@ async function main(): Promise<number> {
     let rows: Row[] = [];
     let verification: Awaited<ReturnType<typeof verify>>;
     let rougeIdlePct: number;
+    const rougeAffinity = rouge.affinityBeforeRepin;
+    const peerAffinity = peer.affinityBeforeRepin;
     try {
       console.log(`   Rouge pid ${rouge.child.proc.pid} (CPUs ${cpusAllowed(rouge.child.proc.pid)}), deployed ${JSON.stringify(rouge.deployed)}; peer pid ${peer.child.proc.pid} (CPUs ${cpusAllowed(peer.child.proc.pid)})`);
+      console.log(`   threads per allowed CPU list once ready: Rouge ${JSON.stringify(rouge.affinityBeforeRepin)}, peer ${JSON.stringify(peer.affinityBeforeRepin)}; every thread now pinned to CPU ${SERVER_CPU}`);
       console.log('\n== Verifying both servers give the same probabilities');
       verification = await verify(work, rouge, peer);
       console.log(`   largest differences from the float64 reference: Rouge :predict ${verification.rougePredict.toExponential(2)}, Rouge OIP ${verification.rougeOip.toExponential(2)}, peer ${verification.peer.toExponential(2)}; peer vs Rouge ${verification.peerVsRouge.toExponential(2)}; MLP (relative) ${verification.mlp.toExponential(2)}`);
@@ -1198,12 +1259,14 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS_FILE, `${JSON.stringify({
       benchmark: 'serving',
       generatedAt: new Date().toISOString(),
-      rouge: { dir: ROUGE_DIR, revision, dependencyDrift: depWarnings, idleCpuPct: rougeIdlePct },
+      rouge: { dir: ROUGE_DIR, revision, dependencyDrift: depWarnings, idleCpuPct: rougeIdlePct, threadAffinityBeforeRepin: rougeAffinity },
+      peer: { threadAffinityBeforeRepin: peerAffinity },
       machine,
       versions,
       models: { lr: { ...LR, weightsFrom: 'the ONNX W/B initializers (float32)' }, mlp: { ...work.mlpShape, seed: MLP_SEED, parameters: work.mlpParameters } },
       method: {
         serverCpu: SERVER_CPU, loadGeneratorCpu: LOAD_CPU, pinned: pinningEnabled,
+        pinning: 'taskset -c 0 at start; once the models are loaded every thread of each server is re-pinned with taskset -a -p -c 0 (onnxruntime pool threads set their own affinity), and checked before and after every row',
         warmupSeconds: WARMUP, durationSeconds: DURATION, connections: CONNECTIONS, pipelining: 1, distinctInputs: INPUTS,
         rateFraction: RATE_FRACTION, batching: BATCHINGS,
         loadGenerator: `autocannon ${versions.autocannon} as a library (bench/serving-load.ts; setupRequest walks the bodies) or a paced open-loop node:http generator`,
