@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,29 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_
   }
 }
 
+/**
+ * Resolves when the child prints `ready`. Starting a child under the tsx loader
+ * takes seconds on a busy CI machine (it compiles the platform on the fly), so
+ * that wait gets its own generous deadline instead of eating the job's.
+ */
+function childReady(child: ChildProcess, ms = 90_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`the worker child did not print ready within ${ms} ms`)), ms);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker child exited with ${code} before it was ready`));
+    });
+  });
+}
+
 describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
   it('runs the job again after its lease and completes it once', async () => {
     let store: Store;
@@ -37,8 +60,11 @@ describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
       cleanup = () => dropSchema(schema);
     }
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/fixtures/job-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const ready = childReady(child);
+    ready.catch(() => undefined); // awaited below; this keeps an early failure from going unhandled
     try {
       await store.migrate();
+      await ready;
       const queue = new JobStore(store);
       const { job } = await queue.enqueue('p', 'crashy', { n: 1 }, { maxAttempts: 3 });
       const started = await until('the child to start the job', async () => {
@@ -69,5 +95,5 @@ describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
       await store.close();
       await cleanup();
     }
-  });
+  }, 180_000);
 });
