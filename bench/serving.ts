@@ -931,7 +931,7 @@ async function runRow(work: Work, servers: { rouge: Server; peer: Server }, def:
   if (m.non2xx > 0) row.warnings.push(`${m.non2xx} non-2xx responses (${JSON.stringify(m.statusCodes)})`);
   if (m.errors > 0 || m.timeouts > 0) row.warnings.push(`${m.errors} errors, ${m.timeouts} timeouts`);
   if (def.generator === 'autocannon' && m.window && m.window.loadGenPct > 90) row.warnings.push(`load generator at ${m.window.loadGenPct.toFixed(0)}% of its core: the row may measure the load generator`);
-  if (def.generator === 'paced' && m.sendLagMs?.p99 != null && m.sendLagMs.p99 > 1) row.warnings.push(`the paced generator fell behind: p99 send lag ${m.sendLagMs.p99.toFixed(2)} ms`);
+  if (def.generator === 'paced' && m.sendLagMs?.p99 != null && m.sendLagMs.p99 > 5) row.warnings.push(`the paced generator fell behind: p99 send lag ${m.sendLagMs.p99.toFixed(2)} ms`);
   if (rate !== undefined && m.window && m.window.responsesPerSec < rate * 0.95) row.warnings.push(`achieved ${fmt(m.window.responsesPerSec)} req/s of the ${rate} asked`);
   for (const x of row.warnings) console.log(`   WARNING: ${x}`);
   return row;
