@@ -1,18 +1,17 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ApiError } from '../kit/client.js';
 import { apiCommand, seg } from '../kit/command.js';
-import { requireProject, resolveContext, type Context } from '../kit/context.js';
+import { requireProject, resolveContext } from '../kit/context.js';
 import { CliError, ExitCode, usageError } from '../kit/exit.js';
 import type { GlobalFlags } from '../kit/options.js';
 import { emit, note, printFields, printJson, printTable, say, shortTime } from '../kit/output.js';
 import { formatPairs } from '../kit/pairs.js';
-import { durationSeconds, positiveInt } from '../kit/parsers.js';
-import { byteProgress, StatusLine } from '../kit/progress.js';
+import { fileBody } from '../kit/multipart.js';
+import { positiveInt } from '../kit/parsers.js';
+import { byteProgress } from '../kit/progress.js';
 import { rawRequest } from '../kit/raw.js';
-import { formatProgress, type Operation } from './operations.js';
+import { formatOperationError, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 
 /** A catalog item as the API returns it (src/catalog/schemas.ts, Item). */
 export interface Item {
@@ -159,40 +158,6 @@ async function fileSize(file: string, what: string): Promise<number> {
   }
 }
 
-/** A file as a request body, read chunk by chunk while it is sent; exactly `size` bytes or the upload fails. */
-function fileBody(file: string, size: number, onChunk: (n: number) => void): ReadableStream<Uint8Array> {
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    let read = 0;
-    const stream = createReadStream(file);
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        read += chunk.length;
-        if (read > size) break;
-        onChunk(chunk.length);
-        yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-      }
-    } finally {
-      stream.destroy();
-    }
-    if (read !== size) throw new CliError(`${file} changed while it was being uploaded (${size} bytes expected)`, ExitCode.API_ERROR, ['import it again once nothing writes to it']);
-  }
-  const it = chunks();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-    async cancel() {
-      await it.return(undefined);
-    },
-  });
-}
-
 export interface ImportFlags extends GlobalFlags {
   format?: string;
   wait: boolean;
@@ -201,73 +166,7 @@ export interface ImportFlags extends GlobalFlags {
   showRejected: number;
 }
 
-/** `--timeout 10m` -> milliseconds. */
-export function timeoutMs(text: string): number {
-  const s = durationSeconds(text);
-  if (s === undefined || s === 0) throw new InvalidArgumentError('use a duration such as 90s, 10m or 1h.');
-  return s * 1000;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const FIRST_POLL_MS = 500;
-const MAX_POLL_MS = 2000;
-const MAX_POLL_FAILURES = 5;
-const idOf = (op: Operation) => op.name.split('/').pop() ?? op.name;
-
-/**
- * Follows an Operation to its end as `rouge operations wait` does: polls every
- * 500 ms backing off to 2 s, shows the state and the job's progress on stderr,
- * retries a few failed polls, and gives up (exit 1, the work goes on) after
- * `timeout` ms. Returns the done Operation, whether it succeeded or not.
- */
-export async function followOperation(ctx: Context, started: Operation, label: string, timeout?: number): Promise<Operation> {
-  const id = idOf(started);
-  const path = `/v1/${started.name.split('/').map(seg).join('/')}`;
-  const deadline = timeout === undefined ? Infinity : Date.now() + timeout;
-  const status = new StatusLine();
-  const onSignal = () => {
-    status.end();
-    note(`rouge: stopped waiting; the ${label} goes on (rouge operations wait ${id}, or cancel it with rouge operations cancel ${id})`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  let op: Operation = started;
-  const show = () => {
-    const progress = formatProgress(op.metadata.progress);
-    status.show(`${id} ${op.metadata.kind}: ${op.metadata.state}${progress ? `  ${progress}` : ''}`);
-  };
-  try {
-    show();
-    let interval = FIRST_POLL_MS;
-    let failures = 0;
-    for (;;) {
-      if (op.done) break;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        status.end();
-        throw new CliError(`timed out after ${timeout! / 1000} s waiting for the ${label} (operation ${id}); it is still ${op.metadata.state} and goes on`, ExitCode.API_ERROR, [
-          `wait again with rouge operations wait ${id}, or cancel it with rouge operations cancel ${id}`,
-        ]);
-      }
-      await sleep(Math.min(interval, left));
-      interval = Math.min(MAX_POLL_MS, Math.round(interval * 1.5));
-      try {
-        op = await ctx.client.request<Operation>('GET', path);
-        failures = 0;
-      } catch (e) {
-        // Only what may pass retries: no answer, 429, 5xx. A 404 or a refused key is final.
-        const transient = !(e instanceof ApiError) || e.httpStatus === 429 || e.httpStatus >= 500;
-        if (!transient || ++failures >= MAX_POLL_FAILURES) throw e;
-        continue;
-      }
-      show();
-    }
-  } finally {
-    status.end();
-    process.removeListener('SIGINT', onSignal);
-  }
-  return op;
-}
+const idOf = (op: Operation) => operationId(op.name);
 
 const lines = (n: number) => (n === 1 ? 'line' : 'lines');
 
@@ -314,7 +213,7 @@ export async function runImport(file: string, opts: ImportFlags, route: (project
         accept: 'application/json',
         ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
       },
-      body: fileBody(file, size, (n) => progress.advance(n)),
+      body: fileBody(file, size, (n) => progress.advance(n), 'import it again once nothing writes to it'),
       contentLength: size,
     });
     started = (await res.json()) as Operation;
@@ -328,11 +227,10 @@ export async function runImport(file: string, opts: ImportFlags, route: (project
     emit(ctx.json, started, () => say(`Importing ${basename(file)}: operation ${id}. Follow it with rouge operations wait ${id}.`));
     return;
   }
-  const op = await followOperation(ctx, started, label, opts.timeout);
+  const op = await waitForOperation(ctx.client, started.name, { started, label, timeoutMs: opts.timeout });
   if (ctx.json) printJson(op);
   if (op.error) {
-    const reason = op.error.details?.find((d) => d.reason)?.reason;
-    throw new CliError(`the ${label} of ${basename(file)} (operation ${id}) ended ${op.metadata.state}: ${op.error.message}${reason ? ` (${reason})` : ''}`, ExitCode.API_ERROR);
+    throw new CliError(`the ${label} of ${basename(file)} (operation ${id}) ended ${op.metadata.state}: ${formatOperationError(op.error)}`, ExitCode.API_ERROR);
   }
   if (!ctx.json) printImportReport(file, op, opts.showRejected);
 }

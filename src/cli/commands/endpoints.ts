@@ -1,15 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ApiError } from '../kit/client.js';
 import { apiCommand, seg } from '../kit/command.js';
-import { requireProject, resolveContext, type Context } from '../kit/context.js';
+import { requireProject, resolveContext } from '../kit/context.js';
 import { CliError, ExitCode, usageError } from '../kit/exit.js';
 import type { GlobalFlags } from '../kit/options.js';
 import { emit, note, printFields, printJson, printTable, say, shortTime } from '../kit/output.js';
 import { formatPairs, labelPair } from '../kit/pairs.js';
-import { durationSeconds, positiveInt } from '../kit/parsers.js';
-import { StatusLine } from '../kit/progress.js';
+import { positiveInt } from '../kit/parsers.js';
+import { formatOperationError, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 import { parseModelRef } from './models.js';
-import { formatProgress, type Operation } from './operations.js';
 
 export interface DeployedModel {
   id: string;
@@ -74,13 +72,6 @@ function latencyMs(text: string): number {
   return n;
 }
 
-/** `--timeout 10m` -> milliseconds. */
-function timeoutMs(text: string): number {
-  const s = durationSeconds(text);
-  if (s === undefined || s === 0) throw new InvalidArgumentError('use a duration such as 90s, 10m or 1h.');
-  return s * 1000;
-}
-
 const endpointsPath = (project: string) => `/v1/projects/${seg(project)}/endpoints`;
 const endpointPath = (project: string, endpoint: string) => `${endpointsPath(project)}/${seg(endpoint)}`;
 
@@ -120,65 +111,6 @@ function printEndpoint(e: Endpoint): void {
   printTable(['DEPLOYED MODEL', 'VERSION', 'DISPLAY NAME', 'STATE', 'TRAFFIC', 'BATCHING', 'CREATED / ERROR'], rows, '');
 }
 
-/** "dead: broken (DEPLOY_FAILED)", with the reason when the error carries one. */
-function formatOperationError(err: NonNullable<Operation['error']>): string {
-  const reason = err.details?.find((d) => d.reason)?.reason;
-  return `${err.message}${reason ? ` (${reason})` : ''}`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const FIRST_POLL_MS = 500;
-const MAX_POLL_MS = 2000;
-const MAX_POLL_FAILURES = 5;
-
-/**
- * Polls an operation as `rouge operations wait` does (every 500 ms, backing
- * off to 2 s; a few failed polls tolerated), showing its state and progress
- * on stderr, until it is done. Returns it done, with a response or an error.
- */
-async function waitOperation(ctx: Context, name: string, timeout: number | undefined): Promise<Operation> {
-  const id = name.split('/').pop() ?? name;
-  const deadline = timeout === undefined ? Infinity : Date.now() + timeout;
-  const status = new StatusLine();
-  const onSignal = () => {
-    status.end();
-    note(`rouge: stopped waiting; the deploy goes on (rouge operations wait ${id})`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  let op: Operation | undefined;
-  try {
-    let interval = FIRST_POLL_MS;
-    let failures = 0;
-    for (;;) {
-      try {
-        op = await ctx.client.request<Operation>('GET', `/v1/${name.split('/').map(seg).join('/')}`);
-        failures = 0;
-      } catch (e) {
-        const transient = !(e instanceof ApiError) || e.httpStatus === 429 || e.httpStatus >= 500;
-        if (!transient || ++failures >= MAX_POLL_FAILURES) throw e;
-      }
-      if (op) {
-        const progress = formatProgress(op.metadata.progress);
-        status.show(`${id} ${op.metadata.kind}: ${op.metadata.state}${progress ? `  ${progress}` : ''}`);
-        if (op.done) return op;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        status.end();
-        throw new CliError(`timed out after ${timeout! / 1000} s waiting for operation ${id}; it is still ${op?.metadata.state ?? 'unknown'} and goes on`, ExitCode.API_ERROR, [
-          `wait again with rouge operations wait ${id}, or cancel it with rouge operations cancel ${id}`,
-        ]);
-      }
-      await sleep(Math.min(interval, left));
-      interval = Math.min(MAX_POLL_MS, Math.round(interval * 1.5));
-    }
-  } finally {
-    status.end();
-    process.removeListener('SIGINT', onSignal);
-  }
-}
-
 type DeployFlags = GlobalFlags & {
   model: string;
   traffic?: Record<string, number>;
@@ -212,12 +144,12 @@ async function deploy(name: string, opts: DeployFlags): Promise<void> {
     ...(opts.traffic ? { trafficSplit: opts.traffic } : {}),
   };
   const started = await ctx.client.request<Operation>('POST', `${endpointPath(project, name)}:deployModel`, { body });
-  const id = started.name.split('/').pop() ?? started.name;
+  const id = operationId(started.name);
   if (!opts.wait) {
     emit(ctx.json, started, () => say(`Deploying ${opts.model} on ${name}: operation ${id}. Follow it with rouge operations wait ${id}.`));
     return;
   }
-  const op = await waitOperation(ctx, started.name, opts.timeout);
+  const op = await waitForOperation(ctx.client, started.name, { timeoutMs: opts.timeout, interruptNote: (op) => `the deploy goes on (rouge operations wait ${op})` });
   if (ctx.json) printJson(op);
   if (op.error) {
     throw new CliError(`the deploy of ${opts.model} on ${name} failed: ${formatOperationError(op.error)}`, ExitCode.API_ERROR, [

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { apiCommand } from '../kit/command.js';
 import { requireProject, resolveContext } from '../kit/context.js';
@@ -40,7 +39,6 @@ async function exportEvents(opts: GlobalFlags & { since?: string; output?: strin
   const ctx = resolveContext(opts);
   const project = requireProject(ctx);
   const res = await rawRequest(ctx.client, 'GET', `${projectPath(project)}/userEvents:export`, { query: { since: opts.since }, headers: { accept: 'application/x-ndjson' } });
-  if (!res.body) throw new CliError('the server sent no body for the export', ExitCode.API_ERROR);
   let lines = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -48,10 +46,9 @@ async function exportEvents(opts: GlobalFlags & { since?: string; output?: strin
       cb(null, chunk);
     },
   });
-  const source = Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>);
   if (opts.output === undefined) {
     try {
-      await pipeline(source, counter, process.stdout);
+      await pipeline(res.body, counter, process.stdout);
     } catch (e) {
       // The reader went away (`| head`): not an error of ours.
       if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
@@ -67,7 +64,7 @@ async function exportEvents(opts: GlobalFlags & { since?: string; output?: strin
   };
   process.once('SIGINT', onSignal);
   try {
-    await pipeline(source, counter, createWriteStream(temp, { flags: 'wx', mode: 0o644 }));
+    await pipeline(res.body, counter, createWriteStream(temp, { flags: 'wx', mode: 0o644 }));
     await rename(temp, target);
   } catch (e) {
     await rm(temp, { force: true });

@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { ApiError } from '../kit/client.js';
 import { apiCommand, seg } from '../kit/command.js';
@@ -229,9 +228,8 @@ async function download(ref: string, opts: GlobalFlags & { output?: string }): P
     },
   });
   try {
-    if (!res.body) throw new CliError(`the server sent no body for ${model}@${v.versionId}`, ExitCode.API_ERROR);
     try {
-      await pipeline(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>), meter, createWriteStream(temp, { flags: 'wx', mode: 0o644 }));
+      await pipeline(res.body, meter, createWriteStream(temp, { flags: 'wx', mode: 0o644 }));
     } catch (e) {
       if (e instanceof CliError) throw e;
       const err = e as NodeJS.ErrnoException;

@@ -1,32 +1,14 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ApiError } from '../kit/client.js';
+import { Option, type Command } from 'commander';
 import { apiCommand, seg } from '../kit/command.js';
 import { resolveContext, requireProject, type Context } from '../kit/context.js';
 import { CliError, ExitCode, usageError } from '../kit/exit.js';
 import type { GlobalFlags } from '../kit/options.js';
 import { emit, note, printFields, printJson, printTable, say, shortTime } from '../kit/output.js';
-import { formatPairs } from '../kit/pairs.js';
-import { durationSeconds, positiveInt } from '../kit/parsers.js';
-import { bar, StatusLine } from '../kit/progress.js';
+import { positiveInt } from '../kit/parsers.js';
+import { formatOperationError, formatProgress, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 
-/** google.longrunning.Operation, as GET /v1/projects/{p}/operations/{id} sends it. */
-export interface Operation {
-  name: string;
-  done: boolean;
-  metadata: {
-    kind: string;
-    state: string;
-    attempts: number;
-    maxAttempts: number;
-    progress?: Record<string, unknown>;
-    createTime: string;
-    updateTime: string;
-    endTime?: string;
-    nextAttemptTime?: string;
-  };
-  error?: { code: number; message: string; details?: Array<{ '@type'?: string; reason?: string }> };
-  response?: unknown;
-}
+// Re-exported where it lived before src/cli/kit/wait.ts, for the tests that import it from here.
+export { formatProgress } from '../kit/wait.js';
 
 const ID = /^[0-9A-Za-z]{26}$/;
 const NAME = /^projects\/([^/]+)\/operations\/([^/]+)$/;
@@ -54,30 +36,7 @@ function locate(text: string, opts: GlobalFlags): { ctx: Context; project: strin
   return { ctx, project, id: parsed.id, path: `/v1/projects/${seg(project)}/operations/${seg(parsed.id)}` };
 }
 
-const idOf = (op: Operation) => op.name.split('/').pop() ?? op.name;
-
-/**
- * A job's progress in one line, whatever keys it reports: a percent as a bar,
- * the message as text, anything else as key=value.
- */
-export function formatProgress(progress: Record<string, unknown> | undefined, withBar = true): string {
-  if (!progress) return '';
-  const { percent, message, ...rest } = progress;
-  const parts: string[] = [];
-  if (typeof percent === 'number' && Number.isFinite(percent)) parts.push(withBar ? `${bar(percent / 100, 20)} ${Math.round(percent)}%` : `${Math.round(percent)}%`);
-  else if (percent !== undefined) rest.percent = percent;
-  if (typeof message === 'string' && message) parts.push(message);
-  else if (message !== undefined && message !== '') rest.message = message;
-  const others = formatPairs(rest);
-  if (others) parts.push(others);
-  return parts.join('  ');
-}
-
-/** "dead: broken (JOB_FAILED)", with the reason when the error carries one. */
-function formatError(err: NonNullable<Operation['error']>): string {
-  const reason = err.details?.find((d) => d.reason)?.reason;
-  return `${err.message}${reason ? ` (${reason})` : ''}`;
-}
+const idOf = (op: Operation) => operationId(op.name);
 
 function fields(op: Operation): Array<[string, string | undefined]> {
   const m = op.metadata;
@@ -89,7 +48,7 @@ function fields(op: Operation): Array<[string, string | undefined]> {
     ['attempts', `${m.attempts} of ${m.maxAttempts}`],
     ['progress', formatProgress(m.progress, false) || undefined],
     ['nextAttempt', m.nextAttemptTime ? shortTime(m.nextAttemptTime) : undefined],
-    ['error', op.error ? formatError(op.error) : undefined],
+    ['error', op.error ? formatOperationError(op.error) : undefined],
     ['response', op.response === undefined ? undefined : JSON.stringify(op.response)],
     ['createTime', shortTime(m.createTime)],
     ['updateTime', shortTime(m.updateTime)],
@@ -105,71 +64,17 @@ function statusText(op: Operation): string {
   return `${idOf(op)} ${m.kind}: ${m.state}${attempt}${progress ? `  ${progress}` : ''}`;
 }
 
-/** `--timeout 10m` -> milliseconds. */
-function timeoutMs(text: string): number {
-  const s = durationSeconds(text);
-  if (s === undefined || s === 0) throw new InvalidArgumentError('use a duration such as 90s, 10m or 1h.');
-  return s * 1000;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const FIRST_POLL_MS = 500;
-const MAX_POLL_MS = 2000;
-/** Consecutive failed polls (server restarting, network blip) tolerated before giving up. */
-const MAX_POLL_FAILURES = 5;
-
 /**
- * `rouge operations wait`: polls every 500 ms, backing off to 2 s, showing the
- * job's progress on stderr, until the operation is done or the timeout passes.
- * Done with a response: exit 0. Done with an error: exit 1, the error printed.
+ * `rouge operations wait`: follows the operation to its end (see
+ * waitForOperation), showing the job's progress on stderr. Done with a
+ * response: exit 0. Done with an error: exit 1, the error printed.
  */
 async function wait(text: string, opts: GlobalFlags & { timeout?: number }): Promise<void> {
-  const { ctx, id, path } = locate(text, opts);
-  const deadline = opts.timeout === undefined ? Infinity : Date.now() + opts.timeout;
-  const status = new StatusLine();
-  const onSignal = () => {
-    status.end();
-    note(`rouge: stopped waiting; operation ${id} goes on (rouge operations get ${id}, or cancel it with rouge operations cancel ${id})`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  let op: Operation | undefined;
-  try {
-    let interval = FIRST_POLL_MS;
-    let failures = 0;
-    for (;;) {
-      try {
-        op = await ctx.client.request<Operation>('GET', path);
-        failures = 0;
-      } catch (e) {
-        // Only what may pass retries: no answer, 429, 5xx. A 404 or a refused key is final.
-        const transient = !(e instanceof ApiError) || e.httpStatus === 429 || e.httpStatus >= 500;
-        if (!transient || ++failures >= MAX_POLL_FAILURES) throw e;
-      }
-      if (op) {
-        status.show(statusText(op));
-        if (op.done) break;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        status.end();
-        const state = op ? op.metadata.state : 'unknown';
-        throw new CliError(`timed out after ${opts.timeout! / 1000} s waiting for operation ${id}; it is still ${state} and goes on`, ExitCode.API_ERROR, [
-          `wait again with rouge operations wait ${id}, or cancel it with rouge operations cancel ${id}`,
-        ]);
-      }
-      await sleep(Math.min(interval, left));
-      interval = Math.min(MAX_POLL_MS, Math.round(interval * 1.5));
-    }
-  } finally {
-    status.end();
-    process.removeListener('SIGINT', onSignal);
-  }
-  // The loop only ends with an operation in hand: done, or a throw.
-  const final = op!;
+  const { ctx, project, id } = locate(text, opts);
+  const final = await waitForOperation(ctx.client, `projects/${project}/operations/${id}`, { timeoutMs: opts.timeout, status: statusText });
   if (ctx.json) printJson(final);
   if (final.error) {
-    throw new CliError(`operation ${id} (${final.metadata.kind}) ended ${final.metadata.state}: ${formatError(final.error)}`, ExitCode.API_ERROR);
+    throw new CliError(`operation ${id} (${final.metadata.kind}) ended ${final.metadata.state}: ${formatOperationError(final.error)}`, ExitCode.API_ERROR);
   }
   if (!ctx.json) {
     say(`Operation ${id} (${final.metadata.kind}) ${final.metadata.state}.`);
@@ -199,7 +104,7 @@ export function registerOperationCommands(program: Command): void {
           `${o.metadata.attempts}/${o.metadata.maxAttempts}`,
           shortTime(o.metadata.createTime),
           o.metadata.endTime ? shortTime(o.metadata.endTime) : '-',
-          o.error ? formatError(o.error) : formatProgress(o.metadata.progress, false),
+          o.error ? formatOperationError(o.error) : formatProgress(o.metadata.progress, false),
         ]);
         printTable(['ID', 'KIND', 'STATE', 'ATTEMPTS', 'CREATED', 'ENDED', 'PROGRESS / ERROR'], rows, `No operations in project ${project}${done || opts.kind ? ' match' : ''}.`);
       });

@@ -1,3 +1,6 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 import { CliError, ExitCode } from './exit.js';
 import { hintFor } from './hints.js';
 
@@ -28,13 +31,25 @@ export interface ClientOptions {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** What {@link ApiClient.send} sends besides the method and path. */
+export interface SendInit {
+  query?: Query;
+  /** Headers of the request's own; authorization and user-agent are the client's. */
+  headers?: Record<string, string>;
+  /** The body, read only as fast as the connection takes it. */
+  body?: Readable;
+  /** The body's length in bytes; without it the body is sent chunked. */
+  contentLength?: number;
+  signal?: AbortSignal;
+}
+
 interface GoogleError {
   error?: { code?: number; status?: string; message?: string; details?: Array<{ '@type'?: string; reason?: string }> };
 }
 
 const PAGE_SIZE = 100;
 
-/** A thin JSON client for the Rouge API: one request, or every page of a list. */
+/** A thin client for the Rouge API: one JSON request, every page of a list, or a raw request ({@link ApiClient.send}). */
 export class ApiClient {
   constructor(private readonly options: ClientOptions) {}
 
@@ -48,8 +63,7 @@ export class ApiClient {
    * error response and CliError when Rouge cannot be reached.
    */
   async request<T = Record<string, unknown>>(method: string, path: string, init: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const url = new URL(this.options.url + path);
-    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const url = this.urlOf(path, init.query);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.key}`,
       accept: 'application/json',
@@ -69,16 +83,94 @@ export class ApiClient {
       throw this.unreachable(e);
     }
     const text = await res.text();
-    let body: unknown;
+    if (!res.ok) throw this.errorFor(res.status, text);
+    return this.parseJson(res.status, text) as T;
+  }
+
+  /**
+   * Sends one request with the client's URL, key and user agent, and resolves
+   * with the response as soon as its headers arrive, whatever its status, with
+   * the body unread: for bodies that are not JSON, such as a streamed upload
+   * or a download. There is no overall timeout (pass `signal` for one):
+   * transfers take as long as their bytes do. Rejects with a CliError when no
+   * answer comes; a CliError the body stream fails with (a file that changed
+   * while it was read) is passed through as it is.
+   *
+   * Uses node:http rather than fetch: Node 20's fetch buffers a streamed
+   * request body, so a 1 GiB upload cost the CLI over 1 GB of memory. Here the
+   * body is piped, paused whenever the socket's buffer is full.
+   */
+  send(method: string, path: string, init: SendInit = {}): Promise<IncomingMessage> {
+    const url = this.urlOf(path, init.query);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.key}`,
+      'user-agent': this.options.userAgent,
+      ...init.headers,
+    };
+    if (init.contentLength !== undefined) headers['content-length'] = String(init.contentLength);
+    else if (init.body) headers['transfer-encoding'] = 'chunked';
+    const transport = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const body = init.body;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      let answered = false;
+      // agent: false gives the request a connection of its own, closed once it ends: a kept-alive
+      // socket would hold the process open after the command is done.
+      const req = transport(url, { method, headers, agent: false, ...(init.signal ? { signal: init.signal } : {}) });
+      req.on('response', (res) => {
+        answered = true;
+        // A server that answers before the body is in (a refusal) gets no more of it; the file is closed.
+        if (body && !body.readableEnded) {
+          body.unpipe(req);
+          body.destroy();
+          res.once('close', () => req.destroy());
+        }
+        resolve(res);
+      });
+      req.on('error', (e) => {
+        // After the answer, a failed write only means the server stopped reading; the response says why.
+        if (!answered) reject(this.sendFailure(e));
+      });
+      if (!body) {
+        req.end();
+        return;
+      }
+      body.once('error', (e) => req.destroy(e));
+      // A request that failed or was aborted must not leave the body's file open.
+      req.once('close', () => {
+        if (!body.readableEnded) body.destroy();
+      });
+      body.pipe(req);
+    });
+  }
+
+  /**
+   * The error for an answer that is not a success, from its body's text: an
+   * ApiError built from Google's error model (exit 1, or 3 for 401 and 403,
+   * with the hint for its reason), or a CliError when the body is not JSON.
+   */
+  errorFor(status: number, text: string): CliError {
     try {
-      body = text === '' ? {} : JSON.parse(text);
+      return this.apiError(status, this.parseJson(status, text) as GoogleError);
+    } catch (e) {
+      return e as CliError;
+    }
+  }
+
+  /** An answer's body as JSON; `{}` when empty, a CliError when it is not JSON. */
+  private parseJson(status: number, text: string): unknown {
+    try {
+      return text === '' ? {} : JSON.parse(text);
     } catch {
-      throw new CliError(`unexpected answer from ${this.options.url} (HTTP ${res.status}, not JSON): ${text.slice(0, 200)}`, ExitCode.API_ERROR, [
+      throw new CliError(`unexpected answer from ${this.options.url} (HTTP ${status}, not JSON): ${text.slice(0, 200)}`, ExitCode.API_ERROR, [
         'is --url pointing at a Rouge server?',
       ]);
     }
-    if (!res.ok) throw this.apiError(res.status, body as GoogleError);
-    return body as T;
+  }
+
+  private urlOf(path: string, query: Query = {}): URL {
+    const url = new URL(this.options.url + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    return url;
   }
 
   /**
@@ -122,6 +214,24 @@ export class ApiClient {
     if (code === 'ECONNREFUSED') return new CliError(`cannot reach ${where}: is it running? (rouge serve)`, ExitCode.API_ERROR);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       return new CliError(`cannot reach ${where}: the host name does not resolve`, ExitCode.API_ERROR, ['check --url, ROUGE_URL or the profile (rouge login --url ...)']);
+    }
+    return new CliError(`cannot reach ${where}: ${code ?? err.cause?.message ?? err.message}`, ExitCode.API_ERROR);
+  }
+
+  /** The error for a send that got no answer. */
+  private sendFailure(e: unknown): CliError {
+    if (e instanceof CliError) return e;
+    const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
+    if (err.cause instanceof CliError) return err.cause;
+    const where = `Rouge at ${this.options.url}`;
+    if (err.name === 'AbortError' || err.name === 'TimeoutError') return new CliError(`the request to ${where} was stopped`, ExitCode.API_ERROR);
+    const code = err.code ?? err.cause?.code;
+    if (code === 'ECONNREFUSED') return new CliError(`cannot reach ${where}: is it running? (rouge serve)`, ExitCode.API_ERROR);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return new CliError(`cannot reach ${where}: the host name does not resolve`, ExitCode.API_ERROR, ['check --url, ROUGE_URL or the profile (rouge login --url ...)']);
+    }
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
+      return new CliError(`${where} closed the connection before answering`, ExitCode.API_ERROR, ['retry; if it keeps happening, check the server log and its --max-artifact-bytes']);
     }
     return new CliError(`cannot reach ${where}: ${code ?? err.cause?.message ?? err.message}`, ExitCode.API_ERROR);
   }

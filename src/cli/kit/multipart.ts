@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { CliError, ExitCode } from './exit.js';
 
 /*
- * A multipart/form-data body that streams: its parts are produced one after
- * the other as the request is sent, so a file part is read from disk chunk by
- * chunk and never held in memory. Every part's size is known in advance, so
- * the body's Content-Length is too.
+ * Request bodies that stream from disk: a file is read chunk by chunk as the
+ * request takes it and never held in memory. Every part's size is known in
+ * advance, so the body's Content-Length is too.
  */
 
 /** A JSON field, such as an upload's `metadata`. */
@@ -31,29 +31,42 @@ export interface FilePart {
 export interface MultipartBody {
   contentType: string;
   contentLength: number;
-  body: ReadableStream<Uint8Array>;
+  /** A byte stream that reads the next chunk only when the previous one was taken. */
+  body: Readable;
 }
 
 const enc = new TextEncoder();
 const headerValue = (s: string) => s.replace(/["\\\r\n]/g, '_');
 
+/** The default hint when a file changed under its upload. */
+const AGAIN = 'upload it again once nothing writes to it';
+
 /** Yields a file's bytes, checking that exactly `size` bytes come out. */
-async function* fileChunks(part: FilePart): AsyncGenerator<Uint8Array> {
+async function* fileChunks(path: string, size: number, onChunk: ((bytes: number) => void) | undefined, again: string): AsyncGenerator<Uint8Array> {
   let read = 0;
-  const stream = createReadStream(part.path);
+  const stream = createReadStream(path);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       read += chunk.length;
-      if (read > part.size) break;
-      part.onChunk?.(chunk.length);
-      yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+      if (read > size) break;
+      onChunk?.(chunk.length);
+      yield chunk;
     }
   } finally {
     stream.destroy();
   }
-  if (read !== part.size) {
-    throw new CliError(`${part.path} changed while it was being uploaded (${part.size} bytes expected)`, ExitCode.API_ERROR, ['upload it again once nothing writes to it']);
+  if (read !== size) {
+    throw new CliError(`${path} changed while it was being uploaded (${size} bytes expected)`, ExitCode.API_ERROR, [again]);
   }
+}
+
+/**
+ * A file as a request body of exactly `size` bytes, read only as fast as the
+ * request takes it; a file that is longer or shorter by then fails the body
+ * with a CliError whose hint is `again`. `onChunk` sees each chunk's length.
+ */
+export function fileBody(path: string, size: number, onChunk?: (bytes: number) => void, again = AGAIN): Readable {
+  return Readable.from(fileChunks(path, size, onChunk, again), { objectMode: false });
 }
 
 /**
@@ -83,26 +96,11 @@ export function multipartBody(parts: Array<JsonPart | FilePart>): MultipartBody 
   async function* all(): AsyncGenerator<Uint8Array> {
     for (const s of segments) {
       if (s instanceof Uint8Array) yield s;
-      else yield* fileChunks(s);
+      else yield* fileChunks(s.path, s.size, s.onChunk, AGAIN);
     }
   }
-  const it = all();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (e) {
-        controller.error(e);
-      }
-    },
-    // The request failed or was aborted: stop reading and close the file.
-    async cancel() {
-      await it.return(undefined);
-    },
-  });
-  return { contentType: `multipart/form-data; boundary=${boundary}`, contentLength, body };
+  // Destroying the stream (the request failed, or the server answered early) returns the generator, which closes the file.
+  return { contentType: `multipart/form-data; boundary=${boundary}`, contentLength, body: Readable.from(all(), { objectMode: false }) };
 }
 
 /** A file's sha256 (hex) and size, in one streaming pass; `onChunk` sees each chunk's length. */
