@@ -73,6 +73,8 @@ export class OnnxModel implements ServedModel {
     const type = ORT_TYPE[spec.datatype];
     if (!type) this.bad(`input ${spec.name} has datatype ${spec.datatype}, which JSON instances cannot carry`);
     const rowDims = spec.shape.slice(1);
+    const direct = rowDims.length === 1 ? numericRows(type, rowsValues, rowDims[0]!) : undefined;
+    if (direct) return direct;
     const values: unknown[] = [];
     let shape: number[] | undefined;
     for (const [i, v] of rowsValues.entries()) {
@@ -167,8 +169,44 @@ function rowOf(instance: unknown, inputName: string): unknown {
   return instance;
 }
 
+/**
+ * The common Vertex request, rows that are flat lists of numbers for a float
+ * input of shape [-1, width], written straight into the typed array. Anything
+ * else (nested rows, another type, a bad value) returns undefined and takes the
+ * general path, which also words the error.
+ */
+function numericRows(type: ort.Tensor.Type, rows: unknown[], width: number): ort.Tensor | undefined {
+  const Ctor = type === 'float32' ? Float32Array : type === 'float64' ? Float64Array : undefined;
+  if (!Ctor) return undefined;
+  const first = rows[0];
+  if (!Array.isArray(first)) return undefined;
+  const w = width >= 0 ? width : first.length;
+  const data = new Ctor(rows.length * w);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (!Array.isArray(row) || row.length !== w) return undefined;
+    const base = r * w;
+    for (let k = 0; k < w; k++) {
+      const v = row[k];
+      if (typeof v !== 'number') return undefined;
+      data[base + k] = v;
+    }
+  }
+  return new ort.Tensor(type as 'float32', data as Float32Array, [rows.length, w]);
+}
+
 /** One prediction per row: a scalar for one value, a (nested) list otherwise, an object for several outputs. */
 function splitRows(outputs: Record<string, ort.Tensor>, names: string[], rows: number): unknown[] {
+  // The common case, one float output with one value per row: the row's number itself.
+  if (names.length === 1) {
+    const t = outputs[names[0]!]!;
+    if ((t.type === 'float32' || t.type === 'float64') && t.dims.length >= 1 && size(t.dims.slice(1)) === 1) {
+      const data = t.data as Float32Array | Float64Array;
+      const predictions: number[] = new Array(rows);
+      for (let i = 0; i < rows; i++) predictions[i] = data[i]!;
+      return predictions;
+    }
+  }
   const per = names.map((name) => {
     const t = outputs[name]!;
     const values = tensorToJson(t);

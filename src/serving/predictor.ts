@@ -4,7 +4,7 @@ import * as errors from './errors.js';
 import type { RequestLogger } from './request-log.js';
 import type { ServingRuntime } from './runtime.js';
 import type { OipRequest, OipTensor, ServedModel } from './served-model.js';
-import type { ServingMetrics } from './serving-metrics.js';
+import type { ModelMetrics, ServingMetrics } from './serving-metrics.js';
 
 /**
  * The request path both protocols share: pick a deployed model by the split
@@ -30,37 +30,42 @@ export class Predictor {
   }
 
   async predict(project: string, endpoint: string, request: FastifyRequest, instances: unknown[], parameters: unknown) {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const { model, samplingRate } = await this.pick(project, endpoint, request);
     const predictions = await this.observe(project, endpoint, model, 'vertex', started, () => model.predict(instances, parameters));
     const response = { predictions, deployedModelId: model.deployedModelId, model: model.model, modelVersionId: model.versionId, modelDisplayName: model.displayName };
     this.logger.record(samplingRate, project, endpoint, () => ({
       time: new Date().toISOString(), requestId: String(request.id), endpoint: `projects/${project}/endpoints/${endpoint}`, deployedModelId: model.deployedModelId,
-      modelVersionId: model.versionId, protocol: 'vertex', latencyMs: Number(process.hrtime.bigint() - started) / 1e6, request: { instances, parameters }, response: { predictions },
+      modelVersionId: model.versionId, protocol: 'vertex', latencyMs: performance.now() - started, request: { instances, parameters }, response: { predictions },
     }));
     return response;
   }
 
   async infer(project: string, endpoint: string, request: FastifyRequest, body: OipRequest, deployedModelId?: string): Promise<{ model: ServedModel; outputs: OipTensor[] }> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const { model, samplingRate } = await this.pick(project, endpoint, request, deployedModelId);
     const outputs = await this.observe(project, endpoint, model, 'oip', started, () => model.infer(body));
     this.logger.record(samplingRate, project, endpoint, () => ({
       time: new Date().toISOString(), requestId: String(request.id), endpoint: `projects/${project}/endpoints/${endpoint}`, deployedModelId: model.deployedModelId,
-      modelVersionId: model.versionId, protocol: 'oip', latencyMs: Number(process.hrtime.bigint() - started) / 1e6, request: body, response: { outputs },
+      modelVersionId: model.versionId, protocol: 'oip', latencyMs: performance.now() - started, request: body, response: { outputs },
     }));
     return { model, outputs };
   }
 
-  private async observe<T>(project: string, endpoint: string, model: ServedModel, protocol: 'vertex' | 'oip', started: bigint, run: () => Promise<T>): Promise<T> {
-    const name = `${project}.${endpoint}`;
+  /** Per served model object (a redeploy makes a new one), its metric children for each protocol. */
+  private readonly children = new WeakMap<ServedModel, Partial<Record<'vertex' | 'oip', ModelMetrics>>>();
+
+  private async observe<T>(project: string, endpoint: string, model: ServedModel, protocol: 'vertex' | 'oip', started: number, run: () => Promise<T>): Promise<T> {
+    let byProtocol = this.children.get(model);
+    if (!byProtocol) this.children.set(model, (byProtocol = {}));
+    const m = (byProtocol[protocol] ??= this.metrics.forModel(`${project}.${endpoint}`, model.deployedModelId, protocol));
     try {
       const result = await run();
-      this.metrics.requests.labels(name, model.deployedModelId, protocol, 'OK').inc();
-      this.metrics.latency.labels(name, model.deployedModelId, protocol).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      m.ok.inc();
+      m.latency.observe((performance.now() - started) / 1000);
       return result;
     } catch (e) {
-      this.metrics.requests.labels(name, model.deployedModelId, protocol, e instanceof RougeError ? e.reason : 'INTERNAL').inc();
+      m.failed(e instanceof RougeError ? e.reason : 'INTERNAL').inc();
       throw e;
     }
   }

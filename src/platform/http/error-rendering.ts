@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PlatformErrors as E, toGoogleError, type RougeError } from '../errors/index.js';
 import type { ErrorProtocol } from './route-config.js';
+import { routeConfig } from './route-config.js';
 import { toRougeError } from './to-rouge-error.js';
 
 function render(protocol: ErrorProtocol, err: RougeError): unknown {
@@ -16,7 +17,7 @@ function render(protocol: ErrorProtocol, err: RougeError): unknown {
 }
 
 function protocolOf(request: FastifyRequest): ErrorProtocol {
-  const configured = request.routeOptions?.config?.protocol;
+  const configured = routeConfig(request).protocol;
   if (configured) return configured;
   return request.url.startsWith('/v2') ? 'oip' : 'google';
 }

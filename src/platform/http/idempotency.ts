@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PlatformErrors as E } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import { IdempotencyStore } from './idempotency-store.js';
+import { routeConfig } from './route-config.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -31,7 +32,7 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
 
   app.addHook('preHandler', (request, reply, done) => {
     // Most requests carry no key: leave synchronously, without a promise.
-    if (!request.routeOptions.config.idempotent || request.headers['idempotency-key'] === undefined) {
+    if (!routeConfig(request).idempotent || request.headers['idempotency-key'] === undefined) {
       done();
       return;
     }

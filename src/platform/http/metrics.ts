@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
+import { routeConfig } from './route-config.js';
 
 /**
  * One Prometheus registry per app (not prom-client's global one), so several
@@ -13,37 +15,42 @@ export function createMetricsRegistry(): Registry {
 
 /**
  * Counts requests and observes latency per route template (never the raw URL,
- * which would grow the label set without bound). Children are cached per label
- * set so the hot path does a map lookup instead of hashing labels each time.
+ * which would grow the label set without bound). The children for a route are
+ * kept on its config object, so the hot path does no string building or hashing.
  */
 export function installHttpMetrics(app: FastifyInstance, registry: Registry): void {
-  const requests = new Counter({
+  const requests = new FastCounter({
     name: 'rouge_http_requests_total',
     help: 'HTTP requests by method, route template and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
     registers: [registry],
   });
-  const latency = new Histogram({
+  const latency = new FastHistogram({
     name: 'rouge_http_request_duration_seconds',
     help: 'HTTP request latency by method and route template',
     labelNames: ['method', 'route'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const counterChildren = new Map<string, { inc(): void }>();
-  const histogramChildren = new Map<string, { observe(v: number): void }>();
+  /** Per route config (per method on an unmatched URL): the latency child and one counter child per status. */
+  const perRoute = new WeakMap<object, Map<string, RouteMetrics>>();
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const cfg = routeConfig(request);
+    let byMethod = perRoute.get(cfg);
+    if (!byMethod) perRoute.set(cfg, (byMethod = new Map()));
     const method = request.method;
-    const status = String(reply.statusCode);
-    const ck = `${method} ${route} ${status}`;
-    let c = counterChildren.get(ck);
-    if (!c) counterChildren.set(ck, (c = requests.labels(method, route, status)));
+    let m = byMethod.get(method);
+    if (!m) byMethod.set(method, (m = { latency: latency.labels(method, cfg.url ?? 'unmatched'), byStatus: new Map() }));
+    const status = reply.statusCode;
+    let c = m.byStatus.get(status);
+    if (!c) m.byStatus.set(status, (c = requests.labels(method, cfg.url ?? 'unmatched', String(status))));
     c.inc();
-    const hk = `${method} ${route}`;
-    let h = histogramChildren.get(hk);
-    if (!h) histogramChildren.set(hk, (h = latency.labels(method, route)));
-    h.observe(reply.elapsedTime / 1000);
+    m.latency.observe(reply.elapsedTime / 1000);
     done();
   });
+}
+
+interface RouteMetrics {
+  latency: HistogramChild;
+  byStatus: Map<number, CounterChild>;
 }

@@ -29,3 +29,28 @@ declare module 'fastify' {
     audit?: boolean;
   }
 }
+
+/** A route's config as Fastify keeps it: what the route declared, plus its URL template. */
+export type RouteConfig = import('fastify').FastifyContextConfig & { url?: string; method?: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Cached by `routeConfig()`; read it through that function. */
+    rougeRouteConfig: RouteConfig | null;
+  }
+}
+
+/**
+ * The matched route's config (with `url`, the route template; undefined for an
+ * unmatched URL). Fastify's `request.routeOptions` builds a fresh object on
+ * every read and the hooks read it several times per request, so the config is
+ * taken once and kept on the request.
+ */
+export function routeConfig(request: import('fastify').FastifyRequest): RouteConfig {
+  let cfg = request.rougeRouteConfig;
+  if (cfg === null || cfg === undefined) {
+    cfg = (request.routeOptions.config ?? {}) as RouteConfig;
+    request.rougeRouteConfig = cfg;
+  }
+  return cfg;
+}

@@ -42,6 +42,7 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
     return parseJson(request, body as string, done);
   });
   app.decorateRequest('principalName', 'anonymous');
+  app.decorateRequest('rougeRouteConfig', null);
 
   let closing = false;
   app.addHook('onClose', async () => {
@@ -50,13 +51,18 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks rather than async ones: every request runs them, and an async
+  // hook costs a promise and a microtask tick each.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    if (closing) throw E.SHUTTING_DOWN();
+    done(closing ? E.SHUTTING_DOWN() : undefined);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode >= 500) return; // already logged with its cause
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+  app.addHook('onResponse', (request, reply, done) => {
+    // 5xx are already logged with their cause; below info, skip building the line.
+    if (reply.statusCode < 500 && (request.log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    }
+    done();
   });
   installErrorHandling(app);
   return app;

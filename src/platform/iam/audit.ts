@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { monotonicFactory } from 'ulid';
+import { routeConfig } from '../http/index.js';
 import type { AuditStore } from './audit-store.js';
 import { ORG } from './tables.js';
 
@@ -19,9 +20,9 @@ function resultOf(status: number): 'allowed' | 'denied' | 'failed' {
 export function installAudit(app: FastifyInstance, audit: AuditStore): void {
   const nextId = monotonicFactory();
   app.addHook('onSend', (request, reply, payload, done) => {
-    const cfg = request.routeOptions.config;
+    const cfg = routeConfig(request);
     // Reads and data-plane calls leave synchronously: no promise on the hot path.
-    if (request.routeOptions.url === undefined || cfg.public || !(cfg.audit ?? MUTATING.has(request.method))) {
+    if (cfg.url === undefined || cfg.public || !(cfg.audit ?? MUTATING.has(request.method))) {
       done(null, payload);
       return;
     }
@@ -29,7 +30,7 @@ export function installAudit(app: FastifyInstance, audit: AuditStore): void {
   });
 
   async function write(request: import('fastify').FastifyRequest, statusCode: number): Promise<void> {
-    const cfg = request.routeOptions.config;
+    const cfg = routeConfig(request);
     const params = (request.params ?? {}) as Record<string, string>;
     const now = Date.now();
     try {
@@ -41,7 +42,7 @@ export function installAudit(app: FastifyInstance, audit: AuditStore): void {
         permission: cfg.permission ?? '',
         resource: (request.url.split('?')[0] ?? '').replace(/^\/v1\//, ''),
         method: request.method,
-        path: request.routeOptions.url ?? '',
+        path: cfg.url ?? '',
         result: resultOf(statusCode),
         status_code: statusCode,
         reason: request.errorReason ?? null,

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routeConfig } from '../http/index.js';
 import type { Authorizer } from './authorizer.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -19,22 +20,50 @@ declare module 'fastify' {
  * closed, and a test walks every route to keep that from happening.
  */
 export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier; authorizer: Authorizer; limiter: RateLimiter; disabled: boolean }): void {
-  app.addHook('onRequest', async (request) => {
-    const cfg = request.routeOptions.config;
-    if (cfg.public || request.routeOptions.url === undefined) return;
-    if (deps.disabled) {
-      request.principalName = 'user:admin';
-      return;
-    }
-    const caller = await deps.verifier.verify(request.headers.authorization);
+  const { verifier, authorizer, limiter } = deps;
+
+  /** The project and resource a request acts on, from the route's config and its parameters. */
+  const scopeOf = (request: FastifyRequest, principal: string): { project: string; resource: string } | undefined => {
+    const cfg = routeConfig(request);
+    if (cfg.permission === AUTHENTICATED) return undefined;
+    const params = (request.params ?? {}) as Record<string, string>;
+    if (cfg.allowSelf && cfg.allowSelf(params) === principal) return undefined;
+    return cfg.scope ? cfg.scope(params, principal) : { project: params.project ?? ORG, resource: cfg.resource?.(params) ?? '' };
+  };
+
+  /** Every step, awaiting the store and the shared cache where it must. */
+  const slow = async (request: FastifyRequest): Promise<void> => {
+    const caller = await verifier.verify(request.headers.authorization);
     request.principalName = caller.principal;
     request.keyId = caller.keyId;
-    await deps.limiter.take(caller.keyId);
-    const permission = cfg.permission;
-    if (permission === AUTHENTICATED) return;
-    const params = (request.params ?? {}) as Record<string, string>;
-    if (cfg.allowSelf && cfg.allowSelf(params) === caller.principal) return;
-    const scope = cfg.scope ? cfg.scope(params, caller.principal) : { project: params.project ?? ORG, resource: cfg.resource?.(params) ?? '' };
-    await deps.authorizer.check(caller.principal, permission ?? 'unknown.route.permission', scope.project, scope.resource);
+    if (limiter.enabled) await limiter.take(caller.keyId);
+    const scope = scopeOf(request, caller.principal);
+    if (scope) await authorizer.check(caller.principal, routeConfig(request).permission ?? 'unknown.route.permission', scope.project, scope.resource);
+  };
+
+  // A callback hook, not an async one: when the key and the bindings are cached
+  // (nearly every request) the decision is made without a promise or a tick.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const cfg = routeConfig(request);
+    if (cfg.public || cfg.url === undefined) return done();
+    if (deps.disabled) {
+      request.principalName = 'user:admin';
+      return done();
+    }
+    try {
+      const now = Date.now();
+      const caller = limiter.enabled ? undefined : verifier.verifyCached(request.headers.authorization, now);
+      if (caller) {
+        const scope = scopeOf(request, caller.principal);
+        if (!scope || authorizer.checkCached(caller.principal, cfg.permission ?? 'unknown.route.permission', scope.project, scope.resource, now)) {
+          request.principalName = caller.principal;
+          request.keyId = caller.keyId;
+          return done();
+        }
+      }
+    } catch (e) {
+      return done(e as Error);
+    }
+    slow(request).then(() => done(), done);
   });
 }

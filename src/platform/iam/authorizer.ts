@@ -34,11 +34,30 @@ export class Authorizer {
 
   /** Resolves when allowed; throws PERMISSION_DENIED naming the permission and the roles that grant it. */
   async check(principal: string, permission: string, project: string, resource: string, now = Date.now()): Promise<void> {
-    if ((await this.bindings(principal, ORG, now)).some((b) => roleGrants(b.role, permission))) return;
-    if (project !== ORG) {
-      const rows = await this.bindings(principal, project, now);
-      if (rows.some((b) => (b.resource === '' || b.resource === resource) && roleGrants(b.role, permission))) return;
-    }
+    const org = await this.bindings(principal, ORG, now);
+    const rows = project === ORG ? [] : await this.bindings(principal, project, now);
+    this.decide(org, rows, principal, permission, project, resource);
+  }
+
+  /**
+   * The same decision without a promise when the bindings it needs are cached:
+   * true when allowed, undefined when they must be read from the store; throws
+   * PERMISSION_DENIED as `check` does.
+   */
+  checkCached(principal: string, permission: string, project: string, resource: string, now = Date.now()): true | undefined {
+    const org = this.cache.get(`${principal}\u0000${ORG}`, now);
+    if (!org) return undefined;
+    // orgAdmin needs no project lookup (nor a cached miss for it).
+    if (org.some((b) => roleGrants(b.role, permission))) return true;
+    const rows = project === ORG ? [] : this.cache.get(`${principal}\u0000${project}`, now);
+    if (!rows) return undefined;
+    this.decide(org, rows, principal, permission, project, resource);
+    return true;
+  }
+
+  private decide(org: BindingRow[], rows: BindingRow[], principal: string, permission: string, project: string, resource: string): void {
+    if (org.some((b) => roleGrants(b.role, permission))) return;
+    if (rows.some((b) => (b.resource === '' || b.resource === resource) && roleGrants(b.role, permission))) return;
     const target = project === ORG ? 'the organisation' : `projects/${project}${resource ? `/${resource}` : ''}`;
     throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: rolesGranting(permission).join(' or ') }, { metadata: { principal, permission, resource: target } });
   }

@@ -28,6 +28,8 @@ export class KeyVerifier {
    * the row it belongs to, and never leaves process memory.
    */
   private readonly verified = new WeakMap<ApiKeyRow, Buffer>();
+  /** One frozen Caller per cached row, so a verified request allocates nothing for it. */
+  private readonly callers = new WeakMap<ApiKeyRow, Readonly<Caller>>();
   private lastUsed = new Map<string, string>();
 
   constructor(
@@ -39,6 +41,27 @@ export class KeyVerifier {
   }
 
   async verify(authorization: string | undefined, now = Date.now()): Promise<Caller> {
+    const parsed = this.parse(authorization);
+    let row = this.cache.get(parsed.keyId, now);
+    if (row === undefined) {
+      row = (await this.store.getKey(parsed.keyId)) ?? null;
+      this.cache.set(parsed.keyId, row, now);
+    }
+    return this.accept(row, parsed.secret, now);
+  }
+
+  /**
+   * The same check without a promise when the key's row is cached (nearly every
+   * request): returns undefined only when the row must be read from the store,
+   * and throws as `verify` does for a bad key.
+   */
+  verifyCached(authorization: string | undefined, now = Date.now()): Caller | undefined {
+    const parsed = this.parse(authorization);
+    const row = this.cache.get(parsed.keyId, now);
+    return row === undefined ? undefined : this.accept(row, parsed.secret, now);
+  }
+
+  private parse(authorization: string | undefined): { keyId: string; secret: string } {
     if (!authorization) throw errors.KEY_INVALID({ why: 'No API key was sent' });
     const space = authorization.indexOf(' ');
     if (space < 0 || authorization.slice(0, space).toLowerCase() !== 'bearer') {
@@ -46,18 +69,30 @@ export class KeyVerifier {
     }
     const parsed = parseKey(authorization.slice(space + 1).trim());
     if (!parsed) throw errors.KEY_INVALID({ why: 'The API key is malformed' });
-    let row = this.cache.get(parsed.keyId, now);
-    if (row === undefined) {
-      row = (await this.store.getKey(parsed.keyId)) ?? null;
-      this.cache.set(parsed.keyId, row, now);
-    }
+    return parsed;
+  }
+
+  private accept(row: ApiKeyRow | null, secret: string, now: number): Caller {
     // An unknown keyId and a wrong secret answer alike, so key ids cannot be probed.
-    if (!row || !this.matches(row, parsed.secret)) throw errors.KEY_INVALID({ why: INVALID });
-    const nowIso = new Date(now).toISOString();
+    if (!row || !this.matches(row, secret)) throw errors.KEY_INVALID({ why: INVALID });
+    // ISO strings compare in time order; one string per millisecond, not per request.
+    const nowIso = this.isoOf(now);
     if (row.revoke_time !== null && row.revoke_time <= nowIso) throw errors.KEY_REVOKED({ keyId: row.key_id });
     if (row.expire_time <= nowIso) throw errors.KEY_EXPIRED({ keyId: row.key_id, expireTime: row.expire_time });
-    this.lastUsed.set(row.key_id, nowIso);
-    return { principal: row.principal, keyId: row.key_id };
+    if (this.lastUsed.get(row.key_id) !== nowIso) this.lastUsed.set(row.key_id, nowIso);
+    let caller = this.callers.get(row);
+    if (!caller) this.callers.set(row, (caller = { principal: row.principal, keyId: row.key_id }));
+    return caller;
+  }
+
+  private isoAt = -1;
+  private iso = '';
+  private isoOf(now: number): string {
+    if (now !== this.isoAt) {
+      this.isoAt = now;
+      this.iso = new Date(now).toISOString();
+    }
+    return this.iso;
   }
 
   private matches(row: ApiKeyRow, secret: string): boolean {

@@ -12,6 +12,11 @@ import { PlatformErrors as E } from '../errors/index.js';
 export class RateLimiter {
   constructor(private readonly cache: Cache, private readonly perSecond: number) {}
 
+  /** False when the limit is off (0): callers can then skip the call and its promise. */
+  get enabled(): boolean {
+    return this.perSecond > 0;
+  }
+
   /** Throws TOO_MANY_REQUESTS (429, Retry-After: 1) when the key is over its limit this second. */
   async take(key: string, now = Date.now()): Promise<void> {
     if (this.perSecond <= 0) return;
