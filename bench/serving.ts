@@ -575,6 +575,8 @@ async function deploy(base: string, endpoint: string, model: string, batching?: 
   }
 }
 
+/** Batching for the `lr-coalesce` endpoint: merge what arrives in one turn, never wait for a timer. */
+const LR_COALESCE = { maxBatchSize: 64, maxLatencyMs: 0 };
 const mlpEndpoint = (b: { maxBatchSize: number; maxLatencyMs: number }) => `mlp-b${b.maxBatchSize}-l${String(b.maxLatencyMs).replace('.', 'p')}`;
 
 async function startRouge(work: Work, extraNodeArgs: string[] = [], label = 'Rouge'): Promise<Server & { deployed: Record<string, string> }> {
@@ -596,6 +598,8 @@ async function startRouge(work: Work, extraNodeArgs: string[] = [], label = 'Rou
   }
   const deployed: Record<string, string> = {};
   deployed.lr = await deploy(baseUrl, 'lr', 'lr');
+  // The same model with batching at maxLatencyMs 0: requests that arrive in one event-loop turn share a call.
+  deployed['lr-coalesce'] = await deploy(baseUrl, 'lr-coalesce', 'lr', LR_COALESCE);
   deployed['mlp-off'] = await deploy(baseUrl, 'mlp-off', 'mlp');
   for (const b of BATCHINGS) deployed[mlpEndpoint(b)] = await deploy(baseUrl, mlpEndpoint(b), 'mlp', b);
   await waitReady(child, `${baseUrl}/readyz`);
@@ -670,6 +674,12 @@ async function verify(work: Work, rouge: Server, peer: Server) {
   const batchC = await postJson(`${peer.baseUrl}/predict`, { instances: xs }, {});
   if (batchA.status !== 200) throw bad('Rouge :predict (batch of 5)', batchA);
   if (batchC.status !== 200) throw bad('the peer (batch of 5)', batchC);
+  // Concurrent requests to the coalescing endpoint share runtime calls: each must still get its own row.
+  const coalesced = await Promise.all(xs.map((x) => postJson(`${rouge.baseUrl}/v1/projects/${PROJECT}/endpoints/lr-coalesce:predict`, { instances: [x] })));
+  coalesced.forEach((r, i) => {
+    if (r.status !== 200) throw bad('Rouge :predict (lr-coalesce)', r);
+    diff.rougePredict = Math.max(diff.rougePredict, Math.abs((r.json.predictions[0] as number) - ref[i]!));
+  });
   xs.forEach((_, i) => {
     diff.rougePredict = Math.max(diff.rougePredict, Math.abs(batchA.json.predictions[i] - ref[i]!));
     diff.peer = Math.max(diff.peer, Math.abs(batchC.json.predictions[i] - ref[i]!));
@@ -826,6 +836,8 @@ function rowDefs(): RowDef[] {
     { id: 'peer', label: 'Peer: FastAPI + scikit-learn /predict', server: 'peer', kind: 'lr-peer', path: '/predict', bodies: 'lrPredict' },
     { id: 'rouge-predict', label: 'Rouge :predict (Vertex)', server: 'rouge', kind: 'lr-predict', path: `/v1/projects/${PROJECT}/endpoints/lr:predict`, bodies: 'lrPredict' },
     { id: 'rouge-oip', label: 'Rouge OIP infer', server: 'rouge', kind: 'lr-oip', path: `/v2/models/${PROJECT}.lr/infer`, bodies: 'lrOip' },
+    { id: 'rouge-predict-coalesce', label: 'Rouge :predict (Vertex), batching 64 rows / 0 ms', server: 'rouge', kind: 'lr-predict', path: `/v1/projects/${PROJECT}/endpoints/lr-coalesce:predict`, bodies: 'lrPredict' },
+    { id: 'rouge-oip-coalesce', label: 'Rouge OIP infer, batching 64 rows / 0 ms', server: 'rouge', kind: 'lr-oip', path: `/v2/models/${PROJECT}.lr-coalesce/infer`, bodies: 'lrOip' },
   ] as const;
   const mlp = [
     { id: 'mlp-off', label: 'Rouge :predict, MLP, batching off', server: 'rouge', kind: 'mlp', path: `/v1/projects/${PROJECT}/endpoints/mlp-off:predict`, bodies: 'mlpPredict' },
@@ -979,7 +991,7 @@ interface Verdict {
 function targets(rows: Map<string, Row>, inproc: InprocResult[] | undefined): Verdict[] {
   const out: Verdict[] = [];
   const peer = rows.get('peer-sat');
-  for (const [id, name] of [['rouge-predict-sat', ':predict'], ['rouge-oip-sat', 'OIP infer']] as const) {
+  for (const [id, name] of [['rouge-predict-sat', ':predict'], ['rouge-oip-sat', 'OIP infer'], ['rouge-predict-coalesce-sat', ':predict, batching 64/0 ms'], ['rouge-oip-coalesce-sat', 'OIP infer, batching 64/0 ms']] as const) {
     const r = rows.get(id);
     if (!usable(r) || !usable(peer)) {
       out.push({ target: `1. Rouge ${name} vs peer, batch 1`, measured: 'no usable pair of rows', bar: `>= ${TARGET_PEER_RATIO}x throughput, lower p99`, verdict: 'n/a' });

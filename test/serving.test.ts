@@ -117,6 +117,29 @@ describe.each(STORE_KINDS)('endpoints and online serving on %s', (kind) => {
     }
   });
 
+  it('answers a body that is not JSON with 400 MALFORMED_JSON, in each protocol\'s shape', async () => {
+    await deploy(app, { deployedModel: { model: 'ctr' }, trafficSplit: { '0': 100 } });
+    const headers = { 'content-type': 'application/json' };
+    const vertex = await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ctr-prod:predict', headers, payload: '{"instances": [[1, 2' });
+    expect(vertex.statusCode).toBe(400);
+    expect(vertex.json().error.details[0].reason).toBe('MALFORMED_JSON');
+    const oip = await app.inject({ method: 'POST', url: '/v2/models/ds.ctr-prod/infer', headers, payload: '{"inputs": [' });
+    expect(oip.statusCode).toBe(400);
+    expect(Object.keys(oip.json())).toEqual(['error']);
+    expect(oip.json().error).toContain('not valid JSON');
+    // A __proto__ key stays an own property of the parsed body and poisons nothing.
+    const odd = await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ctr-prod:predict', headers, payload: '{"instances": [[1, 2, 3, 4]], "__proto__": {"polluted": true}}' });
+    expect(odd.statusCode).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('serves the same predictions with batching at maxLatencyMs 0 (merging what arrives in one turn)', async () => {
+    await deploy(app, { deployedModel: { model: 'ctr@1', batching: { maxBatchSize: 64, maxLatencyMs: 0 } }, trafficSplit: { '0': 100 } });
+    const inputs = Array.from({ length: 12 }, (_, i) => [i / 5, -i / 3, i % 4, 2]);
+    const results = await Promise.all(inputs.map((x) => predict([x]).then((r) => r.json().predictions[0] as number)));
+    results.forEach((y, i) => expect(y).toBeCloseTo(expected(P1, inputs[i]!), 5));
+  });
+
   it('answers an endpoint with no traffic with 503 NO_TRAFFIC, in each protocol\'s shape', async () => {
     const res = await predict([[1, 2, 3, 4]]);
     expect(res.statusCode).toBe(503);

@@ -50,6 +50,7 @@ export class Batcher {
   private queue: Pending[] = [];
   private rows = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly run: (feeds: Feeds) => Promise<Outputs>,
@@ -62,14 +63,30 @@ export class Batcher {
       this.queue.push({ feeds, rows, resolve, reject });
       this.rows += rows;
       if (this.rows >= this.options.maxBatchSize) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxLatencyMs);
+      else this.arm();
     });
+  }
+
+  /**
+   * Schedules the flush of what is queued. With maxLatencyMs 0 that is the end
+   * of this turn of the event loop (setImmediate runs after every socket read
+   * in it): requests that arrived together are merged and none waits for a
+   * timer, as Triton's dynamic batcher does with no queue delay.
+   */
+  private arm(): void {
+    if (this.timer || this.immediate) return;
+    if (this.options.maxLatencyMs <= 0) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), this.options.maxLatencyMs);
   }
 
   private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate);
+      this.immediate = undefined;
     }
     while (this.queue.length > 0) {
       const batch: Pending[] = [];
@@ -83,7 +100,7 @@ export class Batcher {
       void this.runBatch(batch, rows);
       // Whatever is left is under the limit only if the loop stopped on size: keep it for the next window.
       if (this.rows < this.options.maxBatchSize && this.queue.length > 0) {
-        this.timer = setTimeout(() => this.flush(), this.options.maxLatencyMs);
+        this.arm();
         break;
       }
     }

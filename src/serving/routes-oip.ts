@@ -30,7 +30,7 @@ export function registerOipRoutes(app: FastifyInstance, predictor: Predictor, ru
     const { project, endpoint } = resolveName(p.model ?? '', principal);
     return { project, resource: `endpoints/${endpoint}` };
   };
-  const config = { permission: 'serving.endpoints.predict', scope, audit: false, protocol: 'oip' as const };
+  const config = { permission: 'serving.endpoints.predict', scope, audit: false, protocol: 'oip' as const, plainJson: true };
   const where = (request: FastifyRequest) => resolveName((request.params as { model: string }).model, request.principalName);
 
   app.get('/v2/health/live', { config: { public: true, protocol: 'oip' }, schema: { tags } }, async () => ({ live: true }));

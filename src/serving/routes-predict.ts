@@ -12,7 +12,7 @@ const LocParams = Type.Object({ ...S.EndpointParams.properties, location: Type.S
  * ignores query parameters such as `$alt=json;enum-encoding=int`.
  */
 export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor): void {
-  const config = { permission: 'serving.endpoints.predict', resource: (p: Record<string, string>) => `endpoints/${p.endpoint}`, audit: false };
+  const config = { permission: 'serving.endpoints.predict', resource: (p: Record<string, string>) => `endpoints/${p.endpoint}`, audit: false, plainJson: true };
   const schema = { tags: ['serving'], summary: 'Vertex AI :predict', body: S.PredictBody };
   const handler = async (request: FastifyRequest<{ Params: Static<typeof S.EndpointParams>; Body: Static<typeof S.PredictBody> }>) =>
     predictor.predict(request.params.project, request.params.endpoint, request, request.body.instances, request.body.parameters);

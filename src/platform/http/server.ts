@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Config } from '../config/index.js';
 import { PlatformErrors as E } from '../errors/index.js';
 import { loggerOptions } from './logging.js';
+import { routeConfig } from './route-config.js';
 import { requestIdFor } from './request-id.js';
 import { createValidatorCompiler } from './validation.js';
 import { installErrorHandling } from './error-rendering.js';
@@ -39,6 +40,15 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) return done(null, undefined);
     if (body === '') return done(E.EMPTY_BODY(), undefined);
+    if (routeConfig(request).plainJson) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body as string);
+      } catch (e) {
+        return done(e as Error, undefined);
+      }
+      return done(null, parsed);
+    }
     return parseJson(request, body as string, done);
   });
   app.decorateRequest('principalName', 'anonymous');
