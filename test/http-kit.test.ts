@@ -119,6 +119,22 @@ describe.each(STORE_KINDS)('HTTP kit on %s', (kind) => {
     expect(lines.join('')).not.toContain('SuperSecretValue');
   });
 
+  it('binds each request\'s log lines to its request id, and logs below the level nothing', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+    app = await buildTestApp(kind, {}, { logger: { ...(loggerOptions('info') as object), stream } });
+    const res = await app.inject({ url: '/v1/projects' });
+    const access = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(access).toHaveLength(1);
+    expect(access[0]!.reqId).toBe(res.headers['x-request-id']);
+    await app.close();
+
+    lines.length = 0;
+    app = await buildTestApp(kind, {}, { logger: { ...(loggerOptions('warn') as object), stream } });
+    await app.inject({ url: '/v1/projects' });
+    expect(lines.filter((l) => l.includes('"msg":"request"'))).toEqual([]);
+  });
+
   it('closes the store when the app closes', async () => {
     app = await buildTestApp(kind);
     const store = app.rouge.store;

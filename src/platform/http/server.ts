@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.js';
 import { PlatformErrors as E } from '../errors/index.js';
+import { lazyChildLoggerFactory } from './lazy-child-logger.js';
 import { loggerOptions } from './logging.js';
 import { routeConfig } from './route-config.js';
 import { requestIdFor } from './request-id.js';
@@ -20,6 +21,7 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
     logger: logger ?? loggerOptions(config.logLevel),
     // One access line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimit,
