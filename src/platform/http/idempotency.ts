@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PlatformErrors as E } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import { IdempotencyStore } from './idempotency-store.js';
-import { routeConfig } from './route-config.js';
+import type { RouteConfig } from './route-config.js';
+import { addRouteHook } from './route-hooks.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -30,15 +31,17 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
   const records = new IdempotencyStore(store);
   let purgeCounter = 0;
 
-  app.addHook('preHandler', (request, reply, done) => {
+  // Both hooks go on creating POSTs only (`config.idempotent`); other routes never run them.
+  const idempotent = (cfg: RouteConfig) => cfg.idempotent === true;
+  addRouteHook(app, 'preHandler', ((request: FastifyRequest, reply: import('fastify').FastifyReply, done: (e?: Error) => void) => {
     // Most requests carry no key: leave synchronously, without a promise.
-    if (!routeConfig(request).idempotent || request.headers['idempotency-key'] === undefined) {
+    if (request.headers['idempotency-key'] === undefined) {
       done();
       return;
     }
     // After a replayed response the chain must stop: `done` is not called then.
     claim(request, reply).then((replied) => (replied ? undefined : done()), (e: Error) => done(e));
-  });
+  }) as never, idempotent);
 
   /** Claims the key for this request; true when the first response was replayed instead. */
   async function claim(request: FastifyRequest, reply: import('fastify').FastifyReply): Promise<boolean> {
@@ -64,7 +67,7 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
     return true;
   }
 
-  app.addHook('onSend', (request, reply, payload, done) => {
+  addRouteHook(app, 'onSend', ((request: FastifyRequest, reply: import('fastify').FastifyReply, payload: unknown, done: (e: Error | null, p?: unknown) => void) => {
     const scope = request.idempotencyScope;
     if (!scope) {
       done(null, payload);
@@ -75,5 +78,5 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
       ? records.complete(scope, reply.statusCode, String(reply.getHeader('content-type') ?? 'application/json'), payload)
       : records.release(scope);
     write.then(() => done(null, payload), (e: Error) => done(e));
-  });
+  }) as never, idempotent);
 }

@@ -17,6 +17,7 @@ export { REDACTED_PATHS, loggerOptions } from './logging.js';
 export { requestIdFor } from './request-id.js';
 export type { ErrorProtocol, RouteConfig } from './route-config.js';
 export { routeConfig } from './route-config.js';
+export { addRouteHook } from './route-hooks.js';
 export { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
 export { customMethod } from './custom-method.js';
 export { validateValue } from './validate-value.js';

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { monotonicFactory } from 'ulid';
-import { routeConfig } from '../http/index.js';
+import { addRouteHook, routeConfig, type RouteConfig } from '../http/index.js';
 import type { AuditStore } from './audit-store.js';
 import { ORG } from './tables.js';
 
@@ -19,15 +19,16 @@ function resultOf(status: number): 'allowed' | 'denied' | 'failed' {
  */
 export function installAudit(app: FastifyInstance, audit: AuditStore): void {
   const nextId = monotonicFactory();
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const cfg = routeConfig(request);
-    // Reads and data-plane calls leave synchronously: no promise on the hot path.
-    if (cfg.url === undefined || cfg.public || !(cfg.audit ?? MUTATING.has(request.method))) {
+  // Only on routes that can be audited: reads and data-plane calls (:predict) run no hook at all.
+  const audited = (cfg: RouteConfig, method: string) => !cfg.public && (cfg.audit ?? MUTATING.has(method));
+  const onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
+    if (!audited(routeConfig(request), request.method)) {
       done(null, payload);
       return;
     }
     void write(request, reply.statusCode).then(() => done(null, payload));
-  });
+  };
+  addRouteHook(app, 'onSend', onSend as never, (cfg, methods) => methods.some((m) => audited(cfg, m)));
 
   async function write(request: import('fastify').FastifyRequest, statusCode: number): Promise<void> {
     const cfg = routeConfig(request);
