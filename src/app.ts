@@ -34,7 +34,7 @@ import {
   type Store,
 } from './platform/index.js';
 import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigration, type DeployedCheck } from './registry/index.js';
-import { catalogMigration, createCatalog, type Catalog } from './catalog/index.js';
+import { catalogMigrations, createCatalog, type Catalog } from './catalog/index.js';
 import { createServing, servingMigration } from './serving/index.js';
 
 /** Signals channel that wakes workers when a job is enqueued anywhere. */
@@ -46,7 +46,7 @@ const OUTBOX_SWEEP_MS = 5000;
 export const ALL_MIGRATIONS: ModuleMigrations[] = [
   platformMigrations,
   { module: 'registry', migrations: { '0001_registry': registryMigration } },
-  { module: 'catalog', migrations: { '0001_catalog': catalogMigration } },
+  { module: 'catalog', migrations: catalogMigrations },
   { module: 'serving', migrations: { '0001_serving': servingMigration } },
 ];
 

@@ -5,13 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ALL_MIGRATIONS } from '../src/app.js';
-import { catalogMigration } from '../src/catalog/index.js';
+import { catalogMigrations } from '../src/catalog/index.js';
 import type { ModuleMigrations } from '../src/platform/index.js';
 
-/** The app's migrations with the catalog's, whether or not app.ts lists it yet. */
-export const CATALOG_MIGRATIONS: ModuleMigrations[] = ALL_MIGRATIONS.some((m) => m.module === 'catalog')
-  ? ALL_MIGRATIONS
-  : [...ALL_MIGRATIONS, { module: 'catalog', migrations: { '0001_catalog': catalogMigration } }];
+/** The app's migrations with every one of the catalog's, whichever of them app.ts lists. */
+export const CATALOG_MIGRATIONS: ModuleMigrations[] = ALL_MIGRATIONS.map((m) => (m.module === 'catalog' ? { module: 'catalog', migrations: catalogMigrations } : m));
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;

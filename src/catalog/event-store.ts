@@ -1,48 +1,36 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../platform/index.js';
+import { EventSql, type SessionLink } from './event-sql.js';
 import type { Db } from './item-store.js';
 import type { CatalogTables, EventRow } from './tables.js';
-
-// SQLite allows 32,766 bound values per statement; 15 columns x 1,000 rows stays under it.
-const ROWS_PER_INSERT = 1000;
 
 /** Data access for user events and session links; every query takes the project. */
 export class EventStore {
   readonly db: Kysely<CatalogTables>;
+  private readonly sql: EventSql;
   constructor(store: Store) {
     this.db = store.typed<CatalogTables>();
+    this.sql = new EventSql(store.dialect);
   }
 
   /**
    * Inserts events, skipping ids already stored (a resent batch is stored
    * once), and links each session seen with a user to that user (the latest
-   * event wins). Returns how many rows were new.
+   * event wins). Two statements whatever the batch size. Returns how many
+   * rows were new.
    */
   async insert(project: string, rows: EventRow[], db: Db): Promise<number> {
-    let written = 0;
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      const r = await db.insertInto('user_events').values(rows.slice(i, i + ROWS_PER_INSERT))
-        .onConflict((oc) => oc.columns(['project', 'event_id']).doNothing())
-        .executeTakeFirst();
-      written += Number(r.numInsertedOrUpdatedRows ?? 0);
+    if (rows.length === 0) return 0;
+    const r = await db.executeQuery(this.sql.insertEvents(project, rows));
+    // One link per session: the latest event carrying both ids decides (an upsert may not touch a row twice).
+    const links = new Map<string, SessionLink>();
+    for (const e of rows) {
+      if (e.session_id === null || e.user_id === null) continue;
+      const prev = links.get(e.session_id);
+      if (!prev || prev[2] < e.event_time) links.set(e.session_id, [e.session_id, e.user_id, e.event_time]);
     }
-    // One link per session: the latest event carrying both ids decides.
-    const links = new Map<string, { user_id: string; link_time: string }>();
-    for (const r of rows) {
-      if (r.session_id === null || r.user_id === null) continue;
-      const prev = links.get(r.session_id);
-      if (!prev || prev.link_time < r.event_time) links.set(r.session_id, { user_id: r.user_id, link_time: r.event_time });
-    }
-    if (links.size > 0) {
-      const values = [...links].map(([session_id, l]) => ({ project, session_id, ...l }));
-      for (let i = 0; i < values.length; i += ROWS_PER_INSERT) {
-        await db.insertInto('user_sessions').values(values.slice(i, i + ROWS_PER_INSERT))
-          .onConflict((oc) => oc.columns(['project', 'session_id']).doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id'), link_time: eb.ref('excluded.link_time') }))
-            .where('user_sessions.link_time', '<', (eb) => eb.ref('excluded.link_time')))
-          .execute();
-      }
-    }
-    return written;
+    if (links.size > 0) await db.executeQuery(this.sql.upsertSessions(project, [...links.values()]));
+    return Number(r.numAffectedRows ?? 0);
   }
 
   /** Events at or after `since`, in (eventTime, eventId) order, a page after the given key. */
@@ -53,14 +41,28 @@ export class EventStore {
     return q.orderBy('event_time').orderBy('event_id').limit(limit).execute();
   }
 
-  /** A user's events, including those of sessions linked to the user before they signed in, oldest first. */
+  /**
+   * A user's events: those carrying the user's id, and the anonymous events
+   * of sessions linked to the user, oldest first. The two parts are disjoint
+   * (an id, or none), each has its own partial index, and the linked
+   * sessions come from the user's own events (the event that made a link
+   * carries both ids), so no index on the links' user is needed.
+   */
   history(project: string, userId: string, limit: number): Promise<EventRow[]> {
-    return this.db.selectFrom('user_events').selectAll().where('project', '=', project)
-      .where((eb) => eb.or([
-        eb('user_id', '=', userId),
-        eb('session_id', 'in', eb.selectFrom('user_sessions').select('session_id').where('project', '=', project).where('user_id', '=', userId)),
-      ]))
-      .orderBy('event_time').orderBy('event_id').limit(limit).execute();
+    return this.historyQuery(project, userId, limit).execute();
+  }
+
+  /** The query `history` runs, unexecuted, so that a test can read its plan. */
+  historyQuery(project: string, userId: string, limit: number) {
+    const signedIn = this.db.selectFrom('user_events').selectAll().where('project', '=', project).where('user_id', '=', userId);
+    const anonymous = this.db.selectFrom('user_events').selectAll().where('project', '=', project).where('user_id', 'is', null)
+      .where('session_id', 'in', (eb) => eb.selectFrom('user_events as e')
+        .innerJoin('user_sessions as s', (j) => j.onRef('s.project', '=', 'e.project').onRef('s.session_id', '=', 'e.session_id'))
+        .select('e.session_id')
+        .where('e.project', '=', project).where('e.user_id', '=', userId).where('s.user_id', '=', userId));
+    // Materialised, then sorted: asked for ordered arms, SQLite walks the time index over all the project's events.
+    return this.db.with((cte) => cte('h').materialized(), () => signedIn.unionAll(anonymous))
+      .selectFrom('h').selectAll().orderBy('event_time').orderBy('event_id').limit(limit);
   }
 
   async sessionUser(project: string, sessionId: string): Promise<string | undefined> {

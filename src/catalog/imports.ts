@@ -17,6 +17,8 @@ import type { CatalogTables, ItemRow, RejectionRow } from './tables.js';
 
 export const ITEMS_IMPORT = 'catalog.items.import';
 export const EVENTS_IMPORT = 'catalog.userEvents.import';
+/** Items an import must add before the store's statistics are refreshed (the search index's first build reads them all). */
+const ANALYZE_AFTER = 10_000;
 
 /** Rejected lines listed in an Operation's response; all of them stay counted. */
 const LISTED_REJECTIONS = 1000;
@@ -164,6 +166,7 @@ export class Importer {
       body.destroy();
     }
     if (payload.staged) await this.deps.blobs.delete(payload.blobKey).catch(() => undefined);
+    if (what === 'items' && totals.inserted >= ANALYZE_AFTER) await this.deps.items.refreshStatistics().catch(() => undefined);
     return this.result(project, operation, what);
   }
 

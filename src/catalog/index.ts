@@ -24,6 +24,7 @@ grantPermissions({
 });
 
 export { catalogMigration } from './tables.js';
+export { catalogMigrations } from './migrations.js';
 export type { Item, ItemInput } from './items.js';
 export type { UserEvent } from './events.js';
 export type { CategoryNode, SearchResponse } from './item-service.js';
@@ -61,6 +62,13 @@ export interface Catalog {
   events: EventService;
   /** Registers every catalog and userEvents route; call it where the `api` role's routes are registered. */
   registerRoutes(app: FastifyInstance): void;
+  /**
+   * Builds every project's search index in the background (call once the
+   * process serves requests: builds run in slices, so /readyz and other
+   * requests are answered meanwhile). Failures are logged; the first search
+   * of a project builds its index anyway.
+   */
+  warmSearch(): void;
   /** Deletes a project's catalogue and events (a project deletion hook). */
   deleteProject(project: string, trx: unknown): Promise<void>;
   /** Stops listening for index changes. */
@@ -95,6 +103,7 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
     items,
     events,
     registerRoutes: (app) => registerCatalogRoutes(app, { items, events, importer, jobs: deps.jobs }),
+    warmSearch: () => void index.warm().catch((err: unknown) => deps.log?.warn({ err }, 'catalog search warm-up failed; first searches build their index')),
     async deleteProject(project, trx) {
       await itemStore.deleteProject(project, trx as Db);
       await eventStore.deleteProject(project, trx as Db);

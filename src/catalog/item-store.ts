@@ -6,14 +6,39 @@ import type { CatalogTables, ItemRow } from './tables.js';
 
 export type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
 
+/** What the search index reads of an item; the rest would only be copied out of the store to be dropped. */
+const INDEXED = ['id', 'title', 'brand', 'description', 'category', 'category_path', 'update_time'] as const;
+export type IndexedRow = Pick<ItemRow, (typeof INDEXED)[number]>;
+
 /** Columns an upsert replaces; `create_time` stays as first written. */
 const UPDATABLE = ['title', 'description', 'brand', 'category_path', 'category', 'price_amount', 'price_currency', 'availability', 'link', 'image_link', 'condition', 'gtin', 'attributes', 'update_time'] as const;
 
 /** Data access for catalog items; every query takes the project. */
 export class ItemStore {
   readonly db: Kysely<CatalogTables>;
+  /**
+   * Rows per page of a full scan. SQLite reads a page in one synchronous
+   * call that holds the event loop, so its pages are small; PostgreSQL's
+   * arrive asynchronously, and before its planner has statistics each page
+   * costs a sort of every row after the cursor, so its pages are large.
+   */
+  readonly scanPage: number;
+  private readonly dialect: Store['dialect'];
   constructor(store: Store) {
     this.db = store.typed<CatalogTables>();
+    this.dialect = store.dialect;
+    this.scanPage = store.dialect === 'sqlite' ? 1000 : 5000;
+  }
+
+  /**
+   * Refreshes PostgreSQL's statistics of the items table after a bulk load.
+   * Until autovacuum gets to it (up to a minute later), the planner believes
+   * the table nearly empty, and each page of the index build's scan sorts
+   * every row after its cursor: 4 s instead of 0.3 s for 100,000 items.
+   * SQLite plans without statistics and gets none here.
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.dialect === 'postgres') await sql`analyze catalog_items`.execute(this.db);
   }
 
   get(project: string, id: string, db: Db = this.db): Promise<ItemRow | undefined> {
@@ -72,11 +97,16 @@ export class ItemStore {
     return rows.map((r) => ({ category: r.category, category_path: String(r.category_path), n: Number(r.n) }));
   }
 
-  /** One page of a full scan in id order (index builds read the catalogue this way). */
-  scan(project: string, limit: number, after?: string): Promise<ItemRow[]> {
-    let q = this.db.selectFrom('catalog_items').selectAll().where('project', '=', project);
+  /** One page of a full scan in id order, with the columns the search index reads (index builds read the catalogue this way). */
+  scan(project: string, limit: number, after?: string): Promise<IndexedRow[]> {
+    let q = this.db.selectFrom('catalog_items').select(INDEXED).where('project', '=', project);
     if (after !== undefined) q = q.where('id', '>', after);
     return q.orderBy('id').limit(limit).execute();
+  }
+
+  /** The projects that have items (what a search index warm-up builds). */
+  async projects(): Promise<string[]> {
+    return (await this.db.selectFrom('catalog_items').select('project').distinct().orderBy('project').execute()).map((r) => r.project);
   }
 
   /** How many items and the latest change: a cheap fingerprint the search index compares with its own. */

@@ -2,9 +2,9 @@ import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Cache } from '../platform/index.js';
 import { CATEGORY_SEPARATOR } from './items.js';
-import type { ItemStore } from './item-store.js';
+import type { IndexedRow, ItemStore } from './item-store.js';
+import { Pacer } from './pacer.js';
 import { Synonyms } from './synonyms.js';
-import type { ItemRow } from './tables.js';
 import { fuzziness, indexTerm, queryWords, words } from './text.js';
 
 /** The signals channel on which item and synonym changes reach every process's index. */
@@ -14,7 +14,6 @@ export const CATALOG_CHANNEL = 'rouge.catalog.changes';
 const CATEGORY_RATIO = 0.5;
 /** Query words searched; the rest of a long query is ignored. */
 const MAX_QUERY_WORDS = 32;
-const LOAD_PAGE = 5000;
 
 interface Doc {
   id: string;
@@ -22,6 +21,16 @@ interface Doc {
   brand: string;
   category: string;
   description: string;
+}
+
+/** The pending entry that stands for a synonyms change (no item id starts with NUL). */
+const SYNONYMS = '\u0000synonyms';
+
+/** A project's index being built: the changes signalled meanwhile, and whether the project was deleted meanwhile. */
+interface Loading {
+  done: Promise<ProjectIndex>;
+  pending: Set<string>;
+  dropped: boolean;
 }
 
 /** What a change signal carries. */
@@ -57,7 +66,7 @@ class ProjectIndex {
   latest = '';
   synonyms = new Synonyms([]);
 
-  put(row: ItemRow): void {
+  put(row: IndexedRow): void {
     const path = JSON.parse(row.category_path) as string[];
     const doc: Doc = { id: row.id, title: row.title, brand: row.brand, category: path.join(' '), description: row.description };
     this.paths.set(row.category, path);
@@ -102,7 +111,7 @@ class ProjectIndex {
  */
 export class SearchIndex {
   private readonly projects = new Map<string, ProjectIndex>();
-  private readonly loading = new Map<string, { done: Promise<ProjectIndex>; pending: Set<string> }>();
+  private readonly loading = new Map<string, Loading>();
   private unsubscribe: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -120,6 +129,15 @@ export class SearchIndex {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.unsubscribe?.();
+  }
+
+  /**
+   * Builds the index of every project that has items, one after another, so
+   * the first searches after a start find it ready. A build runs in slices,
+   * so requests are served meanwhile.
+   */
+  async warm(): Promise<void> {
+    for (const project of await this.items.projects()) await this.index(project);
   }
 
   /** Tells every process's index that these items (or the project's synonyms) changed. */
@@ -159,7 +177,7 @@ export class SearchIndex {
   private async onSignal(change: ChangeSignal): Promise<void> {
     const loading = this.loading.get(change.project);
     if (loading && change.ids) for (const id of change.ids) loading.pending.add(id);
-    if (loading && change.synonyms) loading.pending.add('\u0000synonyms');
+    if (loading && change.synonyms) loading.pending.add(SYNONYMS);
     const idx = this.projects.get(change.project);
     if (!idx) return;
     if (change.synonyms) idx.synonyms = new Synonyms(await this.items.synonyms(change.project));
@@ -167,6 +185,7 @@ export class SearchIndex {
   }
 
   private async apply(project: string, idx: ProjectIndex, ids: string[]): Promise<void> {
+    const pacer = new Pacer();
     for (let i = 0; i < ids.length; i += 1000) {
       const slice = ids.slice(i, i + 1000);
       const rows = new Map((await this.items.byIds(project, slice)).map((r) => [r.id, r]));
@@ -174,6 +193,7 @@ export class SearchIndex {
         const row = rows.get(id);
         if (row) idx.put(row);
         else idx.remove(id);
+        if (pacer.due()) await pacer.pause();
       }
     }
   }
@@ -183,31 +203,40 @@ export class SearchIndex {
     if (ready) return ready;
     const inFlight = this.loading.get(project);
     if (inFlight) return inFlight.done;
-    const pending = new Set<string>();
+    const entry = { pending: new Set<string>(), dropped: false };
     const done = (async () => {
       try {
         const idx = await this.load(project);
-        if (pending.has('\u0000synonyms')) idx.synonyms = new Synonyms(await this.items.synonyms(project));
-        pending.delete('\u0000synonyms');
-        await this.apply(project, idx, [...pending]);
-        this.projects.set(project, idx);
+        // Changes signalled while loading; more may arrive while these are applied (applying yields too).
+        while (entry.pending.size > 0) {
+          const ids = [...entry.pending];
+          entry.pending.clear();
+          if (ids.includes(SYNONYMS)) idx.synonyms = new Synonyms(await this.items.synonyms(project));
+          await this.apply(project, idx, ids.filter((id) => id !== SYNONYMS));
+        }
+        if (!entry.dropped) this.projects.set(project, idx);
         return idx;
       } finally {
         this.loading.delete(project);
       }
     })();
-    this.loading.set(project, { done, pending });
+    this.loading.set(project, Object.assign(entry, { done }));
     return done;
   }
 
   private async load(project: string): Promise<ProjectIndex> {
     const idx = new ProjectIndex();
     idx.synonyms = new Synonyms(await this.items.synonyms(project));
+    // Built in slices: other requests are served meanwhile, and signals arriving meanwhile wait in `pending`.
+    const pacer = new Pacer();
     let after: string | undefined;
     for (;;) {
-      const rows = await this.items.scan(project, LOAD_PAGE, after);
-      for (const r of rows) idx.put(r);
-      if (rows.length < LOAD_PAGE) return idx;
+      const rows = await this.items.scan(project, this.items.scanPage, after);
+      for (const r of rows) {
+        idx.put(r);
+        if (pacer.due()) await pacer.pause();
+      }
+      if (rows.length < this.items.scanPage) return idx;
       after = rows[rows.length - 1]!.id;
     }
   }
@@ -232,9 +261,11 @@ export class SearchIndex {
     for (const project of this.projects.keys()) await this.reconcile(project);
   }
 
-  /** Forgets a project's index (the project was deleted). */
+  /** Forgets a project's index (the project was deleted), including one still loading. */
   drop(project: string): void {
     this.projects.delete(project);
+    const loading = this.loading.get(project);
+    if (loading) loading.dropped = true;
   }
 }
 

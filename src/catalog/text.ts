@@ -10,10 +10,17 @@ const STOP_WORDS = new Set(['a', 'an', 'and', 'the', 'for', 'with', 'of', 'in', 
 /** Longest word the index keeps; longer "words" are noise (hashes, pasted junk). */
 const MAX_WORD = 40;
 
+/** Stems already computed: a catalogue repeats a small vocabulary, and stemming is most of the cost of indexing a word. */
+const STEMS = new Map<string, string | null>();
+const MAX_STEMS = 200_000;
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Splits text into lower-case words without accents: letters and digits only, so punctuation never reaches the index. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const w of text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+  // ASCII has no accents to strip; normalising it would only copy it.
+  const plain = ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}/gu, '');
+  for (const w of plain.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
     if (w.length > 0 && w.length <= MAX_WORD) out.push(w);
   }
   return out;
@@ -25,8 +32,13 @@ export function words(text: string): string[] {
  * Returns null for function words.
  */
 export function indexTerm(word: string): string | null {
-  if (STOP_WORDS.has(word)) return null;
-  return /^\p{N}+$/u.test(word) ? word : stemmer(word);
+  let term = STEMS.get(word);
+  if (term !== undefined) return term;
+  term = STOP_WORDS.has(word) ? null : /^\p{N}+$/u.test(word) ? word : stemmer(word);
+  // Bounded: a catalogue of part numbers and hashes must not grow it forever.
+  if (STEMS.size >= MAX_STEMS) STEMS.clear();
+  STEMS.set(word, term);
+  return term;
 }
 
 /** The query words worth searching for, in order. */

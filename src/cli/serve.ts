@@ -66,5 +66,8 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
     );
   }
 
+  // Build the catalogue's search indexes now, in slices between requests, so the
+  // first search after a start does not pay for it.
+  if (config.roles.includes('api')) app.rouge.catalog.warmSearch();
   return app;
 }
