@@ -68,6 +68,7 @@ describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
       const queue = new JobStore(store);
       const { job } = await queue.enqueue('p', 'crashy', { n: 1 }, { maxAttempts: 3 });
       const started = await until('the child to start the job', async () => {
+        if (child.exitCode !== null) throw new Error(`the worker child exited (${child.exitCode}) before it started the job`);
         const row = await queue.get('p', job.id);
         return row?.progress ? row : undefined;
       });
