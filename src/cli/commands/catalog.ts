@@ -13,24 +13,9 @@ import { byteProgress } from '../kit/progress.js';
 import { rawRequest } from '../kit/raw.js';
 import { formatOperationError, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 
-/** A catalog item as the API returns it (src/catalog/schemas.ts, Item). */
-export interface Item {
-  name: string;
-  id: string;
-  title: string;
-  description: string;
-  brand: string;
-  categoryPath: string[];
-  price?: { amount: number; currency: string };
-  availability: string;
-  link?: string;
-  imageLink?: string;
-  condition: string;
-  gtin?: string;
-  attributes: Record<string, unknown>;
-  createTime: string;
-  updateTime: string;
-}
+/** A catalog item as the API returns it: the catalog module's own type, imported for its shape only. */
+export type { Item } from '../../catalog/index.js';
+import type { Item } from '../../catalog/index.js';
 
 interface CategoryNode {
   name: string;
