@@ -1,10 +1,16 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { RougeError } from '../platform/index.js';
 import * as errors from './errors.js';
 import type { RequestLogger } from './request-log.js';
 import type { ServingRuntime } from './runtime.js';
 import type { OipRequest, OipTensor, ServedModel } from './served-model.js';
 import type { ModelMetrics, ServingMetrics } from './serving-metrics.js';
+
+/** What the predictor reads of a request: its id (for request logs) and headers (the routing key). */
+export interface PredictRequest {
+  id: unknown;
+  headers: IncomingHttpHeaders;
+}
 
 /**
  * The request path both protocols share: pick a deployed model by the split
@@ -15,7 +21,7 @@ export class Predictor {
   constructor(private readonly runtime: ServingRuntime, private readonly metrics: ServingMetrics, private readonly logger: RequestLogger) {}
 
   /** The deployed model a request goes to: the one named, or one drawn from the split. */
-  async pick(project: string, endpoint: string, request: FastifyRequest, deployedModelId?: string): Promise<{ model: ServedModel; samplingRate: number }> {
+  async pick(project: string, endpoint: string, request: PredictRequest, deployedModelId?: string): Promise<{ model: ServedModel; samplingRate: number }> {
     const live = await this.runtime.endpoint(project, endpoint);
     if (deployedModelId !== undefined) {
       const model = live.models.get(deployedModelId);
@@ -29,7 +35,7 @@ export class Predictor {
     return { model, samplingRate: live.samplingRate };
   }
 
-  async predict(project: string, endpoint: string, request: FastifyRequest, instances: unknown[], parameters: unknown) {
+  async predict(project: string, endpoint: string, request: PredictRequest, instances: unknown[], parameters: unknown) {
     const started = performance.now();
     const { model, samplingRate } = await this.pick(project, endpoint, request);
     const predictions = await this.observe(project, endpoint, model, 'vertex', started, () => model.predict(instances, parameters));
@@ -41,7 +47,7 @@ export class Predictor {
     return response;
   }
 
-  async infer(project: string, endpoint: string, request: FastifyRequest, body: OipRequest, deployedModelId?: string): Promise<{ model: ServedModel; outputs: OipTensor[] }> {
+  async infer(project: string, endpoint: string, request: PredictRequest, body: OipRequest, deployedModelId?: string): Promise<{ model: ServedModel; outputs: OipTensor[] }> {
     const started = performance.now();
     const { model, samplingRate } = await this.pick(project, endpoint, request, deployedModelId);
     const outputs = await this.observe(project, endpoint, model, 'oip', started, () => model.infer(body));

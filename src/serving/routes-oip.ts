@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { AUTHENTICATED, VERSION, parsePrincipal } from '../platform/index.js';
+import { AUTHENTICATED, VERSION, parsePrincipal, registerFastRoute, type Call } from '../platform/index.js';
 import * as errors from './errors.js';
 import type { Predictor } from './predictor.js';
 import type { ServingRuntime } from './runtime.js';
@@ -57,16 +57,16 @@ export function registerOipRoutes(app: FastifyInstance, predictor: Predictor, ru
     const ok = version ? live.models.has(version) : live.router.pick() !== undefined;
     return { name: `${project}.${endpoint}`, ready: ok };
   };
-  const infer = async (request: FastifyRequest<{ Body: Static<typeof S.InferBody> }>, version?: string) => {
-    const { project, endpoint } = where(request);
-    const { model, outputs } = await predictor.infer(project, endpoint, request, request.body, version);
-    return { model_name: `${project}.${endpoint}`, model_version: model.deployedModelId, ...(request.body.id !== undefined ? { id: request.body.id } : {}), outputs };
+  const infer = async (call: Call<Static<typeof S.InferBody>>) => {
+    const { project, endpoint } = resolveName(call.params.model ?? '', call.principal);
+    const { model, outputs } = await predictor.infer(project, endpoint, call, call.body, call.params.version);
+    return { model_name: `${project}.${endpoint}`, model_version: model.deployedModelId, ...(call.body.id !== undefined ? { id: call.body.id } : {}), outputs };
   };
 
   app.get<{ Params: Static<typeof ModelParams> }>('/v2/models/:model', { config, schema: { tags, params: ModelParams } }, (r) => metadata(r));
   app.get<{ Params: Static<typeof VersionParams> }>('/v2/models/:model/versions/:version', { config, schema: { tags, params: VersionParams } }, (r) => metadata(r, r.params.version));
   app.get<{ Params: Static<typeof ModelParams> }>('/v2/models/:model/ready', { config, schema: { tags, params: ModelParams } }, (r) => ready(r));
   app.get<{ Params: Static<typeof VersionParams> }>('/v2/models/:model/versions/:version/ready', { config, schema: { tags, params: VersionParams } }, (r) => ready(r, r.params.version));
-  app.post<{ Params: Static<typeof ModelParams>; Body: Static<typeof S.InferBody> }>('/v2/models/:model/infer', { config, schema: { tags, params: ModelParams, body: S.InferBody } }, (r) => infer(r));
-  app.post<{ Params: Static<typeof VersionParams>; Body: Static<typeof S.InferBody> }>('/v2/models/:model/versions/:version/infer', { config, schema: { tags, params: VersionParams, body: S.InferBody } }, (r) => infer(r, r.params.version));
+  registerFastRoute(app, { url: '/v2/models/:model/infer', config, schema: { tags, params: ModelParams, body: S.InferBody }, handler: infer });
+  registerFastRoute(app, { url: '/v2/models/:model/versions/:version/infer', config, schema: { tags, params: VersionParams, body: S.InferBody }, handler: infer });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { PlatformErrors as E, customMethod } from '../platform/index.js';
+import { PlatformErrors as E, customMethod, registerFastRoute, type Call } from '../platform/index.js';
 import type { Predictor } from './predictor.js';
 import * as S from './schemas.js';
 
@@ -14,10 +14,10 @@ const LocParams = Type.Object({ ...S.EndpointParams.properties, location: Type.S
 export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor): void {
   const config = { permission: 'serving.endpoints.predict', resource: (p: Record<string, string>) => `endpoints/${p.endpoint}`, audit: false, plainJson: true };
   const schema = { tags: ['serving'], summary: 'Vertex AI :predict', body: S.PredictBody };
-  const handler = async (request: FastifyRequest<{ Params: Static<typeof S.EndpointParams>; Body: Static<typeof S.PredictBody> }>) =>
-    predictor.predict(request.params.project, request.params.endpoint, request, request.body.instances, request.body.parameters);
-  app.post(`/v1/projects/:project/endpoints/${customMethod('endpoint', 'predict')}`, { config, schema: { ...schema, params: S.EndpointParams } }, handler);
-  app.post(`/v1/projects/:project/locations/:location/endpoints/${customMethod('endpoint', 'predict')}`, { config, schema: { ...schema, params: LocParams } }, handler as never);
+  const handler = (call: Call<Static<typeof S.PredictBody>>) =>
+    predictor.predict(call.params.project!, call.params.endpoint!, call, call.body.instances, call.body.parameters);
+  registerFastRoute(app, { url: `/v1/projects/:project/endpoints/${customMethod('endpoint', 'predict')}`, config, schema: { ...schema, params: S.EndpointParams }, handler });
+  registerFastRoute(app, { url: `/v1/projects/:project/locations/:location/endpoints/${customMethod('endpoint', 'predict')}`, config, schema: { ...schema, params: LocParams }, handler });
 
   // :rawPredict takes any body; it is registered in its own context so its catch-all parser applies to it alone.
   void app.register(async (raw) => {

@@ -40,6 +40,7 @@ export interface Config {
   workerConcurrency: number;
   cachePrefix: string;
   maxArtifactBytes: number;
+  fastLane: boolean;
 }
 
 /** Thrown when a setting cannot be parsed; the message names the setting and its source. */
@@ -180,5 +181,6 @@ export const SETTINGS: Setting[] = [
   { key: 's3SecretAccessKey', flag: '--s3-secret-access-key', env: ['ROUGE_S3_SECRET_ACCESS_KEY'], description: 'S3 secret access key, with --s3-access-key-id', parse: optionalText(), defaultValue: none, defaultText: '(AWS credential chain)', secret: true },
   { key: 'workerConcurrency', flag: '--worker-concurrency', env: ['ROUGE_WORKER_CONCURRENCY'], description: 'jobs a worker process runs at once, per job kind, unless the kind sets its own', parse: integer(1, 256), defaultValue: () => 4, defaultText: '4' },
   { key: 'cachePrefix', flag: '--cache-prefix', env: ['ROUGE_CACHE_PREFIX'], description: 'prefix of every Redis key and channel, so several deployments can share one Redis', parse: text((s) => (/^[A-Za-z0-9:_.-]{1,64}$/.test(s) ? undefined : 'must be 1 to 64 letters, digits, colons, dots, dashes or underscores')), defaultValue: () => 'rouge:', defaultText: 'rouge:' },
+  { key: 'fastLane', flag: '--fast-lane', env: ['ROUGE_FAST_LANE'], description: 'answer :predict and OIP infer straight from node:http when the caller is cached (false sends every request through Fastify)', parse: boolean, defaultValue: () => true, defaultText: 'true' },
   { key: 'maxArtifactBytes', flag: '--max-artifact-bytes', env: ['ROUGE_MAX_ARTIFACT_BYTES'], description: 'largest model artifact an upload may carry, in bytes', parse: integer(1024, 1024 ** 4), defaultValue: () => 4 * 1024 ** 3, defaultText: '4294967296 (4 GiB)' },
 ];

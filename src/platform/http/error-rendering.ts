@@ -4,7 +4,8 @@ import type { ErrorProtocol } from './route-config.js';
 import { routeConfig } from './route-config.js';
 import { toRougeError } from './to-rouge-error.js';
 
-function render(protocol: ErrorProtocol, err: RougeError): unknown {
+/** The body of an error response in a protocol's shape. */
+export function renderError(protocol: ErrorProtocol, err: RougeError): unknown {
   switch (protocol) {
     case 'oip':
       // Open Inference Protocol: errors are `{"error": "<message>"}`.
@@ -33,7 +34,7 @@ declare module 'fastify' {
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: RougeError): FastifyReply {
   request.errorReason = err.reason;
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-  return reply.code(err.httpStatus).type('application/json; charset=utf-8').send(render(protocolOf(request), err));
+  return reply.code(err.httpStatus).type('application/json; charset=utf-8').send(renderError(protocolOf(request), err));
 }
 
 /**

@@ -3,7 +3,7 @@
  * pagination, idempotency, metrics, health routes and the OpenAPI document.
  */
 export { createHttpServer } from './server.js';
-export { installErrorHandling, sendError } from './error-rendering.js';
+export { installErrorHandling, sendError, renderError } from './error-rendering.js';
 export { toRougeError } from './to-rouge-error.js';
 export { installIdempotency } from './idempotency.js';
 export { idempotencyMigration } from './idempotency-store.js';
@@ -21,3 +21,5 @@ export { addRouteHook } from './route-hooks.js';
 export { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
 export { customMethod } from './custom-method.js';
 export { validateValue } from './validate-value.js';
+export { FastLane, type Call, type Admitted, type LaneGuard, type LaneObserver } from './fast-lane.js';
+export { registerFastRoute, fastLaneOf, type FastRouteOptions } from './fast-route.js';

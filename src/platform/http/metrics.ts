@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { fastLaneOf } from './fast-route.js';
 import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
+import type { RouteConfig } from './route-config.js';
 import { routeConfig } from './route-config.js';
 
 /**
@@ -34,20 +36,22 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): vo
   });
   /** Per route config (per method on an unmatched URL): the latency child and one counter child per status. */
   const perRoute = new WeakMap<object, Map<string, RouteMetrics>>();
-  app.addHook('onResponse', (request, reply, done) => {
-    const cfg = routeConfig(request);
+  const observe = (method: string, cfg: RouteConfig, status: number, seconds: number) => {
     let byMethod = perRoute.get(cfg);
     if (!byMethod) perRoute.set(cfg, (byMethod = new Map()));
-    const method = request.method;
     let m = byMethod.get(method);
     if (!m) byMethod.set(method, (m = { latency: latency.labels(method, cfg.url ?? 'unmatched'), byStatus: new Map() }));
-    const status = reply.statusCode;
     let c = m.byStatus.get(status);
     if (!c) m.byStatus.set(status, (c = requests.labels(method, cfg.url ?? 'unmatched', String(status))));
     c.inc();
-    m.latency.observe(reply.elapsedTime / 1000);
+    m.latency.observe(seconds);
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    observe(request.method, routeConfig(request), reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
+  // Requests the fast lane answers are counted under the same route labels.
+  fastLaneOf(app)?.observe(observe);
 }
 
 interface RouteMetrics {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/index.js';
 import { PlatformErrors as E } from '../errors/index.js';
@@ -8,6 +10,8 @@ import { routeConfig } from './route-config.js';
 import { requestIdFor } from './request-id.js';
 import { createValidatorCompiler } from './validation.js';
 import { installErrorHandling } from './error-rendering.js';
+import { FastLane } from './fast-lane.js';
+import { attachLane } from './fast-route.js';
 
 /**
  * Creates the Fastify instance with Rouge's conventions: strict validation,
@@ -16,8 +20,19 @@ import { installErrorHandling } from './error-rendering.js';
  */
 export function createHttpServer(config: Config, logger?: FastifyServerOptions['logger']): FastifyInstance {
   const https = config.tlsCert && config.tlsKey ? { key: readFileSync(config.tlsKey), cert: readFileSync(config.tlsCert) } : null;
+  const lane = new FastLane(config.fastLane, config.bodyLimit);
   const app = Fastify({
-    ...(https ? { https } : {}),
+    // Our own server, so that the fast lane sees each request before Fastify does;
+    // the settings are the ones Fastify gives a server it makes itself.
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+      const listener = (req: IncomingMessage, res: ServerResponse) => {
+        if (!lane.handle(req, res)) handler(req, res);
+      };
+      const server = https ? createHttpsServer(https, listener) : createServer(listener);
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      return server;
+    },
     logger: logger ?? loggerOptions(config.logLevel),
     // One access line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -32,6 +47,8 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as FastifyInstance;
+  lane.log = app.log;
+  attachLane(app, lane);
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only by default; routes that take CSV or NDJSON register their own parser.
   app.removeContentTypeParser('text/plain');
@@ -58,10 +75,10 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
 
   let closing = false;
   app.addHook('onClose', async () => {
-    closing = true;
+    closing = lane.closing = true;
   });
   app.addHook('preClose', async () => {
-    closing = true;
+    closing = lane.closing = true;
   });
   // Callback hooks rather than async ones: every request runs them, and an async
   // hook costs a promise and a microtask tick each.

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyError } from 'fastify';
 import { PlatformErrors as E, RougeError, type FieldViolation } from '../errors/index.js';
 import { isStoreUnavailable } from '../store/index.js';
 
@@ -48,19 +49,27 @@ export function fromValidation(errors: AjvError[], context: string): RougeError 
   return E.INVALID_FIELD({ message: `Invalid ${field}: ${violation.description}.` }, { fieldViolations: [violation] });
 }
 
+/** What the mapping reads of a request: a FastifyRequest, or the fast lane's own record of one. */
+export interface RequestFacts {
+  id: unknown;
+  headers: IncomingHttpHeaders;
+  bodyLimit?: number;
+  routeOptions?: { bodyLimit?: number };
+}
+
 /**
  * Turns anything thrown while handling a request into a RougeError: our own
  * errors pass through; Fastify's validation, parsing and size errors get their
  * stable reasons; a database that cannot be reached becomes 503; everything
  * else is a bug and becomes INTERNAL.
  */
-export function toRougeError(err: unknown, request: FastifyRequest): RougeError {
+export function toRougeError(err: unknown, request: RequestFacts): RougeError {
   if (err instanceof RougeError) return err;
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(fe?.validation) && fe.validation.length > 0) return fromValidation(fe.validation, fe.validationContext ?? 'body');
   switch (fe?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return E.BODY_TOO_LARGE({ limit: request.routeOptions.bodyLimit ?? 0 });
+      return E.BODY_TOO_LARGE({ limit: request.bodyLimit ?? request.routeOptions?.bodyLimit ?? 0 });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return E.UNSUPPORTED_MEDIA_TYPE({ contentType: String(request.headers['content-type'] ?? '') });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

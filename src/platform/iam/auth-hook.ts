@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { routeConfig } from '../http/index.js';
+import { fastLaneOf, routeConfig, type RouteConfig } from '../http/index.js';
 import type { Authorizer } from './authorizer.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -23,10 +23,8 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
   const { verifier, authorizer, limiter } = deps;
 
   /** The project and resource a request acts on, from the route's config and its parameters. */
-  const scopeOf = (request: FastifyRequest, principal: string): { project: string; resource: string } | undefined => {
-    const cfg = routeConfig(request);
+  const scopeOf = (cfg: RouteConfig, params: Record<string, string>, principal: string): { project: string; resource: string } | undefined => {
     if (cfg.permission === AUTHENTICATED) return undefined;
-    const params = (request.params ?? {}) as Record<string, string>;
     if (cfg.allowSelf && cfg.allowSelf(params) === principal) return undefined;
     return cfg.scope ? cfg.scope(params, principal) : { project: params.project ?? ORG, resource: cfg.resource?.(params) ?? '' };
   };
@@ -37,7 +35,7 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     request.principalName = caller.principal;
     request.keyId = caller.keyId;
     if (limiter.enabled) await limiter.take(caller.keyId);
-    const scope = scopeOf(request, caller.principal);
+    const scope = scopeOf(routeConfig(request), paramsOf(request), caller.principal);
     if (scope) await authorizer.check(caller.principal, routeConfig(request).permission ?? 'unknown.route.permission', scope.project, scope.resource);
   };
 
@@ -54,7 +52,7 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
       const now = Date.now();
       const caller = limiter.enabled ? undefined : verifier.verifyCached(request.headers.authorization, now);
       if (caller) {
-        const scope = scopeOf(request, caller.principal);
+        const scope = scopeOf(cfg, paramsOf(request), caller.principal);
         if (!scope || authorizer.checkCached(caller.principal, cfg.permission ?? 'unknown.route.permission', scope.project, scope.resource, now)) {
           request.principalName = caller.principal;
           request.keyId = caller.keyId;
@@ -66,4 +64,32 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     }
     slow(request).then(() => done(), done);
   });
+
+  // The fast lane takes a request only when this decides it from cached state
+  // and allows it; anything else (no key, a bad key, a denial, a cold cache)
+  // goes to Fastify, and so through the hook above, which answers it.
+  fastLaneOf(app)?.setGuard((cfg, params, authorization) => {
+    if (cfg.public) return ANONYMOUS;
+    if (!cfg.permission) return undefined;
+    if (deps.disabled) return ADMIN;
+    const now = Date.now();
+    let caller;
+    try {
+      caller = verifier.verifyCached(authorization, now);
+    } catch {
+      return undefined;
+    }
+    if (!caller) return undefined;
+    const scope = scopeOf(cfg, params, caller.principal);
+    if (scope && !authorizer.checkCached(caller.principal, cfg.permission ?? 'unknown.route.permission', scope.project, scope.resource, now)) return undefined;
+    const admitted = { principal: caller.principal };
+    return limiter.enabled ? limiter.take(caller.keyId, now).then(() => admitted) : admitted;
+  });
+}
+
+const ADMIN = { principal: 'user:admin' };
+const ANONYMOUS = { principal: 'anonymous' };
+
+function paramsOf(request: FastifyRequest): Record<string, string> {
+  return (request.params ?? {}) as Record<string, string>;
 }
