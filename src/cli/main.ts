@@ -4,7 +4,7 @@ import { VERSION } from '../platform/version.js';
 import { registerApiCommands } from './commands/index.js';
 import { ExitCode, reportError } from './kit/exit.js';
 import { redactKeys } from './kit/redact.js';
-import { addSettingFlags } from './settings-flags.js';
+import { addSettingFlags, settingFlags } from './settings-flags.js';
 
 const program = new Command();
 program
@@ -24,13 +24,13 @@ addSettingFlags(
     .description('run the Rouge server (roles api, inference and worker by default)'),
 ).action(async (opts: Record<string, unknown>) => {
   const { serve } = await import('./serve.js');
-  await serve(opts);
+  await serve(settingFlags(opts));
 });
 
 addSettingFlags(program.command('migrate').description('apply pending database migrations and exit')).action(
   async (opts: Record<string, unknown>) => {
     const { migrate } = await import('./migrate.js');
-    await migrate(opts);
+    await migrate(settingFlags(opts));
   },
 );
 

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SETTINGS } from '../platform/config/settings.js';
 
 /**
@@ -14,4 +14,19 @@ export function addSettingFlags(cmd: Command): Command {
     else cmd.option(`${s.flag} <value>`, `${s.description} [env: ${envs}; default: ${s.defaultText}]`);
   }
   return cmd;
+}
+
+/**
+ * Commander's parsed options keyed by config key. Commander names an option
+ * after its flag (`--rate-limit` becomes `rateLimit`), which is not always the
+ * setting's key (`rateLimitPerSecond`); without this a flag could be silently
+ * ignored.
+ */
+export function settingFlags(opts: Record<string, unknown>): Record<string, unknown> {
+  const flags: Record<string, unknown> = { config: opts.config };
+  for (const s of SETTINGS) {
+    const value = opts[new Option(s.flag).attributeName()];
+    if (value !== undefined) flags[s.key] = value;
+  }
+  return flags;
 }
