@@ -16,9 +16,8 @@
  * Processes: each server is a child pinned to CPU 0 (`taskset -c 0`):
  * - Rouge: `node dist/cli/main.js serve --host 127.0.0.1 --port <free> --data-dir <tmp>
  *   --log-level warn --rate-limit 0 --bootstrap-admin-key rk_benchsrv1_<random>` and
- *   ROUGE_RATE_LIMIT=0 (at the commits measured so far commander turns --rate-limit into
- *   `rateLimit` while the setting is `rateLimitPerSecond`, so only the environment turns the
- *   limiter off; a 429 would show as non-2xx and void the row). Auth is on: every request
+ *   ROUGE_RATE_LIMIT=0 (before 28cb882 the --rate-limit flag was ignored, so the environment
+ *   is what turns the limiter off at older commits; a 429 would show as non-2xx and void the row). Auth is on: every request
  *   carries the admin key. Models are uploaded with the HTTP API (multipart), endpoints created
  *   and deployed with :deployModel, and the Operation polled until done.
  * - the peer: `/usr/bin/python3 bench/servers/sklearn_server.py` (FastAPI, pydantic request
@@ -62,7 +61,11 @@
  *   BENCH_INPUTS         distinct inputs per model (default 10000)
  *   BENCH_BATCHING       batching settings maxBatchSize:maxLatencyMs, comma-separated; the
  *                        first is the one the target reads and gets fixed-rate rows, the
- *                        others get a saturation row each (default 32:2,64:2,16:1)
+ *                        others get a saturation row each (default 64:2,32:2,16:1)
+ *   BENCH_REPEAT         runs of each saturation row; the row reports the median by
+ *                        throughput and lists every run (default 3)
+ *   BENCH_FAST_LANE      true or false: passed to Rouge as --fast-lane (default: not passed,
+ *                        so the served commit's default; commits before 540a292 have no lane)
  *   BENCH_RETRIES        extra attempts for a row whose run was not quiet (default 3)
  *   BENCH_QUIET_WAIT     seconds to wait for a quiet machine before each row (default 300)
  *   BENCH_ONLY           comma-separated row ids (default all); results then go to
@@ -104,7 +107,10 @@ const QUIET_WAIT_S = intEnv('BENCH_QUIET_WAIT', 300, 0);
 const INPUTS = intEnv('BENCH_INPUTS', 10_000, 1);
 const RATE_FRACTION = Number(process.env.BENCH_RATE_FRACTION || '0.5');
 if (!(RATE_FRACTION > 0 && RATE_FRACTION <= 1)) throw new Error('BENCH_RATE_FRACTION must be in (0, 1]');
-const BATCHINGS = (process.env.BENCH_BATCHING || '32:2,64:2,16:1').split(',').map((s) => {
+const REPEAT = intEnv('BENCH_REPEAT', 3, 1);
+const FAST_LANE = process.env.BENCH_FAST_LANE;
+if (FAST_LANE !== undefined && !['true', 'false'].includes(FAST_LANE)) throw new Error('BENCH_FAST_LANE must be true or false');
+const BATCHINGS = (process.env.BENCH_BATCHING || '64:2,32:2,16:1').split(',').map((s) => {
   const m = /^\s*(\d+):(\d+(?:\.\d+)?)\s*$/.exec(s);
   if (!m) throw new Error(`BENCH_BATCHING: "${s}" is not maxBatchSize:maxLatencyMs`);
   return { maxBatchSize: Number(m[1]), maxLatencyMs: Number(m[2]) };
@@ -585,7 +591,7 @@ async function startRouge(work: Work, extraNodeArgs: string[] = [], label = 'Rou
   const argv = [
     process.execPath, ...extraNodeArgs, join(ROUGE_DIR, 'dist', 'cli', 'main.js'), 'serve',
     '--host', HOST, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn',
-    '--rate-limit', '0', '--bootstrap-admin-key', ADMIN_KEY,
+    '--rate-limit', '0', '--bootstrap-admin-key', ADMIN_KEY, ...(FAST_LANE !== undefined ? ['--fast-lane', FAST_LANE] : []),
   ];
   const child = startChild(label, pinned(SERVER_CPU, argv), cleanEnv({ ROUGE_RATE_LIMIT: '0' }), false, dataDir);
   const baseUrl = `http://${HOST}:${port}`;
@@ -821,6 +827,8 @@ interface Row {
   quiet?: boolean;
   rejected?: Array<{ requestsPerSec: number; otherPct: number | null; stealPct: number | null }>;
   serverCpusAllowed?: string;
+  /** Saturation rows run BENCH_REPEAT times: every run's throughput, in run order; the row is the median run. */
+  runs?: Array<number | null>;
   /** Thread affinity of the server after the run (every thread must be on SERVER_CPU). */
   serverThreads?: Record<string, number>;
   warnings: string[];
@@ -949,6 +957,25 @@ async function runRow(work: Work, servers: { rouge: Server; peer: Server }, def:
   return row;
 }
 
+/**
+ * Saturation rows run REPEAT times and report the median run by throughput:
+ * on this VM quiet runs of one row differ by up to 40%, so one run says little.
+ * Fixed-rate rows run once (their rate comes from the median).
+ */
+async function runRowRepeated(work: Work, servers: { rouge: Server; peer: Server }, def: RowDef, done: Map<string, Row>): Promise<Row> {
+  if (def.rate || REPEAT <= 1) return runRow(work, servers, def, done);
+  const runs: Row[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    if (REPEAT > 1) console.log(`\n-- run ${i + 1} of ${REPEAT}`);
+    runs.push(await runRow(work, servers, def, done));
+  }
+  const ok = runs.filter(usable).sort((a, b) => a.measured.requestsPerSecMean - b.measured.requestsPerSecMean);
+  const pick = ok.length ? ok[Math.floor((ok.length - 1) / 2)]! : runs[runs.length - 1]!;
+  pick.runs = runs.map((r) => r.measured?.requestsPerSecMean ?? null);
+  console.log(`   median of ${runs.length}: ${fmt(pick.measured?.requestsPerSecMean)} req/s (runs: ${pick.runs.map(fmt).join(', ')})`);
+  return pick;
+}
+
 // ---------------------------------------------------------------- output
 
 function fmt(n: number | null | undefined): string {
@@ -971,7 +998,8 @@ function rowsTable(rows: Row[]): string {
       continue;
     }
     const load = m.generator === 'paced' ? `paced ${fmt(m.rate)}/s` : m.rate ? `overallRate ${fmt(m.rate)}/s` : `${CONNECTIONS} conns`;
-    const rps = m.rate ? `${fmt(m.window?.responsesPerSec ?? m.requestsPerSecMean)} of ${fmt(m.rate)}` : fmt(m.requestsPerSecMean);
+    const runs = r.runs && r.runs.length > 1 ? ` (median of ${r.runs.map(fmt).join(' / ')})` : '';
+    const rps = m.rate ? `${fmt(m.window?.responsesPerSec ?? m.requestsPerSecMean)} of ${fmt(m.rate)}` : `${fmt(m.requestsPerSecMean)}${runs}`;
     const w = m.window;
     lines.push(
       `| ${r.label}${r.quiet === false ? ' (NOT QUIET)' : ''} | ${load} | ${rps} | ${fmtMs(m.latencyMs.p50)} | ${fmtMs(m.latencyMs.p99)} | ${fmtPct(w?.serverPct)} | ${w?.serverCpuUsPerRequest?.toFixed(0) ?? 'n/a'} | ${m.generator === 'paced' ? `spins (lag p99 ${m.sendLagMs?.p99?.toFixed(2) ?? '?'} ms)` : fmtPct(w?.loadGenPct)} | ${fmtPct(w?.otherPct)} | ${m.non2xx + m.errors + m.timeouts > 0 ? `**${m.non2xx}** (+${m.errors} err, ${m.timeouts} t/o)` : '0'} |`,
@@ -1247,7 +1275,7 @@ async function main(): Promise<number> {
       if (defs.length === 0) throw new Error(`BENCH_ONLY matches no row; rows are ${rowDefs().map((d) => d.id).join(', ')}`);
       const done = new Map<string, Row>();
       for (const def of defs) {
-        const row = await runRow(work, { rouge, peer }, def, done);
+        const row = await runRowRepeated(work, { rouge, peer }, def, done);
         done.set(def.id, row);
         rows.push(row);
       }
