@@ -260,13 +260,26 @@ describe('the http runtime with the example model server', () => {
     expect(res.json().predictions[0]).toBeCloseTo(expected([1, 2, 3, 4]), 9);
   });
 
-  it('answers 502 UPSTREAM_ERROR when the server answers an error to :predict', async () => {
+  it('passes a server\'s refusal of the instances on as 400 UPSTREAM_REJECTED with its message, and a wrong route as 502', async () => {
     const s = await startServer();
-    await deployOk({ upstreams: [s.url] });
+    const id = await deployOk({ upstreams: [s.url] });
     const res = await predict([[1, 2]]);
-    expect(res.statusCode).toBe(502);
-    expect(res.json().error.details[0].reason).toBe('UPSTREAM_ERROR');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0].reason).toBe('UPSTREAM_REJECTED');
     expect(res.json().error.message).toContain('HTTP 400');
+    expect(res.json().error.message).toContain('instance 0 must be a list of 4 numbers');
+    // A predictRoute the server does not have is the deployment's fault, not the caller's.
+    const wrong = await deployOk({ upstreams: [s.url], predictRoute: '/nope' }, { [id]: 0, '0': 100 });
+    const misrouted = await predict([[1, 2, 3, 4]]);
+    expect(misrouted.statusCode).toBe(502);
+    expect(misrouted.json().error.details[0].reason).toBe('UPSTREAM_ERROR');
+    expect(misrouted.json().error.message).toContain('HTTP 404');
+    // Both count on /metrics under their reasons, and :rawPredict is counted too.
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ctr-http:rawPredict', payload: { instances: [[1, 2, 3, 4]] } });
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    expect(metrics).toContain(`rouge_predict_requests_total{endpoint="ds.ctr-http",deployed_model="${id}",protocol="vertex",code="UPSTREAM_REJECTED"} 1`);
+    expect(metrics).toContain(`rouge_predict_requests_total{endpoint="ds.ctr-http",deployed_model="${wrong}",protocol="vertex",code="UPSTREAM_ERROR"} 1`);
+    expect(metrics).toContain(`rouge_predict_requests_total{endpoint="ds.ctr-http",deployed_model="${wrong}",protocol="raw",code="UPSTREAM_ERROR"} 1`);
   });
 
   it('fails the deploy (DEPLOY_FAILED) when no upstream is healthy, leaving the traffic and the serving model alone', async () => {

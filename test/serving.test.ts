@@ -147,6 +147,10 @@ describe.each(STORE_KINDS)('endpoints and online serving on %s', (kind) => {
     const oip = await app.inject({ method: 'POST', url: '/v2/models/ds.ctr-prod/infer', payload: { inputs: [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] } });
     expect(oip.statusCode).toBe(503);
     expect(oip.json().error).toContain('no traffic split');
+    // Counted, with no deployed model to name.
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    expect(metrics).toContain('rouge_predict_requests_total{endpoint="ds.ctr-prod",deployed_model="",protocol="vertex",code="NO_TRAFFIC"} 1');
+    expect(metrics).toContain('rouge_predict_requests_total{endpoint="ds.ctr-prod",deployed_model="",protocol="oip",code="NO_TRAFFIC"} 1');
   });
 
   it('runs a canary, routes stickily by X-Rouge-Routing-Key, promotes and rolls back', async () => {

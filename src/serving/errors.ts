@@ -22,6 +22,10 @@ export const UPSTREAM_TIMEOUT = defineError('UPSTREAM_TIMEOUT', 504, 'DEADLINE_E
   `The model server ${p.upstream} did not answer within ${p.timeoutMs} ms.`);
 export const UPSTREAM_ERROR = defineError('UPSTREAM_ERROR', 502, 'UNAVAILABLE', (p: { upstream: string; status: number }) =>
   `The model server ${p.upstream} answered HTTP ${p.status}.`);
+export const UPSTREAM_REJECTED = defineError('UPSTREAM_REJECTED', 400, 'INVALID_ARGUMENT', (p: { upstream: string; status: number; message: string }) =>
+  `The model server ${p.upstream} refused the request (HTTP ${p.status}): ${p.message}`);
+export const UPSTREAM_BUSY = defineError('UPSTREAM_BUSY', 429, 'RESOURCE_EXHAUSTED', (p: { upstream: string }) =>
+  `The model server ${p.upstream} is over its capacity (HTTP 429); retry with backoff.`);
 export const OIP_MODEL_NAME_INVALID = defineError('OIP_MODEL_NAME_INVALID', 400, 'INVALID_ARGUMENT', (p: { name: string }) =>
   `Model name ${JSON.stringify(p.name)} must be {project}.{endpoint}, or {endpoint} when calling with a service account of that project.`);
 export const DEPLOY_FAILED = defineError('DEPLOY_FAILED', 400, 'FAILED_PRECONDITION', (p: { why: string }) =>

@@ -19,6 +19,38 @@ function isConnectionFailure(e: unknown): boolean {
 }
 
 /**
+ * What the caller gets for a model server's non-2xx answer. A refusal of the
+ * request itself (400, 409, 413, 422: bad instances) is the caller's to fix, so
+ * it is a 400 carrying the server's own message; a 429 stays a 429; anything
+ * else (401/403: Rouge and the server disagree on credentials; 404: a wrong
+ * predictRoute; 5xx) is the deployment's fault: 502.
+ */
+export function upstreamFailure(res: { status: number; body: Buffer; upstream: string }): Error {
+  if (res.status === 429) return errors.UPSTREAM_BUSY({ upstream: res.upstream }, { headers: { 'retry-after': '1' } });
+  if (CALLERS_FAULT.has(res.status)) {
+    return errors.UPSTREAM_REJECTED({ upstream: res.upstream, status: res.status, message: upstreamMessage(res.body) });
+  }
+  return errors.UPSTREAM_ERROR({ upstream: res.upstream, status: res.status });
+}
+
+const CALLERS_FAULT = new Set([400, 409, 413, 422]);
+
+/** The message of an error body: `{"error": "..."}`, `{"error": {"message"}}`, `{"detail"}` (FastAPI), or the text itself, cut to 500 characters. */
+function upstreamMessage(body: Buffer): string {
+  const text = body.toString('utf8').trim();
+  let message: unknown = text;
+  try {
+    const j = JSON.parse(text) as { error?: unknown; detail?: unknown; message?: unknown };
+    const e = j.error as { message?: unknown } | string | undefined;
+    message = typeof e === 'string' ? e : (e?.message ?? j.detail ?? j.message ?? text);
+  } catch {
+    /* not JSON: the text as it is */
+  }
+  const s = typeof message === 'string' ? message : JSON.stringify(message);
+  return (s.length > 500 ? `${s.slice(0, 500)}...` : s) || '(no message)';
+}
+
+/**
  * `route` under the upstream's base URL, keeping any path the base has
  * (`http://gw/models/ctr` + `/predict` is `http://gw/models/ctr/predict`;
  * resolving with `new URL(route, base)` would drop `/models/ctr`).
@@ -107,7 +139,7 @@ export class HttpModel implements ServedModel {
 
   async predict(instances: unknown[], parameters: unknown): Promise<unknown[]> {
     const res = await this.send(JSON.stringify({ instances, ...(parameters === undefined ? {} : { parameters }) }), 'application/json');
-    if (res.status < 200 || res.status >= 300) throw errors.UPSTREAM_ERROR({ upstream: res.upstream, status: res.status });
+    if (res.status < 200 || res.status >= 300) throw upstreamFailure(res);
     let parsed: { predictions?: unknown };
     try {
       parsed = JSON.parse(res.body.toString('utf8')) as { predictions?: unknown };

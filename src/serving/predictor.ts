@@ -35,9 +35,19 @@ export class Predictor {
     return { model, samplingRate: live.samplingRate };
   }
 
+  /** `pick`, counting a request that no model could take (NO_TRAFFIC, an unknown deployed model) under `deployed_model=""`. */
+  private async route(project: string, endpoint: string, request: PredictRequest, protocol: Protocol, deployedModelId?: string) {
+    try {
+      return await this.pick(project, endpoint, request, deployedModelId);
+    } catch (e) {
+      if (e instanceof RougeError) this.metrics.requests.labels(`${project}.${endpoint}`, '', protocol, e.reason).inc();
+      throw e;
+    }
+  }
+
   async predict(project: string, endpoint: string, request: PredictRequest, instances: unknown[], parameters: unknown) {
     const started = performance.now();
-    const { model, samplingRate } = await this.pick(project, endpoint, request);
+    const { model, samplingRate } = await this.route(project, endpoint, request, 'vertex');
     const predictions = await this.observe(project, endpoint, model, 'vertex', started, () => model.predict(instances, parameters));
     const response = { predictions, deployedModelId: model.deployedModelId, model: model.model, modelVersionId: model.versionId, modelDisplayName: model.displayName };
     this.logger.record(samplingRate, project, endpoint, () => ({
@@ -49,7 +59,7 @@ export class Predictor {
 
   async infer(project: string, endpoint: string, request: PredictRequest, body: OipRequest, deployedModelId?: string): Promise<{ model: ServedModel; outputs: OipTensor[] }> {
     const started = performance.now();
-    const { model, samplingRate } = await this.pick(project, endpoint, request, deployedModelId);
+    const { model, samplingRate } = await this.route(project, endpoint, request, 'oip', deployedModelId);
     const outputs = await this.observe(project, endpoint, model, 'oip', started, () => model.infer(body));
     this.logger.record(samplingRate, project, endpoint, () => ({
       time: new Date().toISOString(), requestId: String(request.id), endpoint: `projects/${project}/endpoints/${endpoint}`, deployedModelId: model.deployedModelId,
@@ -58,10 +68,30 @@ export class Predictor {
     return { model, outputs };
   }
 
-  /** Per served model object (a redeploy makes a new one), its metric children for each protocol. */
-  private readonly children = new WeakMap<ServedModel, Partial<Record<'vertex' | 'oip', ModelMetrics>>>();
+  /**
+   * :rawPredict to a custom server: its answer goes back as it is, and a non-2xx
+   * answer counts as UPSTREAM_ERROR. Undefined when the model is in-process
+   * (the route then answers the body as a Vertex :predict).
+   */
+  async rawPredict(project: string, endpoint: string, request: PredictRequest, body: Buffer, contentType: string): Promise<{ model: ServedModel; answer?: { status: number; contentType: string; body: Buffer } }> {
+    const started = performance.now();
+    const { model } = await this.route(project, endpoint, request, 'raw');
+    if (!model.rawPredict) return { model };
+    const answer = await this.observe(project, endpoint, model, 'raw', started, async () => {
+      const res = await model.rawPredict!(body, contentType);
+      if (res.status < 200 || res.status >= 300) throw new RawFailure(res);
+      return res;
+    }).catch((e: unknown) => {
+      if (e instanceof RawFailure) return e.answer;
+      throw e;
+    });
+    return { model, answer };
+  }
 
-  private async observe<T>(project: string, endpoint: string, model: ServedModel, protocol: 'vertex' | 'oip', started: number, run: () => Promise<T>): Promise<T> {
+  /** Per served model object (a redeploy makes a new one), its metric children for each protocol. */
+  private readonly children = new WeakMap<ServedModel, Partial<Record<Protocol, ModelMetrics>>>();
+
+  private async observe<T>(project: string, endpoint: string, model: ServedModel, protocol: Protocol, started: number, run: () => Promise<T>): Promise<T> {
     let byProtocol = this.children.get(model);
     if (!byProtocol) this.children.set(model, (byProtocol = {}));
     const m = (byProtocol[protocol] ??= this.metrics.forModel(`${project}.${endpoint}`, model.deployedModelId, protocol));
@@ -71,8 +101,17 @@ export class Predictor {
       m.latency.observe((performance.now() - started) / 1000);
       return result;
     } catch (e) {
-      m.failed(e instanceof RougeError ? e.reason : 'INTERNAL').inc();
+      m.failed(e instanceof RougeError ? e.reason : e instanceof RawFailure ? 'UPSTREAM_ERROR' : 'INTERNAL').inc();
       throw e;
     }
+  }
+}
+
+type Protocol = 'vertex' | 'oip' | 'raw';
+
+/** A custom server's non-2xx answer to :rawPredict: counted as a failure, still returned to the caller as it is. */
+class RawFailure extends Error {
+  constructor(readonly answer: { status: number; contentType: string; body: Buffer }) {
+    super(`HTTP ${answer.status}`);
   }
 }

@@ -44,10 +44,10 @@ export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor)
           body = Buffer.from(parsed.httpBody.data ?? '', 'base64');
         }
       }
-      const { model } = await predictor.pick(project, endpoint, request);
+      const { model, answer } = await predictor.rawPredict(project, endpoint, { id: request.id, headers: request.headers }, body, contentType);
       reply.header('x-vertex-ai-endpoint-id', endpoint).header('x-vertex-ai-deployed-model-id', model.deployedModelId);
-      if (model.rawPredict) {
-        const res = await model.rawPredict(body, contentType);
+      if (answer) {
+        const res = answer;
         if (enveloped && res.status >= 200 && res.status < 300) return reply.type('application/json').send({ contentType: res.contentType, data: res.body.toString('base64') });
         return reply.code(res.status).type(res.contentType).send(res.body);
       }
@@ -59,8 +59,8 @@ export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor)
         throw E.INVALID_ARGUMENT({ message: 'This deployed model runs in Rouge; :rawPredict needs a JSON body {"instances": [...]}.' });
       }
       if (!Array.isArray(json?.instances)) throw E.INVALID_ARGUMENT({ message: 'rawPredict body needs "instances": [...]' });
-      const answer = await predictor.predict(project, endpoint, request, json.instances, json.parameters);
-      return enveloped ? { contentType: 'application/json', data: Buffer.from(JSON.stringify(answer)).toString('base64') } : answer;
+      const predicted = await predictor.predict(project, endpoint, request, json.instances, json.parameters);
+      return enveloped ? { contentType: 'application/json', data: Buffer.from(JSON.stringify(predicted)).toString('base64') } : predicted;
     };
     raw.post(`/v1/projects/:project/endpoints/${customMethod('endpoint', 'rawPredict')}`, { config, schema: { tags: ['serving'], summary: 'Vertex AI :rawPredict', params: S.EndpointParams } }, rawHandler);
     raw.post(`/v1/projects/:project/locations/:location/endpoints/${customMethod('endpoint', 'rawPredict')}`, { config, schema: { tags: ['serving'], summary: 'Vertex AI :rawPredict', params: LocParams } }, rawHandler as never);

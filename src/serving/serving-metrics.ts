@@ -19,7 +19,7 @@ export class ServingMetrics {
   }
 
   /** The children one deployed model's requests update on one protocol: created once, reused per request. */
-  forModel(endpoint: string, deployedModelId: string, protocol: 'vertex' | 'oip'): ModelMetrics {
+  forModel(endpoint: string, deployedModelId: string, protocol: 'vertex' | 'oip' | 'raw'): ModelMetrics {
     return {
       ok: this.requests.labels(endpoint, deployedModelId, protocol, 'OK'),
       latency: this.latency.labels(endpoint, deployedModelId, protocol),
