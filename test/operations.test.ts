@@ -1,5 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
 import { STORE_KINDS } from './helpers/stores.js';
 
@@ -100,5 +105,42 @@ describe.each(STORE_KINDS)('operations on %s', (kind) => {
     await app.rouge.jobs.enqueue('ops', 'test.never-handled', {});
     const res = await app.inject({ method: 'DELETE', url: '/v1/projects/ops' });
     expect(res.json().error.message).toContain('1 unfinished operations');
+  });
+});
+
+describe.each(STORE_KINDS)('the worker role on %s', (kind) => {
+  const opened: FastifyInstance[] = [];
+  afterEach(async () => {
+    // Newest first: the worker-only app borrows the api app's store, which closes it.
+    for (const app of opened.splice(0).reverse()) await app.close();
+  });
+  const importOne = (app: FastifyInstance) => app.inject({
+    method: 'POST', url: '/v1/projects/roles/catalog/items:import', headers: { 'content-type': 'application/x-ndjson' },
+    payload: `${JSON.stringify({ id: 'SKU-1', title: 'Velvet Lipstick', categoryPath: ['Makeup', 'Lips'] })}\n`,
+  });
+  const operation = async (app: FastifyInstance, name: string) => (await app.inject({ url: `/v1/${name}` })).json();
+
+  it('leaves a job queued on an api-only process until a worker-role process over the same store runs it', async () => {
+    // One blob store for both processes of the deployment, as an S3 bucket would be.
+    const blobUrl = pathToFileURL(mkdtempSync(join(tmpdir(), 'rouge-roles-'))).href;
+    const api = await buildTestApp(kind, { roles: ['api'], blobUrl }, { workerPollMs: 10 });
+    opened.push(api);
+    // The same import on a process with every role: how long a worker needs to finish it.
+    const control = await buildTestApp(kind, {}, { workerPollMs: 10 });
+    opened.push(control);
+    expect(api.rouge.worker).toBeUndefined();
+    for (const app of [api, control]) await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'roles' } });
+    const [queued, ran] = await Promise.all([importOne(api), importOne(control)]);
+    expect(queued.statusCode).toBe(200);
+    await until('the control import to finish', async () => ((await operation(control, ran.json().name)).done ? true : undefined));
+    expect(await operation(api, queued.json().name)).toMatchObject({ done: false, metadata: { state: 'QUEUED', attempts: 0 } });
+
+    const worker = await buildApp({ store: api.rouge.store, config: { bootstrapAdminKey: ADMIN_KEY, roles: ['worker'], blobUrl }, workerPollMs: 10 });
+    opened.push(worker);
+    const finished = await until('the worker process to run the import', async () => {
+      const o = await operation(api, queued.json().name);
+      return o.done ? o : undefined;
+    });
+    expect(finished).toMatchObject({ metadata: { state: 'SUCCEEDED', attempts: 1 }, response: { inserted: 1, rejected: 0 } });
   });
 });

@@ -99,7 +99,7 @@ export class JobStore {
     return this.finish(row, workerId, { state: 'succeeded', result: JSON.stringify(result ?? null) }, now, db);
   }
 
-  /** Records a cancelled run (the handler stopped after a cancel request). */
+  /** Records a cancelled run: the handler stopped after a cancel request, or a reclaimed job had one pending. */
   async cancelled(row: Pick<JobRow, 'project' | 'id'>, workerId: string, now = Date.now(), db: Kysely<JobsTable> = this.db): Promise<boolean> {
     return this.finish(row, workerId, { state: 'cancelled', error: JSON.stringify({ status: 'CANCELLED', message: 'cancelled by request' }) }, now, db);
   }
@@ -131,7 +131,9 @@ export class JobStore {
 
   /**
    * Cancels: a queued job ends at once; a running one is asked to stop (its
-   * worker sees the request at the next lease renewal); a finished one stays as it is.
+   * worker sees the request at the next lease renewal; if that worker died, the
+   * worker that reclaims the job ends it cancelled without running it again);
+   * a finished one stays as it is.
    */
   async cancel(project: string, id: string, now = Date.now(), db: Kysely<JobsTable> = this.db): Promise<{ row: JobRow | undefined; cancelledNow: boolean }> {
     const at = iso(now);

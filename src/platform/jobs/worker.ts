@@ -139,6 +139,13 @@ export class JobWorker {
       );
     }, Math.max(50, Math.floor(reg.leaseMs / 3)));
     try {
+      if (row.cancel_requested === 1) {
+        // Cancel was requested while an earlier attempt ran, and that attempt never recorded it: its
+        // worker died (the job was reclaimed after its lease) or it failed before a renewal saw the
+        // request (the job was queued for a retry). Running the handler again would ignore the cancel.
+        await this.finish(row, async (db) => ((await this.store.cancelled(row, this.workerId, Date.now(), db)) ? 'cancelled' : undefined));
+        return;
+      }
       if (row.attempts > row.max_attempts) {
         // Reclaimed after the worker of its last attempt died: nothing left to try.
         await this.finish(row, async (db) => {
