@@ -33,7 +33,7 @@ import {
   type ModuleMigrations,
   type Store,
 } from './platform/index.js';
-import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigration, type DeployedCheck } from './registry/index.js';
+import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigrations, type DeployedCheck } from './registry/index.js';
 import { catalogMigrations, createCatalog, type Catalog } from './catalog/index.js';
 import { createServing, servingMigration } from './serving/index.js';
 
@@ -45,7 +45,7 @@ const OUTBOX_SWEEP_MS = 5000;
 /** Every module's migrations, in dependency order. */
 export const ALL_MIGRATIONS: ModuleMigrations[] = [
   platformMigrations,
-  { module: 'registry', migrations: { '0001_registry': registryMigration } },
+  { module: 'registry', migrations: registryMigrations },
   { module: 'catalog', migrations: catalogMigrations },
   { module: 'serving', migrations: { '0001_serving': servingMigration } },
 ];

@@ -178,6 +178,23 @@ describe('rouge models upload, versions, alias and download', () => {
     expect((await api('/v1/projects/ml/models/absent')).error.status).toBe('NOT_FOUND');
   }, SLOW);
 
+  it('sends --parent, --operation and --pipeline-run as lineage; a bad or missing parent is refused', async () => {
+    expect((await rouge$('models', 'upload', onnxPath, '--name', 'lineage')).code).toBe(0);
+    const child = await rouge$('models', 'upload', onnxPath, '--name', 'lineage', '--parent', '1', '--operation', 'operations/train-7', '--pipeline-run', 'runs/7');
+    expect(child.code, child.err).toBe(0);
+    expect(child.out).toMatch(/^parent:\s+1$/m);
+    expect((await api('/v1/projects/ml/models/lineage/versions/2')).lineage).toEqual({ parentVersion: 1, operation: 'operations/train-7', pipelineRun: 'runs/7', createdBy: 'user:admin' });
+    const [notNumber, missing] = await Promise.all([
+      rouge$('models', 'upload', onnxPath, '--name', 'lineage', '--parent', 'latest'),
+      rouge$('models', 'upload', onnxPath, '--name', 'lineage', '--parent', '9'),
+    ]);
+    expect(notNumber.code).toBe(2);
+    expect(notNumber.err).toContain("option '--parent <version>' argument 'latest' is invalid");
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('(PARENT_VERSION_NOT_FOUND)');
+    expect((await api('/v1/projects/ml/models/lineage/versions')).versions).toHaveLength(2);
+  }, SLOW);
+
   it('creates, lists, gets and deletes models, and deletes a version', async () => {
     const created = await rouge$('models', 'create', 'ranker', '--display-name', 'Ranker', '--description', 'reranks search', '--label', 'team=search');
     expect(created.code).toBe(0);

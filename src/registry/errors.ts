@@ -6,6 +6,9 @@ export const MODEL_ALREADY_EXISTS = defineError('MODEL_ALREADY_EXISTS', 409, 'AL
   `Model ${p.model} already exists; upload a new version to it instead.`);
 export const MODEL_VERSION_NOT_FOUND = defineError('MODEL_VERSION_NOT_FOUND', 404, 'NOT_FOUND', (p: { ref: string }) =>
   `Model version ${p.ref} does not exist; list versions with GET .../models/{model}/versions or rouge models versions.`);
+// A reference in the request body, not the resource addressed: 400, as IAM's PRINCIPAL_NOT_FOUND, so a 404 on an upload always means the model is missing.
+export const PARENT_VERSION_NOT_FOUND = defineError('PARENT_VERSION_NOT_FOUND', 400, 'INVALID_ARGUMENT', (p: { model: string; version: number }) =>
+  `lineage.parentVersion ${p.version} is not a version of ${p.model}; name an existing version of the same model (rouge models versions lists them) or leave parentVersion out.`);
 export const ALIAS_INVALID = defineError('ALIAS_INVALID', 400, 'INVALID_ARGUMENT', (p: { alias: string }) =>
   `Alias ${JSON.stringify(p.alias)} is not valid: an alias starts with a lower-case letter, ends with a lower-case letter or digit, holds letters, digits and hyphens, is 2 to 128 characters, and is never a number.`);
 export const ALIAS_DEFAULT_REQUIRED = defineError('ALIAS_DEFAULT_REQUIRED', 400, 'FAILED_PRECONDITION', (p: { model: string }) =>

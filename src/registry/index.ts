@@ -11,6 +11,7 @@ grantPermissions({
 });
 
 export { registryMigration } from './tables.js';
+export { registryMigrations } from './migrations.js';
 export type { VersionRow } from './tables.js';
 export { RegistryStore } from './store.js';
 export { ModelService } from './model-service.js';
@@ -19,7 +20,7 @@ export { VersionService } from './version-service.js';
 export type { DeployedCheck, VersionMetadata } from './version-service.js';
 export { registerRegistryRoutes } from './routes.js';
 export { registerFramework, frameworkOf } from './frameworks.js';
-export type { ModelFramework, Signature, TensorSpec } from './frameworks.js';
+export type { ArtifactInfo, ModelFramework, Signature, TensorSpec } from './frameworks.js';
 export type { HttpModelSpec } from './http-spec.js';
 export { parseModelRef, parseVersionRef } from './names.js';
 export type { Model, ModelVersion } from './views.js';

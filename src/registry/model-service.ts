@@ -24,7 +24,7 @@ export class ModelService {
 
   async create(project: string, input: CreateModel): Promise<Model> {
     const now = nowIso();
-    const row = { project, name: input.name, display_name: input.displayName ?? input.name, description: input.description ?? '', labels: JSON.stringify(checkLabels(input.labels)), create_time: now, update_time: now };
+    const row = { project, name: input.name, display_name: input.displayName ?? input.name, description: input.description ?? '', labels: JSON.stringify(checkLabels(input.labels)), create_time: now, update_time: now, last_version: 0 };
     const model = toModel(row);
     await this.outbox.transaction(async (trx, emit) => {
       if (!(await this.store.insertModel(row, trx as never))) throw errors.MODEL_ALREADY_EXISTS({ model: model.name });

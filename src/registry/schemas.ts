@@ -47,6 +47,7 @@ export const ModelVersion = Type.Object({
   framework: Type.String(), description: Type.String(), labels: Type.Record(Type.String(), Type.String()),
   metrics: Type.Record(Type.String(), Type.Number()), lineage: Type.Record(Type.String(), Type.Unknown()),
   signature: Type.Optional(Type.Object({ inputs: Type.Array(Tensor), outputs: Type.Array(Tensor) })),
+  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'what the framework read from the artifact, such as a recommender\'s item count' })),
   spec: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   artifact: Type.Optional(Type.Object({ uri: Type.String(), sha256: Type.String(), sizeBytes: Type.Integer() })),
   versionCreateTime: Timestamp,

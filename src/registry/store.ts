@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation, type Store } from '../platform/index.js';
+import { isUniqueViolation, type Dialect, type Store } from '../platform/index.js';
 import type { AliasRow, ModelRow, RegistryTables, VersionRow } from './tables.js';
 
 type Db = Kysely<RegistryTables> | Transaction<RegistryTables>;
@@ -7,8 +7,10 @@ type Db = Kysely<RegistryTables> | Transaction<RegistryTables>;
 /** Data access for models, versions, aliases and pending uploads; every query takes the project. */
 export class RegistryStore {
   readonly db: Kysely<RegistryTables>;
+  private readonly dialect: Dialect;
   constructor(store: Store) {
     this.db = store.typed<RegistryTables>();
+    this.dialect = store.dialect;
   }
 
   async insertModel(row: ModelRow, db: Db = this.db): Promise<boolean> {
@@ -32,7 +34,21 @@ export class RegistryStore {
     const r = await this.db.updateTable('models').set(set).where('project', '=', project).where('name', '=', name).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
-  async deleteModel(project: string, name: string, db: Db): Promise<void> {
+  /**
+   * Locks the model's row until the transaction ends, so the changes that
+   * must see a model's versions and aliases whole (an upload, an alias move,
+   * a version delete) run one at a time per model. Every such transaction
+   * takes this lock first, so they cannot deadlock on each other's alias
+   * rows. On SQLite transactions never interleave and FOR UPDATE does not
+   * exist: the read alone suffices. False when the model does not exist.
+   */
+  async lockModel(project: string, name: string, db: Transaction<RegistryTables>): Promise<boolean> {
+    let q = db.selectFrom('models').select('name').where('project', '=', project).where('name', '=', name);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+  async deleteModel(project: string, name: string, db: Transaction<RegistryTables>): Promise<void> {
+    await this.lockModel(project, name, db);
     await db.deleteFrom('model_aliases').where('project', '=', project).where('model', '=', name).execute();
     await db.deleteFrom('model_versions').where('project', '=', project).where('model', '=', name).execute();
     await db.deleteFrom('models').where('project', '=', project).where('name', '=', name).execute();
@@ -42,10 +58,20 @@ export class RegistryStore {
     return Number(r.n);
   }
 
-  /** The next version number; called inside the inserting transaction. */
-  async nextVersion(project: string, model: string, db: Db): Promise<number> {
-    const r = await db.selectFrom('model_versions').select((eb) => eb.fn.max('version').as('v')).where('project', '=', project).where('model', '=', model).executeTakeFirst();
-    return Number(r?.v ?? 0) + 1;
+  /**
+   * Takes the model's next version number, inside the transaction that writes
+   * the version: one UPDATE ... RETURNING, which also locks the model's row
+   * (see lockModel), so two uploads never get the same number and a number
+   * whose version was deleted is never given out again. Undefined when the
+   * model does not exist (it was deleted after the upload began).
+   */
+  async nextVersion(project: string, model: string, db: Transaction<RegistryTables>): Promise<number | undefined> {
+    const r = await db.updateTable('models')
+      .set((eb) => ({ last_version: eb('last_version', '+', 1) }))
+      .where('project', '=', project).where('name', '=', model)
+      .returning('last_version')
+      .executeTakeFirst();
+    return r === undefined ? undefined : Number(r.last_version);
   }
   async insertVersion(row: VersionRow, db: Db): Promise<void> {
     await db.insertInto('model_versions').values(row).execute();

@@ -10,6 +10,8 @@ export interface RegistryTables {
     labels: string;
     create_time: string;
     update_time: string;
+    /** The highest version number ever given out in this model (0 before the first); never goes down, so numbers are not reused. */
+    last_version: number;
   };
   model_versions: {
     project: string;
@@ -21,6 +23,8 @@ export interface RegistryTables {
     metrics: string;
     lineage: string;
     signature: string | null;
+    /** JSON object of facts the framework read from the artifact (ModelFramework.inspect). */
+    metadata: string | null;
     spec: string | null;
     artifact_uri: string | null;
     artifact_key: string | null;
@@ -50,6 +54,7 @@ export type ModelRow = RegistryTables['models'];
 export type VersionRow = RegistryTables['model_versions'];
 export type AliasRow = RegistryTables['model_aliases'];
 
+/** The registry's first schema; later changes are in migrations.ts. */
 export const registryMigration: Migration = {
   async up(db: Kysely<any>) {
     await db.schema

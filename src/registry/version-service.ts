@@ -29,8 +29,11 @@ export interface VersionMetadata {
 }
 
 /**
- * Versions: immutable once written, numbered 1, 2, 3 per model; aliases that
- * move atomically; `default` always on exactly one version. Artifacts stream
+ * Versions: immutable once written, numbered 1, 2, 3 per model from a
+ * per-model counter (a deleted version's number is never given out again);
+ * aliases that move atomically; `default` always on exactly one version.
+ * Every change to a model's versions or aliases locks the model's row first
+ * (RegistryStore.lockModel), so they run one at a time per model. Artifacts stream
  * through a local temporary file (hashed and size-checked on the way, so the
  * runtime can inspect them) into the blob store, and the version row, its
  * aliases and its events are written in one transaction afterwards. A blob
@@ -52,9 +55,11 @@ export class VersionService {
     for (const a of meta.aliases ?? []) checkAlias(a);
     const labels = checkLabels(meta.labels);
     if (!(await this.store.getModel(project, model))) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
+    await this.checkParent(project, model, meta.lineage?.parentVersion);
 
     let spec: Record<string, unknown> | null = null;
     let signature: unknown = null;
+    let inspectedMetadata: Record<string, unknown> | null = null;
     let blob: { key: string; uri: string; sha256: string; size: number } | undefined;
     let uploadId: string | undefined;
     if (framework.artifact === 'none') {
@@ -67,6 +72,7 @@ export class VersionService {
       try {
         const inspected = framework.inspect ? await framework.inspect(staged.path) : {};
         signature = inspected.signature ?? null;
+        inspectedMetadata = inspected.metadata ?? null;
         const key = `models/${project}/${model}/${uploadId}/artifact${framework.extension ? `.${framework.extension}` : ''}`;
         await this.store.recordUpload({ project, upload_id: uploadId, model, blob_key: key, create_time: nowIso() });
         const info = await this.blobs.put(key, createReadStream(staged.path), { ifNoneMatch: true });
@@ -81,10 +87,11 @@ export class VersionService {
       const row = await this.outbox.transaction(async (trx, emit) => {
         const db = trx as never;
         const version = await this.store.nextVersion(project, model, db);
+        if (version === undefined) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
         const row: VersionRow = {
           project, model, version, framework: framework.name, description: meta.description ?? '', labels: JSON.stringify(labels),
           metrics: JSON.stringify(meta.metrics ?? {}), lineage: JSON.stringify({ ...(meta.lineage ?? {}), createdBy }),
-          signature: signature ? JSON.stringify(signature) : null, spec: spec ? JSON.stringify(spec) : null,
+          signature: signature ? JSON.stringify(signature) : null, metadata: inspectedMetadata ? JSON.stringify(inspectedMetadata) : null, spec: spec ? JSON.stringify(spec) : null,
           artifact_uri: blob?.uri ?? null, artifact_key: blob?.key ?? null, artifact_sha256: blob?.sha256 ?? null, artifact_size: blob?.size ?? null,
           created_by: createdBy, create_time: now,
         };
@@ -104,6 +111,19 @@ export class VersionService {
       }
       throw e;
     }
+  }
+
+  /**
+   * Lineage may name the version this one was retrained from; it must be a
+   * version of the same model, or the lineage would point nowhere from the
+   * start. Checked once, before the artifact is read: a parent deleted later
+   * stays in the lineage as history.
+   */
+  private async checkParent(project: string, model: string, parent: number | undefined): Promise<void> {
+    if (parent === undefined || (await this.store.getVersion(project, model, parent))) return;
+    throw errors.PARENT_VERSION_NOT_FOUND({ model: `projects/${project}/models/${model}`, version: parent }, {
+      fieldViolations: [{ field: 'metadata.lineage.parentVersion', description: `no version ${parent} in ${model}` }],
+    });
   }
 
   /** Streams the artifact to a private temporary file, hashing and counting it. */
@@ -175,6 +195,8 @@ export class VersionService {
     const now = nowIso();
     const version = await this.outbox.transaction(async (trx, emit) => {
       const db = trx as never;
+      // Serialised with deletes: a version resolved here cannot vanish before `default` lands on it.
+      await this.store.lockModel(project, model, db);
       const version = await this.resolve(project, model, ref, db);
       for (const c of changes) {
         if (c.startsWith('-')) {
@@ -200,12 +222,20 @@ export class VersionService {
       const where = await check(project, model, version);
       if (where.length > 0) throw errors.VERSION_DEPLOYED({ ref: label, endpoints: where.join(', ') });
     }
-    const row = (await this.store.getVersion(project, model, version))!;
-    await this.outbox.transaction(async (trx, emit) => {
+    const row = await this.outbox.transaction(async (trx, emit) => {
       const db = trx as never;
+      // Under read committed, checking `default` and then deleting the alias
+      // rows let a concurrent move of `default` onto this version land in
+      // between, and the delete took `default` with it. With the model's row
+      // locked, the moves wait for this transaction (or this waits for them,
+      // and then sees where `default` went).
+      await this.store.lockModel(project, model, db);
+      const row = await this.store.getVersion(project, model, version, db);
+      if (!row) throw errors.MODEL_VERSION_NOT_FOUND({ ref: label });
       if ((await this.store.aliasVersion(project, model, 'default', db)) === version) throw errors.VERSION_HOLDS_DEFAULT({ ref: label });
       await this.store.deleteVersion(project, model, version, db);
       emit(project, { type: 'rouge.model.version.deleted', subject: `models/${model}/versions/${version}`, data: { name: `projects/${project}/models/${model}/versions/${version}` } });
+      return row;
     });
     if (row.artifact_key) await this.blobs.delete(row.artifact_key).catch(() => undefined);
   }

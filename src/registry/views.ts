@@ -25,6 +25,8 @@ export interface ModelVersion {
   metrics: Record<string, number>;
   lineage: Record<string, unknown>;
   signature?: Signature;
+  /** What the framework read from the artifact beyond its signature (see ModelFramework.inspect). */
+  metadata?: Record<string, unknown>;
   spec?: Record<string, unknown>;
   artifact?: { uri: string; sha256: string; sizeBytes: number };
   versionCreateTime: string;
@@ -45,6 +47,7 @@ export function toModel(r: ModelRow): Model {
 export function toVersion(r: VersionRow, aliases: AliasRow[]): ModelVersion {
   const signature = parseJson<Signature | null>(r.signature, null);
   const spec = parseJson<Record<string, unknown> | null>(r.spec, null);
+  const metadata = parseJson<Record<string, unknown> | null>(r.metadata, null);
   return {
     name: `projects/${r.project}/models/${r.model}/versions/${r.version}`,
     model: `projects/${r.project}/models/${r.model}`,
@@ -56,6 +59,7 @@ export function toVersion(r: VersionRow, aliases: AliasRow[]): ModelVersion {
     metrics: parseJson(r.metrics, {}),
     lineage: parseJson(r.lineage, {}),
     ...(signature ? { signature } : {}),
+    ...(metadata ? { metadata } : {}),
     ...(spec ? { spec } : {}),
     ...(r.artifact_uri ? { artifact: { uri: r.artifact_uri, sha256: r.artifact_sha256 ?? '', sizeBytes: Number(r.artifact_size ?? 0) } } : {}),
     versionCreateTime: r.create_time,

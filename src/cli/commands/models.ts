@@ -13,6 +13,7 @@ import { multipartBody, sha256File } from '../kit/multipart.js';
 import type { GlobalFlags } from '../kit/options.js';
 import { emit, note, printFields, printTable, say, shortTime } from '../kit/output.js';
 import { collect, formatPairs, labelPair, metricPair } from '../kit/pairs.js';
+import { positiveInt } from '../kit/parsers.js';
 import { byteProgress, formatBytes } from '../kit/progress.js';
 import { rawRequest } from '../kit/raw.js';
 
@@ -43,6 +44,7 @@ interface ModelVersion {
   metrics: Record<string, number>;
   lineage: Record<string, unknown>;
   signature?: { inputs: Tensor[]; outputs: Tensor[] };
+  metadata?: Record<string, unknown>;
   artifact?: { uri: string; sha256: string; sizeBytes: number };
   versionCreateTime: string;
 }
@@ -96,8 +98,10 @@ const versionFields = (v: ModelVersion): Array<[string, string | undefined]> => 
   ['metrics', formatPairs(v.metrics) || undefined],
   ['inputs', v.signature ? tensors(v.signature.inputs) : undefined],
   ['outputs', v.signature ? tensors(v.signature.outputs) : undefined],
+  ['metadata', formatPairs(v.metadata) || undefined],
   ['sha256', v.artifact?.sha256],
   ['size', v.artifact ? formatBytes(v.artifact.sizeBytes) : undefined],
+  ['parent', typeof v.lineage.parentVersion === 'number' ? String(v.lineage.parentVersion) : undefined],
   ['createdBy', typeof v.lineage.createdBy === 'string' ? v.lineage.createdBy : undefined],
   ['createTime', shortTime(v.versionCreateTime)],
 ];
@@ -110,6 +114,9 @@ type UploadFlags = GlobalFlags & {
   description?: string;
   framework: string;
   create: boolean;
+  parent?: number;
+  operation?: string;
+  pipelineRun?: string;
 };
 
 /** Creates the model unless it exists; any other refusal stops the upload. */
@@ -149,12 +156,19 @@ async function upload(file: string, opts: UploadFlags): Promise<void> {
     throw new CliError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.API_ERROR);
   }
 
+  const lineageFields = {
+    ...(opts.parent !== undefined ? { parentVersion: opts.parent } : {}),
+    ...(opts.operation !== undefined ? { operation: opts.operation } : {}),
+    ...(opts.pipelineRun !== undefined ? { pipelineRun: opts.pipelineRun } : {}),
+  };
+  const lineage = Object.keys(lineageFields).length > 0 ? lineageFields : undefined;
   const metadata = {
     framework: opts.framework,
     ...(opts.alias ? { aliases: opts.alias } : {}),
     ...(opts.metric ? { metrics: opts.metric } : {}),
     ...(opts.label ? { labels: opts.label } : {}),
     ...(opts.description !== undefined ? { description: opts.description } : {}),
+    ...(lineage ? { lineage } : {}),
     sha256: digest.sha256,
   };
   const progress = byteProgress({ active: `uploading ${model}`, past: 'Uploaded', total: digest.size });
@@ -267,6 +281,9 @@ export function registerModelCommands(program: Command): void {
     .option('--label <key=value>', 'label the version (repeatable), such as team=recs', labelPair)
     .option('--description <text>', 'what this version is')
     .option('--framework <framework>', 'the model kind', 'onnx')
+    .option('--parent <version>', 'lineage: the version of this model it was retrained from, such as 3', positiveInt)
+    .option('--operation <name>', 'lineage: the operation that trained it')
+    .option('--pipeline-run <name>', 'lineage: the pipeline run that produced it, such as runs/7')
     .option('--no-create', 'fail if the model does not exist, instead of creating it')
     .addHelpText('after', '\nThe file is hashed, then streamed (never read into memory); the server refuses it if the bytes it receives hash differently.\nExample: rouge models upload model.onnx --name ctr --alias champion --metric auc=0.81 --project storefront')
     .action(upload);
