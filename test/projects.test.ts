@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers/app.js';
 import { STORE_KINDS } from './helpers/stores.js';
@@ -75,6 +76,78 @@ describe.each(STORE_KINDS)('projects on %s', (kind) => {
     expect(reasonOf(res)).toBe('PROJECT_NOT_EMPTY');
     expect(res.json().error.message).toContain('2 widgets');
     expect((await app.inject({ method: 'GET', url: '/v1/projects/busy' })).statusCode).toBe(200);
+  });
+
+  describe('deleting a project atomically with its emptiness check', () => {
+    /** Service accounts of a project, counted through the given handle (a transaction when inside one). */
+    const countAccounts = async (db: Kysely<any>, project: string) =>
+      Number((await db.selectFrom('service_accounts').select((eb) => eb.fn.countAll().as('n')).where('project', '=', project).executeTakeFirstOrThrow()).n);
+    const addAccount = (db: Kysely<any>, project: string, name: string) =>
+      db.insertInto('service_accounts').values({ project, name, display_name: name, description: '', create_time: new Date().toISOString() }).execute();
+
+    it('counts inside the deleting transaction and rolls the delete back when it refuses', async () => {
+      await create({ name: 'held' });
+      const seen: boolean[] = [];
+      app.rouge.projects.registerResourceCounter(async (p, db) => {
+        seen.push(db?.isTransaction === true);
+        // The project's row is already deleted in this transaction when the counter runs.
+        const row = await db!.selectFrom('projects').select('name').where('name', '=', p).executeTakeFirst();
+        return { kind: 'widgets', count: row ? 0 : 3 };
+      }, { inTransaction: true });
+      const res = await app.inject({ method: 'DELETE', url: '/v1/projects/held' });
+      expect(res.statusCode).toBe(400);
+      expect(reasonOf(res)).toBe('PROJECT_NOT_EMPTY');
+      expect(res.json().error.message).toContain('3 widgets');
+      expect(seen).toEqual([true]);
+      expect((await app.inject({ method: 'GET', url: '/v1/projects/held' })).statusCode).toBe(200);
+    });
+
+    it('fails a create that holds a project deleted before it, so nothing is orphaned', async () => {
+      await create({ name: 'gone' });
+      expect((await app.inject({ method: 'DELETE', url: '/v1/projects/gone' })).statusCode).toBe(200);
+      const { store, projects } = app.rouge;
+      const attempt = store.db.transaction().execute(async (trx) => {
+        await projects.hold('gone', trx);
+        await addAccount(trx, 'gone', 'late');
+      });
+      await expect(attempt).rejects.toMatchObject({ reason: 'PROJECT_NOT_FOUND' });
+      expect(await countAccounts(store.db, 'gone')).toBe(0);
+    });
+
+    it.runIf(kind === 'postgres')('makes a delete wait for a create holding the project, then count what it made', async () => {
+      await create({ name: 'racy' });
+      const { store, projects } = app.rouge;
+      projects.registerResourceCounter(async (p, db) => ({ kind: 'accounts made meanwhile', count: await countAccounts(db!, p) }), { inTransaction: true });
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let holding!: (pid: number) => void;
+      const held = new Promise<number>((r) => (holding = r));
+      const creating = store.db.transaction().execute(async (trx) => {
+        await projects.hold('racy', trx);
+        await addAccount(trx, 'racy', 'meanwhile');
+        holding((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid);
+        await released;
+      });
+      const creator = await held;
+      // The counters outside the transaction run now and see nothing: the account is not committed.
+      const deleting = app.inject({ method: 'DELETE', url: '/v1/projects/racy' });
+      try {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const blocked = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${creator}::int = any(pg_blocking_pids(pid))`.execute(store.db);
+          if (blocked.rows[0]!.n > 0) break;
+          if (Date.now() > deadline) throw new Error('the delete never waited for the create');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      } finally {
+        release();
+        await creating;
+      }
+      const res = await deleting;
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toContain('1 accounts made meanwhile');
+      expect((await app.inject({ method: 'GET', url: '/v1/projects/racy' })).statusCode).toBe(200);
+    });
   });
 
   describe('bad input leaves the store unchanged', () => {

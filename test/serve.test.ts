@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +30,15 @@ async function waitFor(check: () => boolean, ms = 20000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A port nothing listens on: bound by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 describe('rouge serve', () => {
@@ -67,6 +77,27 @@ describe('rouge serve', () => {
     expect(await p.exited).toBe(1);
     expect(p.err()).toContain('cannot reach the store (PostgreSQL at rouge:***@127.0.0.1:1/rouge)');
     expect(p.err()).not.toContain(':pw@');
+  });
+
+  it('exits 1 naming the cache and its setting when Redis is down at start', async () => {
+    const p = rouge(['serve', '--port', '0', '--redis-url', `redis://127.0.0.1:${await closedPort()}`]);
+    expect(await p.exited).toBe(1);
+    const lines = p.err().trim().split('\n');
+    expect(lines[0]).toMatch(/^rouge: cannot reach the cache \(Redis at redis:\/\/127\.0\.0\.1:\d+\): /);
+    expect(lines[1]).toContain('--redis-url / REDIS_URL');
+    expect(p.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 naming the store and --data-dir when the data dir is a regular file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rouge-file-'));
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const p = rouge(['serve', '--port', '0', '--data-dir', file]);
+    expect(await p.exited).toBe(1);
+    const lines = p.err().trim().split('\n');
+    expect(lines[0]).toBe(`rouge: cannot open the store (SQLite at ${join(file, 'rouge.db')}): ${file} is a file, not a directory`);
+    expect(lines[1]).toContain('--data-dir / ROUGE_DATA_DIR');
+    expect(p.err()).not.toMatch(/\n\s+at /);
   });
 
   it('exits 2 naming a bad setting', async () => {

@@ -176,7 +176,8 @@ class LaneRun {
     const headers = ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(json)), 'x-request-id', this.id];
     if (extra) headers.push(...extra);
     // An unread body (too large, or cut off) leaves the connection out of step: close it.
-    if (close) headers.push('connection', 'close');
+    // So does a server that began closing while this request was in flight.
+    if (close || this.lane.closing) headers.push('connection', 'close');
     res.writeHead(status, headers);
     res.end(json);
     this.lane.finish(this.route, 'POST', this.req.url ?? '', this.id, status, this.started);

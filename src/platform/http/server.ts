@@ -87,6 +87,9 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
     done(closing ? E.SHUTTING_DOWN() : undefined);
   });
   app.addHook('onResponse', (request, reply, done) => {
+    // A request that was in flight when closing began leaves a kept-alive
+    // connection behind it, and close() would wait for the client to hang up.
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
     // 5xx are already logged with their cause; below info, skip building the line.
     if (reply.statusCode < 500 && (request.log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');

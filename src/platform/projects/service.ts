@@ -23,9 +23,23 @@ export interface CreateProject {
 
 /**
  * Counts what a module holds in a project, so a project that still holds
- * resources is not deleted from under them. Modules register one each.
+ * resources is not deleted from under them. Modules register one each. A
+ * counter registered with `{ inTransaction: true }` is given the deleting
+ * transaction as `db` and must count through it; others get no `db`.
  */
-export type ProjectResourceCounter = (project: string) => Promise<{ kind: string; count: number }>;
+export type ProjectResourceCounter = (project: string, db?: Kysely<any>) => Promise<{ kind: string; count: number }>;
+
+/** How a resource counter is run; see ProjectService.registerResourceCounter. */
+export interface ResourceCounterOptions {
+  /**
+   * Count inside the deleting transaction, through the `db` the counter is
+   * given, so the check and the delete are one atomic step. Off by default:
+   * a counter that queries through its own store handle must not run inside
+   * the transaction, because on SQLite the one connection is the
+   * transaction's until it ends, and such a query would wait for ever.
+   */
+  inTransaction?: boolean;
+}
 
 /** Removes a module's rows that belong to a deleted project, inside the deleting transaction. */
 export type ProjectDeletionHook = (trx: Kysely<any>, project: string) => Promise<void>;
@@ -58,14 +72,23 @@ function isTimeZone(tz: string): boolean {
 
 /** Projects: the isolation unit every other resource lives in. */
 export class ProjectService {
-  private readonly counters: ProjectResourceCounter[] = [];
+  private readonly counters: Array<{ count: ProjectResourceCounter; inTransaction: boolean }> = [];
   private readonly deletionHooks: ProjectDeletionHook[] = [];
 
   constructor(private readonly store: ProjectStore, private readonly events: EventOutbox) {}
 
-  /** Lets a module refuse project deletion while it holds resources there. */
-  registerResourceCounter(counter: ProjectResourceCounter): void {
-    this.counters.push(counter);
+  /**
+   * Lets a module refuse project deletion while it holds resources there.
+   * Counters without `inTransaction` are asked before the deleting transaction
+   * begins, so a resource created between their count and the commit is left
+   * in a project that no longer exists; register with `{ inTransaction: true }`
+   * and count through the given `db` to close that gap.
+   *
+   * @example
+   * projects.registerResourceCounter(async (p, db) => ({ kind: 'models', count: await models.count(p, db) }), { inTransaction: true });
+   */
+  registerResourceCounter(counter: ProjectResourceCounter, options: ResourceCounterOptions = {}): void {
+    this.counters.push({ count: counter, inTransaction: options.inTransaction === true });
   }
 
   /** Lets a module delete its rows of a project in the same transaction as the project. */
@@ -105,16 +128,43 @@ export class ProjectService {
     return { projects: items.map(toProject), ...(nextPageToken ? { nextPageToken } : {}) };
   }
 
+  /**
+   * Checks, inside the caller's transaction, that the project exists, and
+   * keeps it from being deleted until that transaction ends. A module calls it
+   * in the transaction that creates a resource in the project: with its
+   * counter registered `inTransaction`, a concurrent delete then either waits
+   * for the create and counts the new resource, or commits first and the
+   * create fails here with PROJECT_NOT_FOUND. Either way nothing is orphaned.
+   */
+  async hold(project: string, trx: Kysely<any>): Promise<void> {
+    if (!(await this.store.hold(project, trx))) throw errors.PROJECT_NOT_FOUND({ project });
+  }
+
+  /**
+   * Deletes an empty project. The row is deleted first and the in-transaction
+   * counters run after, so the row's lock (PostgreSQL) or the write lock
+   * (SQLite) is held while they count, and a refusal rolls the delete back.
+   */
   async delete(name: string): Promise<void> {
     await this.require(name);
-    const held = (await Promise.all(this.counters.map((c) => c(name)))).filter((h) => h.count > 0);
-    if (held.length > 0) {
-      throw errors.PROJECT_NOT_EMPTY({ project: name, holds: held.map((h) => `${h.count} ${h.kind}`).join(', ') });
-    }
+    await this.refuseIfHeld(name, this.counters.filter((c) => !c.inTransaction));
     await this.events.transaction(async (trx, emit) => {
       if (!(await this.store.delete(name, trx))) throw errors.PROJECT_NOT_FOUND({ project: name });
+      await this.refuseIfHeld(name, this.counters.filter((c) => c.inTransaction), trx);
       for (const hook of this.deletionHooks) await hook(trx, name);
       emit(name, { type: 'rouge.project.deleted', subject: `projects/${name}`, data: { name: `projects/${name}` } });
     });
+  }
+
+  private async refuseIfHeld(name: string, counters: Array<{ count: ProjectResourceCounter }>, db?: Kysely<any>): Promise<void> {
+    // One at a time inside a transaction: its queries share one connection anyway,
+    // and a failing counter must not leave others querying a transaction being rolled back.
+    const held: Array<{ kind: string; count: number }> = [];
+    if (db) for (const c of counters) held.push(await c.count(name, db));
+    else held.push(...(await Promise.all(counters.map((c) => c.count(name)))));
+    const holding = held.filter((h) => h.count > 0);
+    if (holding.length > 0) {
+      throw errors.PROJECT_NOT_EMPTY({ project: name, holds: holding.map((h) => `${h.count} ${h.kind}`).join(', ') });
+    }
   }
 }

@@ -28,8 +28,10 @@ export const projectsMigration: Migration = {
 /** Data access for projects. The project is the key, so every query is scoped by it. */
 export class ProjectStore {
   private readonly db: Kysely<ProjectsTable>;
+  private readonly dialect: Store['dialect'];
   constructor(store: Store) {
     this.db = store.typed<ProjectsTable>();
+    this.dialect = store.dialect;
   }
 
   /** Inserts (in the caller's transaction when given); returns false when the name is taken. */
@@ -51,6 +53,19 @@ export class ProjectStore {
     let q = this.db.selectFrom('projects').selectAll().orderBy('name').limit(limit);
     if (after !== undefined) q = q.where('name', '>', after);
     return q.execute();
+  }
+
+  /**
+   * Reads the project's row in the caller's transaction; false when it does
+   * not exist. On PostgreSQL the read takes FOR KEY SHARE: holders do not
+   * block each other, but a delete of the row waits for every one of them, and
+   * a holder arriving during a delete waits for it and then finds no row.
+   * SQLite has no row locks and needs none: its transactions never interleave.
+   */
+  async hold(name: string, db: Kysely<any>): Promise<boolean> {
+    let q = (db as Kysely<ProjectsTable>).selectFrom('projects').select('name').where('name', '=', name);
+    if (this.dialect === 'postgres') q = q.forKeyShare();
+    return (await q.executeTakeFirst()) !== undefined;
   }
 
   /** Deletes in the caller's transaction; returns false when there was nothing to delete. */
