@@ -126,8 +126,10 @@ describe.each(STORE_KINDS)('HTTP kit on %s', (kind) => {
     app.log.child({ reqId: 'req-1' }).warn({ headers }, 'request headers');
     app.log.info({ authorization: headers.authorization, apiKey: secret }, 'bare credentials');
     app.log.error({ source: { secret, key: secret, bucket: 'b' } }, 'nested credentials');
+    app.log.error({ upstream: { url: 'http://m:9000', headers: { authorization: headers.authorization, 'x-api-key': secret, cookie: `s=${secret}` } } }, 'upstream headers');
     const logged = lines.slice(before).map((l) => JSON.parse(l) as Record<string, any>);
-    expect(logged.map((l) => l.msg)).toEqual(['request headers', 'bare credentials', 'nested credentials']);
+    expect(logged.map((l) => l.msg)).toEqual(['request headers', 'bare credentials', 'nested credentials', 'upstream headers']);
+    expect(logged[3]!.upstream.headers).toEqual({ authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', cookie: '[REDACTED]' });
     expect(logged[0]).toMatchObject({ reqId: 'req-1', headers: { authorization: '[REDACTED]', 'content-type': 'application/json' } });
     expect(logged[1]).toMatchObject({ authorization: '[REDACTED]', apiKey: '[REDACTED]' });
     expect(logged[2]!.source).toEqual({ secret: '[REDACTED]', key: '[REDACTED]', bucket: 'b' });

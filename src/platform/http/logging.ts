@@ -11,6 +11,11 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'headers.authorization',
   'headers.cookie',
+  'headers["x-api-key"]',
+  // One level down too: an error's `request` or `upstream` object with its headers.
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-api-key"]',
   'authorization',
   'key',
   'secret',
