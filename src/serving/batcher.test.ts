@@ -42,36 +42,6 @@ describe('Batcher on a real onnxruntime session', () => {
     await s.release();
   });
 
-  it('runs one batch at a time and, when it ends, at once merges everything that queued meanwhile', async () => {
-    const s = await session();
-    const batches: number[] = [];
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    let calls = 0;
-    // The first call waits at the gate after onnxruntime answers, so it is still running when the others arrive.
-    const batcher = new Batcher(async (f) => {
-      const out = await s.run(f);
-      if (calls++ === 0) await gate;
-      return out;
-    }, { maxBatchSize: 64, maxLatencyMs: 50 }, (n) => batches.push(n));
-    const first = batcher.submit({ X: rows(1, 0) }, 1);
-    while (calls === 0) await new Promise((r) => setTimeout(r, 5));
-    expect(batches).toEqual([1]);
-    const later = Array.from({ length: 5 }, (_, i) => rows(1 + (i % 2), i + 1));
-    const pending = later.map((x) => batcher.submit({ X: x }, x.dims[0]!));
-    // Queued behind the running call, however long past maxLatencyMs they wait.
-    await new Promise((r) => setTimeout(r, 120));
-    expect(batches).toEqual([1]);
-    release();
-    const out = await Promise.all([first, ...pending]);
-    expect(batches).toEqual([1, 7]);
-    for (const [i, x] of later.entries()) {
-      const alone = await s.run({ X: x });
-      expect(Array.from(out[i + 1]!.probability!.data as Float32Array)).toEqual(Array.from(alone.probability!.data as Float32Array));
-    }
-    await s.release();
-  });
-
   it('passes a runtime failure to every caller of the batch', async () => {
     const s = await session();
     const batcher = new Batcher((f) => s.run(f), { maxBatchSize: 8, maxLatencyMs: 0 });

@@ -42,23 +42,13 @@ function slice(t: ort.Tensor, start: number, rows: number): ort.Tensor {
 
 /**
  * Dynamic batching (Triton's `dynamic_batching`, KServe's batcher): requests
- * are merged along the batch dimension, up to `maxBatchSize` rows, run once,
- * and split back so each caller gets exactly its own rows. A request larger
- * than the limit runs on its own.
- *
- * One batch runs at a time, as on one Triton model instance: while it runs,
- * new requests queue, and when it ends what has queued runs at once, without
- * waiting again (those requests have already waited for the runtime). When the
- * runtime is idle a request waits at most `maxLatencyMs` for others to join
- * it. Under load batches therefore grow with the load on their own, and a
- * `maxBatchSize` larger than needed costs nothing: running a full batch of 64
- * while 64 clients wait for it left the runtime idle while their next requests
- * arrived one by one.
+ * arriving within `maxLatencyMs` of the first are merged along the batch
+ * dimension, up to `maxBatchSize` rows, run once, and split back so each caller
+ * gets exactly its own rows. A request larger than the limit runs on its own.
  */
 export class Batcher {
   private queue: Pending[] = [];
   private rows = 0;
-  private running = false;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
@@ -72,7 +62,6 @@ export class Batcher {
     return new Promise<Outputs>((resolve, reject) => {
       this.queue.push({ feeds, rows, resolve, reject });
       this.rows += rows;
-      if (this.running) return;
       if (this.rows >= this.options.maxBatchSize) this.flush();
       else this.arm();
     });
@@ -90,7 +79,6 @@ export class Batcher {
     else this.timer = setTimeout(() => this.flush(), this.options.maxLatencyMs);
   }
 
-  /** Runs the next batch from the head of the queue, unless one is running (its end calls this again). */
   private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -100,20 +88,22 @@ export class Batcher {
       clearImmediate(this.immediate);
       this.immediate = undefined;
     }
-    if (this.running || this.queue.length === 0) return;
-    const batch: Pending[] = [];
-    let rows = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.rows <= this.options.maxBatchSize)) {
-      const p = this.queue.shift()!;
-      rows += p.rows;
-      batch.push(p);
+    while (this.queue.length > 0) {
+      const batch: Pending[] = [];
+      let rows = 0;
+      while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.rows <= this.options.maxBatchSize)) {
+        const p = this.queue.shift()!;
+        rows += p.rows;
+        batch.push(p);
+      }
+      this.rows -= rows;
+      void this.runBatch(batch, rows);
+      // Whatever is left is under the limit only if the loop stopped on size: keep it for the next window.
+      if (this.rows < this.options.maxBatchSize && this.queue.length > 0) {
+        this.arm();
+        break;
+      }
     }
-    this.rows -= rows;
-    this.running = true;
-    void this.runBatch(batch, rows).finally(() => {
-      this.running = false;
-      this.flush();
-    });
   }
 
   private async runBatch(batch: Pending[], rows: number): Promise<void> {
