@@ -61,7 +61,8 @@
  *   BENCH_INPUTS         distinct inputs per model (default 10000)
  *   BENCH_BATCHING       batching settings maxBatchSize:maxLatencyMs, comma-separated; the
  *                        first is the one the target reads and gets fixed-rate rows, the
- *                        others get a saturation row each (default 64:2,32:2,16:1)
+ *                        others get a saturation row each (default 16:1,64:2,32:2: a quarter
+ *                        of the 64 clients per batch did best; docs/serving.md)
  *   BENCH_REPEAT         runs of each saturation row; the row reports the median by
  *                        throughput and lists every run (default 3)
  *   BENCH_FAST_LANE      true or false: passed to Rouge as --fast-lane (default: not passed,
@@ -110,7 +111,7 @@ if (!(RATE_FRACTION > 0 && RATE_FRACTION <= 1)) throw new Error('BENCH_RATE_FRAC
 const REPEAT = intEnv('BENCH_REPEAT', 3, 1);
 const FAST_LANE = process.env.BENCH_FAST_LANE;
 if (FAST_LANE !== undefined && !['true', 'false'].includes(FAST_LANE)) throw new Error('BENCH_FAST_LANE must be true or false');
-const BATCHINGS = (process.env.BENCH_BATCHING || '64:2,32:2,16:1').split(',').map((s) => {
+const BATCHINGS = (process.env.BENCH_BATCHING || '16:1,64:2,32:2').split(',').map((s) => {
   const m = /^\s*(\d+):(\d+(?:\.\d+)?)\s*$/.exec(s);
   if (!m) throw new Error(`BENCH_BATCHING: "${s}" is not maxBatchSize:maxLatencyMs`);
   return { maxBatchSize: Number(m[1]), maxLatencyMs: Number(m[2]) };
