@@ -7,19 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { ALL_MIGRATIONS } from '../src/app.js';
 import { catalogMigrations } from '../src/catalog/index.js';
 import type { ModuleMigrations } from '../src/platform/index.js';
+import { until } from './helpers/until.js';
 
 /** The app's migrations with every one of the catalog's, whichever of them app.ts lists. */
 export const CATALOG_MIGRATIONS: ModuleMigrations[] = ALL_MIGRATIONS.map((m) => (m.module === 'catalog' ? { module: 'catalog', migrations: catalogMigrations } : m));
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until };
 
 /** Polls an Operation until it is done and returns it. */
 export async function finished(app: FastifyInstance, operationName: string, ms = 30_000): Promise<any> {

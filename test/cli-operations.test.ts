@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatProgress, parseOperationArg } from '../src/cli/commands/operations.js';
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
+import { until } from './helpers/until.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -37,17 +38,6 @@ function start(args: string[], env: Record<string, string>): { done: Promise<Run
     done: new Promise((resolve) => child.on('close', (code) => resolve({ ...run, code }))),
     soFar: () => ({ ...run }),
   };
-}
-
-/** Polls `fn` until it returns a value, or fails at the deadline; no fixed sleeps. */
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 let app: FastifyInstance;

@@ -12,19 +12,10 @@ import {
 } from '../src/platform/index.js';
 import { ADMIN_KEY } from './helpers/app.js';
 import { STORE_KINDS, TEST_DATABASE_URL, TEST_REDIS_URL, dropSchema, freshSchema } from './helpers/stores.js';
+import { until } from './helpers/until.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Resolves with the events the child printed once it printed both its `lost`

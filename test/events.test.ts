@@ -5,16 +5,7 @@ import { buildApp } from '../src/app.js';
 import { RedisCache, type CloudEvent } from '../src/platform/index.js';
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
 import { STORE_KINDS, TEST_REDIS_URL, openTestStore } from './helpers/stores.js';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from './helpers/until.js';
 
 describe.each(STORE_KINDS)('platform events on %s', (kind) => {
   let app: FastifyInstance;

@@ -7,19 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { ALL_MIGRATIONS } from '../src/app.js';
 import { JobStore, JobWorker, openPostgresStore, openSqliteStore, type Store } from '../src/platform/index.js';
 import { STORE_KINDS, TEST_DATABASE_URL, dropSchema, freshSchema } from './helpers/stores.js';
+import { until } from './helpers/until.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Resolves when the child prints `ready`. Starting a child under the tsx loader

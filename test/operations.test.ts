@@ -7,16 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
 import { STORE_KINDS } from './helpers/stores.js';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from './helpers/until.js';
 
 describe.each(STORE_KINDS)('operations on %s', (kind) => {
   let app: FastifyInstance;

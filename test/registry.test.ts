@@ -7,19 +7,10 @@ import { buildLogisticRegression } from './fixtures/onnx-builder.js';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
 import { multipart, type Part } from './helpers/multipart.js';
 import { STORE_KINDS } from './helpers/stores.js';
+import { until } from './helpers/until.js';
 
 const ONNX = Buffer.from(buildLogisticRegression({ features: 4, seed: 7 }));
 const sha = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(STORE_KINDS)('model registry on %s', (kind) => {
   let app: FastifyInstance;

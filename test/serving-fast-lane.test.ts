@@ -6,6 +6,7 @@ import { fastLaneOf } from '../src/platform/index.js';
 import { buildLogisticRegression, logisticRegressionParameters } from './fixtures/onnx-builder.js';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
+import { until } from './helpers/until.js';
 
 // The lane and Fastify must answer alike: every case runs with the lane on and
 // with it off, over real HTTP (inject never reaches the lane). The store plays
@@ -18,16 +19,6 @@ const PREDICT = '/v1/projects/ds/endpoints/ctr-prod:predict';
 const INFER = '/v2/models/ds.ctr-prod/infer';
 const JSON_TYPE = { 'content-type': 'application/json' };
 const LIMIT = 4096;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A POST over a real socket; `chunks` sends the body with chunked transfer encoding. */
 function post(base: string, path: string, body: string | string[], headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; json: any }> {

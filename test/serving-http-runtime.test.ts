@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
+import { until } from './helpers/until.js';
 
 const SERVER = fileURLToPath(new URL('../examples/model-server/server.py', import.meta.url));
 const WEIGHTS = { weights: [0.8, -0.5, 0.25, 1.5], bias: -0.1 };
@@ -21,16 +22,6 @@ const expected = (x: number[]) => 1 / (1 + Math.exp(-(x.reduce((s, v, i) => s + 
 const dir = mkdtempSync(join(tmpdir(), 'rouge-model-server-'));
 const weightsFile = join(dir, 'weights.json');
 writeFileSync(weightsFile, JSON.stringify(WEIGHTS));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface ModelServer {
   url: string;

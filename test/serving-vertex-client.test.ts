@@ -14,21 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLogisticRegression, logisticRegressionParameters } from './fixtures/onnx-builder.js';
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
+import { until } from './helpers/until.js';
 
 const FEATURES = 4;
 const P = logisticRegressionParameters({ features: FEATURES, seed: 7 });
 const expected = (x: number[]) => 1 / (1 + Math.exp(-(x.reduce((s, v, i) => s + v * P.weights[i]!, 0) + P.bias)));
 const ENDPOINT = 'projects/ds/locations/us-central1/endpoints/ctr-prod';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * A Rouge key as the OAuth access token, the stock way: google-auth-library's

@@ -5,22 +5,13 @@ import { buildLogisticRegression, logisticRegressionParameters } from './fixture
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
 import { STORE_KINDS, openTestStore } from './helpers/stores.js';
+import { until } from './helpers/until.js';
 
 const FEATURES = 4;
 const ONNX_V1 = Buffer.from(buildLogisticRegression({ features: FEATURES, seed: 1 }));
 const ONNX_V2 = Buffer.from(buildLogisticRegression({ features: FEATURES, seed: 2 }));
 const P1 = logisticRegressionParameters({ features: FEATURES, seed: 1 });
 const expected = (p: { weights: ArrayLike<number>; bias: number }, x: number[]) => 1 / (1 + Math.exp(-(x.reduce((s, v, i) => s + v * p.weights[i]!, 0) + p.bias)));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function setup(app: FastifyInstance) {
   await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });

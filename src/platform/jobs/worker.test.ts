@@ -6,16 +6,7 @@ import type { Store } from '../store/index.js';
 import { JobStore } from './job-store.js';
 import { Jobs } from './jobs.js';
 import { JobWorker } from './worker.js';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../../../test/helpers/until.js';
 
 describe.each(STORE_KINDS)('job worker on %s', (kind) => {
   let store: Store;
