@@ -31,6 +31,7 @@ import {
   registerOperationRoutes,
   type Config,
   type ModuleMigrations,
+  type ProjectHold,
   type Store,
 } from './platform/index.js';
 import { ModelService, RegistryStore, VersionService, registerRegistryRoutes, registryMigrations, type DeployedCheck } from './registry/index.js';
@@ -116,7 +117,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     const blobs = await openBlobStore(config);
     closers.push(() => blobs.close());
     const outbox = new EventOutbox(store, cache);
-    const iam = await createIam(store, config, cache);
+    // Built first: every module that creates resources in a project is handed its hold.
+    const projects = new ProjectService(new ProjectStore(store), outbox);
+    const hold: ProjectHold = (project, trx) => projects.hold(project, trx);
+    const iam = await createIam(store, config, cache, hold);
     closers.push(() => iam.close());
 
     const app = createHttpServer(config, options.logger);
@@ -128,37 +132,39 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     const readiness: Array<() => Promise<string | undefined>> = [];
     registerHealthRoutes(app, store, metrics, readiness);
 
-    const projects = new ProjectService(new ProjectStore(store), outbox);
-    projects.registerResourceCounter(async (p) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p) }));
+    // Every counter counts inside the deleting transaction, and every create holds its
+    // project in its own, so a resource made during a delete is counted or refused.
+    projects.registerResourceCounter(async (p, db) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p, db) }), { inTransaction: true });
     projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx as never));
 
     const jobStore = new JobStore(store);
     const worker = config.roles.includes('worker')
       ? new JobWorker(jobStore, { pollMs: options.workerPollMs, defaultConcurrency: config.workerConcurrency, log: app.log, outbox })
       : undefined;
-    const jobs = new Jobs(jobStore, worker, outbox);
-    projects.registerResourceCounter(async (p) => ({ kind: 'unfinished operations', count: await jobs.countOpen(p) }));
+    const jobs = new Jobs(jobStore, worker, outbox, hold);
+    projects.registerResourceCounter(async (p, db) => ({ kind: 'unfinished operations', count: await jobs.countOpen(p, db) }), { inTransaction: true });
     // Work enqueued by any process wakes every worker at once instead of at its next poll.
     jobs.onEnqueue(() => void cache.publish(JOBS_CHANNEL, 'enqueued').catch(() => undefined));
     if (worker) closers.push(await cache.subscribe(JOBS_CHANNEL, () => worker.wake()));
 
     const deployedChecks: DeployedCheck[] = [];
     const registryStore = new RegistryStore(store);
-    const models = new ModelService(registryStore, blobs, outbox, () => deployedChecks);
+    const models = new ModelService(registryStore, blobs, outbox, () => deployedChecks, hold);
     const tmpDir = config.dataDir === ':memory:' ? join(tmpdir(), 'rouge-uploads') : join(config.dataDir, 'tmp');
     const versions = new VersionService(registryStore, blobs, outbox, { tmpDir, maxArtifactBytes: config.maxArtifactBytes }, () => deployedChecks);
-    projects.registerResourceCounter(async (p) => ({ kind: 'models', count: await models.count(p) }));
+    projects.registerResourceCounter(async (p, db) => ({ kind: 'models', count: await models.count(p, db) }), { inTransaction: true });
     const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log });
     closers.push(() => catalog.close());
+    // Catalog items and events do not block a delete: the project's deletion removes them.
     projects.registerDeletionHook((trx, p) => catalog.deleteProject(p, trx));
 
     const serving = await createServing({
-      store, blobs, cache, outbox, jobs, worker, versions, metrics, dataDir: config.dataDir, inference: config.roles.includes('inference'),
+      store, blobs, cache, outbox, jobs, worker, versions, metrics, dataDir: config.dataDir, inference: config.roles.includes('inference'), hold,
     });
     closers.push(() => serving.close());
     deployedChecks.push(serving.deployedCheck);
     readiness.push(serving.readiness);
-    projects.registerResourceCounter(async (p) => ({ kind: 'endpoints', count: await serving.count(p) }));
+    projects.registerResourceCounter(async (p, db) => ({ kind: 'endpoints', count: await serving.count(p, db) }), { inTransaction: true });
 
     if (config.roles.includes('api')) {
       await app.register(multipart);

@@ -167,6 +167,17 @@ describe.each(STORE_KINDS)('catalog items on %s', (kind) => {
       expect(reasonOf(await importBody('id,title,categoryPath,prce\n', 'text/csv'))).toBe('CSV_HEADER_INVALID');
     });
 
+    it('answers an import into a project that does not exist with 404 PROJECT_NOT_FOUND, keeping neither job nor staged body', async () => {
+      const res = await app.inject({
+        method: 'POST', url: '/v1/projects/nowhere/catalog/items:import', headers: { 'content-type': 'application/x-ndjson' },
+        payload: `${JSON.stringify({ id: 'SKU-1', ...lipstick })}\n`,
+      });
+      expect(res.statusCode).toBe(404);
+      expect(reasonOf(res)).toBe('PROJECT_NOT_FOUND');
+      expect((await app.inject({ url: '/v1/projects/nowhere/operations' })).json().operations).toHaveLength(0);
+      expect(await app.rouge.blobs.list('catalog-imports/nowhere/')).toEqual([]);
+    });
+
     it('imports from a blobUri of the blob store, and refuses one outside it', async () => {
       await app.rouge.blobs.put('uploads/items.jsonl', Readable.from([jsonl([{ id: 'B-1', ...lipstick }, { id: 'B-2', ...lipstick }])]));
       const uri = app.rouge.blobs.uri('uploads/items.jsonl');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers/app.js';
@@ -148,6 +148,162 @@ describe.each(STORE_KINDS)('projects on %s', (kind) => {
       expect(res.json().error.message).toContain('1 accounts made meanwhile');
       expect((await app.inject({ method: 'GET', url: '/v1/projects/racy' })).statusCode).toBe(200);
     });
+  });
+
+  describe('creating resources in a project that is missing or being deleted', () => {
+    type Outcome = { status: number; reason?: string; message?: string };
+    /** What a project can hold: how one is created, where its rows live, and a row that makes its create wait. */
+    interface Held {
+      what: string;
+      table: string;
+      /** How a refused delete names them ("1 models"). */
+      counted: string;
+      create(project: string): Promise<Outcome>;
+      /** The row the create writes, for another transaction to write first and hold uncommitted (PostgreSQL). */
+      blocker(project: string): Record<string, unknown>;
+    }
+    const viaApi = async (url: string, body: unknown): Promise<Outcome> => {
+      const res = await app.inject({ method: 'POST', url, headers: json, payload: JSON.stringify(body) });
+      return res.statusCode === 200 ? { status: 200 } : { status: res.statusCode, reason: reasonOf(res), message: res.json().error.message };
+    };
+    const now = () => new Date().toISOString();
+    const HELD: Held[] = [
+      {
+        what: 'a model', table: 'models', counted: 'models',
+        create: (p) => viaApi(`/v1/projects/${p}/models`, { name: 'ctr' }),
+        blocker: (project) => ({ project, name: 'ctr', display_name: 'ctr', description: '', labels: '{}', create_time: now(), update_time: now(), last_version: 0 }),
+      },
+      {
+        what: 'an endpoint', table: 'endpoints', counted: 'endpoints',
+        create: (p) => viaApi(`/v1/projects/${p}/endpoints`, { name: 'web' }),
+        blocker: (project) => ({ project, name: 'web', display_name: 'web', labels: '{}', request_logging: '{"samplingRate":0}', traffic_split: '{}', create_time: now(), update_time: now() }),
+      },
+      {
+        what: 'a service account', table: 'service_accounts', counted: 'service accounts',
+        create: (p) => viaApi(`/v1/projects/${p}/serviceAccounts`, { name: 'svc' }),
+        blocker: (project) => ({ project, name: 'svc', display_name: 'svc', description: '', create_time: now() }),
+      },
+      {
+        // No handler runs test.idle, so the job stays queued: an unfinished operation.
+        what: 'an operation', table: 'jobs', counted: 'unfinished operations',
+        create: async (p) => {
+          try {
+            await app.rouge.jobs.enqueue(p, 'test.idle', {}, { idempotencyKey: 'race' });
+            return { status: 200 };
+          } catch (e) {
+            const err = e as { httpStatus: number; reason: string; message: string };
+            return { status: err.httpStatus, reason: err.reason, message: err.message };
+          }
+        },
+        blocker: (project) => ({
+          project, id: '00BLOCKER', kind: 'test.idle', payload: '{}', state: 'queued', attempts: 0, max_attempts: 1, backoff_ms: 1000, run_at: now(),
+          lease_until: null, worker_id: null, idempotency_key: 'race', cancel_requested: 0, progress: null, result: null, error: null,
+          create_time: now(), update_time: now(), done_time: null,
+        }),
+      },
+    ];
+    const rowsOf = async (table: string, project: string) =>
+      Number((await app.rouge.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('project', '=', project).executeTakeFirstOrThrow()).n);
+    const pidOf = async (db: Kysely<any>) => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
+    /** The PostgreSQL backend waiting on a lock that `pid` holds, polled for until the deadline. */
+    const waiterOn = async (pid: number, what: string): Promise<number> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = await sql<{ pid: number }>`select pid from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid)) limit 1`.execute(app.rouge.store.db);
+        if (waiting.rows[0]) return waiting.rows[0].pid;
+        if (Date.now() > deadline) throw new Error(what);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    it('answers a create in a project that does not exist with 404 PROJECT_NOT_FOUND and stores nothing', async () => {
+      for (const h of HELD) {
+        const made = await h.create('nowhere');
+        expect(made, h.what).toMatchObject({ status: 404, reason: 'PROJECT_NOT_FOUND' });
+        expect(made.message).toContain('nowhere');
+        expect(await rowsOf(h.table, 'nowhere')).toBe(0);
+      }
+    });
+
+    for (const h of HELD) {
+      it(`never leaves ${h.what} in a deleted project when its create races the delete`, async () => {
+        for (let round = 0; round < 5; round++) {
+          const project = `race-${round}`;
+          await create({ name: project });
+          const [made, del] = await Promise.all([h.create(project), app.inject({ method: 'DELETE', url: `/v1/projects/${project}` })]);
+          if (del.statusCode === 200) {
+            expect(made).toMatchObject({ status: 404, reason: 'PROJECT_NOT_FOUND' });
+            expect(await rowsOf(h.table, project)).toBe(0);
+          } else {
+            expect(reasonOf(del)).toBe('PROJECT_NOT_EMPTY');
+            expect(del.json().error.message).toContain(`1 ${h.counted}`);
+            expect(made).toEqual({ status: 200 });
+            expect(await rowsOf(h.table, project)).toBe(1);
+            expect((await app.inject({ url: `/v1/projects/${project}` })).statusCode).toBe(200);
+          }
+        }
+      });
+
+      it(`refuses ${h.what} created while the delete of its project is committing`, async () => {
+        await create({ name: 'doomed' });
+        let inside!: (pid: number) => void;
+        const deleterPid = new Promise<number>((r) => (inside = r));
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        // Runs after the project's row is deleted, inside the deleting transaction, and keeps it open.
+        app.rouge.projects.registerResourceCounter(async (_p, db) => {
+          inside(kind === 'postgres' ? await pidOf(db!) : 0);
+          await released;
+          return { kind: 'nothing', count: 0 };
+        }, { inTransaction: true });
+        const deleting = app.inject({ method: 'DELETE', url: '/v1/projects/doomed' });
+        const deleter = await deleterPid;
+        const creating = h.create('doomed');
+        try {
+          // On SQLite the create cannot start its transaction before the delete's ends.
+          if (kind === 'postgres') await waiterOn(deleter, 'the create never waited for the delete');
+        } finally {
+          release();
+        }
+        expect((await deleting).statusCode).toBe(200);
+        expect(await creating).toMatchObject({ status: 404, reason: 'PROJECT_NOT_FOUND' });
+        expect(await rowsOf(h.table, 'doomed')).toBe(0);
+      });
+
+      it.runIf(kind === 'postgres')(`makes a delete wait for ${h.what} being created, then count it`, async () => {
+        await create({ name: 'racy' });
+        const { store } = app.rouge;
+        let blocking!: (pid: number) => void;
+        const blockerReady = new Promise<number>((r) => (blocking = r));
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        // The same row, written first and left uncommitted: the create waits on it inside its transaction, project held.
+        const blocker = store.db.transaction().execute(async (trx) => {
+          await trx.insertInto(h.table).values(h.blocker('racy')).execute();
+          blocking(await pidOf(trx));
+          await released;
+          throw new Error('rolled back on purpose');
+        }).catch(() => undefined);
+        const blockerPid = await blockerReady;
+        const creating = h.create('racy');
+        let deleting: Promise<LightMyRequestResponse> | undefined;
+        try {
+          const creatorPid = await waiterOn(blockerPid, 'the create never waited for the uncommitted row');
+          deleting = app.inject({ method: 'DELETE', url: '/v1/projects/racy' });
+          await waiterOn(creatorPid, 'the delete never waited for the create');
+        } finally {
+          release();
+          await blocker;
+        }
+        expect(await creating).toEqual({ status: 200 });
+        const res = await deleting!;
+        expect(res.statusCode).toBe(400);
+        expect(reasonOf(res)).toBe('PROJECT_NOT_EMPTY');
+        expect(res.json().error.message).toContain(`1 ${h.counted}`);
+        expect(await rowsOf(h.table, 'racy')).toBe(1);
+        expect((await app.inject({ url: '/v1/projects/racy' })).statusCode).toBe(200);
+      });
+    }
   });
 
   describe('bad input leaves the store unchanged', () => {

@@ -118,7 +118,14 @@ export class Importer {
       }
     }
     const payload: ImportPayload = { blobKey, format, staged };
-    return this.deps.jobs.enqueue(project, what === 'items' ? ITEMS_IMPORT : EVENTS_IMPORT, payload, idempotencyKey ? { idempotencyKey } : {});
+    try {
+      return await this.deps.jobs.enqueue(project, what === 'items' ? ITEMS_IMPORT : EVENTS_IMPORT, payload, idempotencyKey ? { idempotencyKey } : {});
+    } catch (e) {
+      // No job of a project that does not exist can read the staged body. Other failures keep
+      // it: a retry with the same Idempotency-Key stages to the same key its first job reads.
+      if (staged && e instanceof RougeError && e.reason === 'PROJECT_NOT_FOUND') await this.deps.blobs.delete(blobKey).catch(() => undefined);
+      throw e;
+    }
   }
 
   private async run(payload: ImportPayload, ctx: JobContext, what: 'items' | 'events'): Promise<ImportResult> {

@@ -1,4 +1,5 @@
-import type { BlobStore, EventOutbox, PageRequest } from '../platform/index.js';
+import type { Kysely } from 'kysely';
+import type { BlobStore, EventOutbox, PageRequest, ProjectHold } from '../platform/index.js';
 import { cutPage, nowIso } from '../platform/index.js';
 import * as errors from './errors.js';
 import { checkLabels } from './names.js';
@@ -20,6 +21,8 @@ export class ModelService {
     private readonly blobs: BlobStore,
     private readonly outbox: EventOutbox,
     private readonly deployed: () => DeployedCheck[],
+    /** Checks and holds the model's project inside the transaction that creates it. */
+    private readonly hold: ProjectHold,
   ) {}
 
   async create(project: string, input: CreateModel): Promise<Model> {
@@ -27,6 +30,8 @@ export class ModelService {
     const row = { project, name: input.name, display_name: input.displayName ?? input.name, description: input.description ?? '', labels: JSON.stringify(checkLabels(input.labels)), create_time: now, update_time: now, last_version: 0 };
     const model = toModel(row);
     await this.outbox.transaction(async (trx, emit) => {
+      // Held in this transaction, a concurrent project delete either waits and counts this model or fails the hold.
+      await this.hold(project, trx);
       if (!(await this.store.insertModel(row, trx as never))) throw errors.MODEL_ALREADY_EXISTS({ model: model.name });
       emit(project, { type: 'rouge.model.created', subject: `models/${input.name}`, data: model });
     });
@@ -72,7 +77,8 @@ export class ModelService {
     for (const v of versions) if (v.artifact_key) await this.blobs.delete(v.artifact_key).catch(() => undefined);
   }
 
-  count(project: string): Promise<number> {
-    return this.store.countModels(project);
+  /** Models in the project, counted through `db` (the deleting transaction) when given. */
+  count(project: string, db?: Kysely<any>): Promise<number> {
+    return this.store.countModels(project, db);
   }
 }

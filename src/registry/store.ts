@@ -53,8 +53,8 @@ export class RegistryStore {
     await db.deleteFrom('model_versions').where('project', '=', project).where('model', '=', name).execute();
     await db.deleteFrom('models').where('project', '=', project).where('name', '=', name).execute();
   }
-  async countModels(project: string): Promise<number> {
-    const r = await this.db.selectFrom('models').select((eb) => eb.fn.countAll<number>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
+  async countModels(project: string, db: Db = this.db): Promise<number> {
+    const r = await db.selectFrom('models').select((eb) => eb.fn.countAll<number>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

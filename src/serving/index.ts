@@ -7,8 +7,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
-import { grantPermissions, type BlobStore, type Cache, type EventOutbox, type JobWorker, type Jobs, type Store } from '../platform/index.js';
+import { grantPermissions, type BlobStore, type Cache, type EventOutbox, type JobWorker, type Jobs, type ProjectHold, type Store } from '../platform/index.js';
 import type { DeployedCheck, VersionService } from '../registry/index.js';
 import { ArtifactCache } from './artifact-cache.js';
 import { deployHandler } from './deploy-job.js';
@@ -46,6 +47,8 @@ export interface ServingDeps {
   dataDir: string;
   /** This process runs the inference role: it loads models and answers predictions. */
   inference: boolean;
+  /** Checks and holds an endpoint's project in the transaction that creates it (ProjectService.hold). */
+  hold: ProjectHold;
 }
 
 /**
@@ -66,7 +69,7 @@ export async function createServing(deps: ServingDeps) {
   const runtime = new ServingRuntime(store, deps.versions, new ArtifactCache(deps.blobs, cacheDir), {
     batch: (project, endpoint, id, rows) => metrics.batchSize.labels(`${project}.${endpoint}`, id).observe(rows),
   });
-  const endpoints = new EndpointService(store, deps.versions, deps.jobs, deps.outbox, deps.cache);
+  const endpoints = new EndpointService(store, deps.versions, deps.jobs, deps.outbox, deps.cache, deps.hold);
   const logger = new RequestLogger(deps.blobs, metrics);
   const predictor = new Predictor(runtime, metrics, logger);
   deps.worker?.register(DEPLOY_JOB, deployHandler({ store, versions: deps.versions, runtime, outbox: deps.outbox, endpoints, servesTraffic: deps.inference }), { concurrency: 2, leaseMs: 120_000 });
@@ -77,7 +80,8 @@ export async function createServing(deps: ServingDeps) {
     runtime,
     logger,
     deployedCheck,
-    count: (project: string) => endpoints.count(project),
+    /** Endpoints in a project; counts through `db` when given (project deletion's transaction). */
+    count: (project: string, db?: Kysely<any>) => endpoints.count(project, db),
     registerApiRoutes(app: FastifyInstance) {
       registerEndpointRoutes(app, endpoints);
     },

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type { Cache, EventOutbox, Jobs, Operation, PageRequest } from '../platform/index.js';
+import type { Kysely } from 'kysely';
+import type { Cache, EventOutbox, Jobs, Operation, PageRequest, ProjectHold } from '../platform/index.js';
 import { cutPage, nowIso, parseJson } from '../platform/index.js';
 import { parseModelRef, type VersionService } from '../registry/index.js';
 import type { BatchingOptions } from './batcher.js';
@@ -63,6 +64,8 @@ export class EndpointService {
     private readonly jobs: Jobs,
     private readonly outbox: EventOutbox,
     private readonly signals: Cache,
+    /** Checks and holds the endpoint's project inside the transaction that creates it. */
+    private readonly hold: ProjectHold,
   ) {}
 
   /** Tells every inference process to reload the endpoint. */
@@ -76,7 +79,12 @@ export class EndpointService {
       project, name: input.name, display_name: input.displayName ?? input.name, labels: JSON.stringify(input.labels ?? {}),
       request_logging: JSON.stringify({ samplingRate: input.requestLogging?.samplingRate ?? 0 }), traffic_split: '{}', create_time: now, update_time: now,
     };
-    if (!(await this.store.insertEndpoint(row))) throw errors.ENDPOINT_ALREADY_EXISTS({ endpoint: `projects/${project}/endpoints/${input.name}` });
+    // One transaction for the hold and the insert: a concurrent project delete
+    // either waits and counts this endpoint or commits first and fails the hold.
+    await this.outbox.transaction(async (trx) => {
+      await this.hold(project, trx);
+      if (!(await this.store.insertEndpoint(row, trx as never))) throw errors.ENDPOINT_ALREADY_EXISTS({ endpoint: `projects/${project}/endpoints/${input.name}` });
+    });
     return toEndpoint(row, []);
   }
 
@@ -164,7 +172,8 @@ export class EndpointService {
     return this.get(project, endpoint);
   }
 
-  count(project: string): Promise<number> {
-    return this.store.countEndpoints(project);
+  /** Endpoints in the project, counted through `db` (the deleting transaction) when given. */
+  count(project: string, db?: Kysely<any>): Promise<number> {
+    return this.store.countEndpoints(project, db as never);
   }
 }

@@ -13,9 +13,9 @@ export class ServingStore {
     this.postgres = dialectOf(store.db) === 'postgres';
   }
 
-  async insertEndpoint(row: EndpointRow): Promise<boolean> {
+  async insertEndpoint(row: EndpointRow, db: Db = this.db): Promise<boolean> {
     try {
-      await this.db.insertInto('endpoints').values(row).execute();
+      await db.insertInto('endpoints').values(row).execute();
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;
@@ -44,8 +44,8 @@ export class ServingStore {
     const r = await db.deleteFrom('endpoints').where('project', '=', project).where('name', '=', name).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
-  async countEndpoints(project: string): Promise<number> {
-    const r = await this.db.selectFrom('endpoints').select((eb) => eb.fn.countAll<number>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
+  async countEndpoints(project: string, db: Db = this.db): Promise<number> {
+    const r = await db.selectFrom('endpoints').select((eb) => eb.fn.countAll<number>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

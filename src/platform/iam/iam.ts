@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
+import type { ProjectHold } from '../projects/index.js';
 import type { Store } from '../store/index.js';
 import { installAudit } from './audit.js';
 import { AuditStore } from './audit-store.js';
@@ -39,8 +40,10 @@ const IAM_CHANNEL = 'rouge.iam';
  * and routes the app factory installs. Last-use times are flushed every 10 s.
  * Revocations and binding changes are published on the signals port, so every
  * process drops its cached copy at once instead of after the cache TTL.
+ * `hold` checks a service account's project in the transaction that creates
+ * it (the app passes ProjectService.hold), so none is made in a deleted one.
  */
-export async function createIam(store: Store, config: Config, cache: Cache): Promise<Iam> {
+export async function createIam(store: Store, config: Config, cache: Cache, hold: ProjectHold): Promise<Iam> {
   const pepper = resolvePepper(config);
   const iamStore = new IamStore(store);
   const audit = new AuditStore(store);
@@ -50,7 +53,7 @@ export async function createIam(store: Store, config: Config, cache: Cache): Pro
   const notify = (change: { keyId?: string; principal?: string }) => {
     cache.publish(IAM_CHANNEL, JSON.stringify(change)).catch(() => undefined); // the TTL still bounds staleness
   };
-  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays, notify);
+  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays, hold, notify);
   const unsubscribe = await cache.subscribe(IAM_CHANNEL, (message) => {
     const change = JSON.parse(message) as { keyId?: string; principal?: string };
     if (change.keyId) verifier.invalidate(change.keyId);

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { cutPage, type PageRequest } from '../http/pagination.js';
+import type { ProjectHold } from '../projects/index.js';
 import { nowIso } from '../store/index.js';
 import type { Authorizer } from './authorizer.js';
 import * as errors from './errors.js';
@@ -61,6 +63,8 @@ export class IamService {
     private readonly authorizer: Authorizer,
     private readonly pepper: string,
     private readonly defaultKeyTtlDays: number,
+    /** Checks and holds a service account's project inside the transaction that creates it. */
+    private readonly hold: ProjectHold,
     /** Tells other processes to drop a cached key or binding set. */
     private readonly notify: (change: { keyId?: string; principal?: string }) => void = () => undefined,
   ) {}
@@ -92,7 +96,12 @@ export class IamService {
   // Service accounts
   async createServiceAccount(project: string, input: { name: string; displayName?: string; description?: string }): Promise<ServiceAccount> {
     const row = { project, name: input.name, display_name: input.displayName ?? input.name, description: input.description ?? '', create_time: nowIso() };
-    if (!(await this.store.insertServiceAccount(row))) throw errors.SERVICE_ACCOUNT_ALREADY_EXISTS({ serviceAccount: serviceAccountPrincipal(input.name, project) });
+    // The hold and the insert share a transaction, so a concurrent project delete
+    // either waits and counts this account or commits first and fails the hold.
+    await this.store.db.transaction().execute(async (trx) => {
+      await this.hold(project, trx);
+      if (!(await this.store.insertServiceAccount(row, trx))) throw errors.SERVICE_ACCOUNT_ALREADY_EXISTS({ serviceAccount: serviceAccountPrincipal(input.name, project) });
+    });
     return toServiceAccount(row);
   }
   async getServiceAccount(project: string, name: string): Promise<ServiceAccount> {
@@ -116,8 +125,9 @@ export class IamService {
     this.authorizer.invalidate(principal);
     this.notify({ principal });
   }
-  countServiceAccounts(project: string): Promise<number> {
-    return this.store.countServiceAccounts(project);
+  /** Service accounts in the project, counted through `db` (the deleting transaction) when given. */
+  countServiceAccounts(project: string, db?: Kysely<any>): Promise<number> {
+    return this.store.countServiceAccounts(project, db);
   }
 
   // Keys. `project` is '' for a user's keys, the account's project for a service account's.

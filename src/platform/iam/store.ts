@@ -39,8 +39,9 @@ export class IamStore {
   }
 
   // Service accounts (project level)
-  insertServiceAccount(row: ServiceAccountRow): Promise<boolean> {
-    return insertUnique(() => this.db.insertInto('service_accounts').values(row).execute());
+  /** Inserts (in the caller's transaction when given); false when the name is taken in the project. */
+  insertServiceAccount(row: ServiceAccountRow, db: Db = this.db): Promise<boolean> {
+    return insertUnique(() => db.insertInto('service_accounts').values(row).execute());
   }
   getServiceAccount(project: string, name: string): Promise<ServiceAccountRow | undefined> {
     return this.db.selectFrom('service_accounts').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
@@ -50,8 +51,9 @@ export class IamStore {
     if (after !== undefined) q = q.where('name', '>', after);
     return q.execute();
   }
-  async countServiceAccounts(project: string): Promise<number> {
-    const r = await this.db.selectFrom('service_accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
+  /** Counts through `db` when given: project deletion counts inside its own transaction. */
+  async countServiceAccounts(project: string, db: Db = this.db): Promise<number> {
+    const r = await db.selectFrom('service_accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

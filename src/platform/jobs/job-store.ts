@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { monotonicFactory } from 'ulid';
-import { dialectOf, isUniqueViolation, type Store } from '../store/index.js';
+import { dialectOf, type Store } from '../store/index.js';
 import type { JobRow, JobsTable } from './tables.js';
 
 export interface EnqueueOptions {
@@ -35,7 +35,13 @@ export class JobStore {
     this.dialect = dialectOf(store.db);
   }
 
-  async enqueue(project: string, kind: string, payload: unknown, opts: EnqueueOptions = {}, now = Date.now()): Promise<{ job: JobRow; created: boolean }> {
+  /**
+   * Inserts a queued job, in the caller's transaction when `db` is one. A job
+   * whose idempotency key is taken is not inserted: the existing one is
+   * returned. That uses ON CONFLICT DO NOTHING, not a caught unique violation,
+   * because on PostgreSQL a failed statement aborts the caller's transaction.
+   */
+  async enqueue(project: string, kind: string, payload: unknown, opts: EnqueueOptions = {}, now = Date.now(), db: Kysely<JobsTable> = this.db): Promise<{ job: JobRow; created: boolean }> {
     const row: JobRow = {
       project, id: this.nextId(now), kind, payload: JSON.stringify(payload ?? null), state: 'queued',
       attempts: 0, max_attempts: opts.maxAttempts ?? 3, backoff_ms: opts.backoffMs ?? 1000,
@@ -43,16 +49,14 @@ export class JobStore {
       idempotency_key: opts.idempotencyKey ?? null, cancel_requested: 0, progress: null, result: null, error: null,
       create_time: iso(now), update_time: iso(now), done_time: null,
     };
-    try {
-      await this.db.insertInto('jobs').values(row).execute();
-      return { job: row, created: true };
-    } catch (e) {
-      if (!opts.idempotencyKey || !isUniqueViolation(e)) throw e;
-      const existing = await this.db.selectFrom('jobs').selectAll()
-        .where('project', '=', project).where('kind', '=', kind).where('idempotency_key', '=', opts.idempotencyKey)
-        .executeTakeFirstOrThrow();
-      return { job: existing, created: false };
-    }
+    const inserted = await db.insertInto('jobs').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return { job: row, created: true };
+    // Only the idempotency index can conflict: ids are monotonic ULIDs.
+    if (!opts.idempotencyKey) throw new Error(`job ${project}/${row.id} was not inserted and has no idempotency key`);
+    const existing = await db.selectFrom('jobs').selectAll()
+      .where('project', '=', project).where('kind', '=', kind).where('idempotency_key', '=', opts.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { job: existing, created: false };
   }
 
   /**
@@ -162,8 +166,9 @@ export class JobStore {
     return q.orderBy('id', 'desc').limit(limit).execute();
   }
 
-  async countOpen(project: string): Promise<number> {
-    const r = await this.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))
+  /** Queued and running jobs of the project, counted through `db` when given (project deletion's transaction). */
+  async countOpen(project: string, db: Kysely<JobsTable> = this.db): Promise<number> {
+    const r = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('project', '=', project).where('state', 'in', ['queued', 'running']).executeTakeFirstOrThrow();
     return Number(r.n);
   }

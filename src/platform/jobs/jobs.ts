@@ -1,9 +1,14 @@
+import type { Kysely } from 'kysely';
 import { cutPage, type PageRequest } from '../http/pagination.js';
+import type { ProjectHold } from '../projects/index.js';
 import * as errors from './errors.js';
 import type { EnqueueOptions, JobStore } from './job-store.js';
 import { operationDoneEvent, toOperation, type Operation } from './operation.js';
 import type { EventOutbox } from '../events/index.js';
 import type { JobWorker } from './worker.js';
+
+/** The project of organisation-level work, which no project deletion concerns (IAM's ORG). */
+const ORG = '';
 
 /**
  * The jobs service modules use: enqueue work, read it back as an Operation,
@@ -12,15 +17,32 @@ import type { JobWorker } from './worker.js';
  */
 export class Jobs {
   private readonly listeners: Array<() => void> = [];
-  constructor(private readonly store: JobStore, private readonly worker: JobWorker | undefined, private readonly outbox: EventOutbox) {}
+  /**
+   * `hold` checks a job's project in the transaction that enqueues it, so an
+   * unfinished operation is never left in a deleted project. Without it (tools
+   * and tests that drive the queue with no projects) any project is taken.
+   */
+  constructor(
+    private readonly store: JobStore,
+    private readonly worker: JobWorker | undefined,
+    private readonly outbox: EventOutbox,
+    private readonly hold?: ProjectHold,
+  ) {}
 
   /** Calls `fn` after every enqueue (the app publishes a signal so other workers wake). */
   onEnqueue(fn: () => void): void {
     this.listeners.push(fn);
   }
 
+  /** Enqueues a job; throws PROJECT_NOT_FOUND when the project does not exist (org-level work, project '', has none). */
   async enqueue(project: string, kind: string, payload: unknown, opts?: EnqueueOptions): Promise<Operation> {
-    const { job, created } = await this.store.enqueue(project, kind, payload, opts);
+    const hold = project === ORG ? undefined : this.hold;
+    const { job, created } = hold
+      ? await this.outbox.transaction(async (trx) => {
+        await hold(project, trx);
+        return this.store.enqueue(project, kind, payload, opts, Date.now(), trx as never);
+      })
+      : await this.store.enqueue(project, kind, payload, opts);
     if (created) {
       this.worker?.wake();
       for (const fn of this.listeners) fn();
@@ -50,7 +72,8 @@ export class Jobs {
     return toOperation(row);
   }
 
-  countOpen(project: string): Promise<number> {
-    return this.store.countOpen(project);
+  /** Unfinished jobs of the project, counted through `db` (the deleting transaction) when given. */
+  countOpen(project: string, db?: Kysely<any>): Promise<number> {
+    return this.store.countOpen(project, db);
   }
 }

@@ -41,6 +41,20 @@ export interface ResourceCounterOptions {
   inTransaction?: boolean;
 }
 
+/**
+ * Checks, inside a create's transaction, that the project exists and keeps it
+ * from being deleted until that transaction ends (ProjectService.hold). The app
+ * hands modules this function rather than the ProjectService, so they need not
+ * import the projects module.
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => {
+ *   await hold(project, trx); // throws PROJECT_NOT_FOUND
+ *   await trx.insertInto('widgets').values(row).execute();
+ * });
+ */
+export type ProjectHold = (project: string, trx: Kysely<any>) => Promise<void>;
+
 /** Removes a module's rows that belong to a deleted project, inside the deleting transaction. */
 export type ProjectDeletionHook = (trx: Kysely<any>, project: string) => Promise<void>;
 
