@@ -43,7 +43,10 @@ describe.each(STORE_KINDS)('an import whose worker is killed on %s', (kind) => {
       const { job } = await queue.enqueue('p', 'catalog.items.import', { blobKey: 'in/items.jsonl', format: 'jsonl', staged: false });
       const db = store.db;
       const doneBy = async () => Number((await db.selectFrom('catalog_imports').select('records_done').where('operation', '=', job.id).executeTakeFirst())?.records_done ?? 0);
-      await until('the child to commit a few chunks', async () => ((await doneBy()) >= 100 ? true : undefined));
+      await until('the child to commit a few chunks', async () => {
+        if (child.exitCode !== null) throw new Error(`the import child exited (${child.exitCode}) before it committed 100 lines`);
+        return (await doneBy()) >= 100 ? true : undefined;
+      });
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const atKill = await doneBy();

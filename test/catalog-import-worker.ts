@@ -17,3 +17,6 @@ const jobs = new Jobs(jobStore, worker, outbox);
 await createCatalog({ store, blobs: new FileBlobStore(blobDir!), outbox, cache, jobs, worker, importChunkSize: 25, importLeaseMs: 1000 });
 worker.start();
 process.stdout.write('ready\n');
+// The worker's poll timer is unref'd and better-sqlite3 holds no handle: without
+// this the child could exit with 0 before it claimed the import (seen under load).
+setInterval(() => undefined, 60_000);
