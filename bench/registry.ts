@@ -451,7 +451,8 @@ async function measureUpload(server: Server, client: string, argv: string[], env
   void child.exited.then(() => (exited = true));
   while (!exited) {
     const c = childrenPeakMb(server.pid);
-    if (!(c <= checkPeak)) checkPeak = c;
+    // NaN (no child this tick) must not replace a peak already seen.
+    if (c > checkPeak || (Number.isNaN(checkPeak) && !Number.isNaN(c))) checkPeak = c;
     const size = staged(server);
     if (size !== undefined && firstByteAt === undefined) firstByteAt = performance.now();
     if (receivedAt === undefined && size !== undefined && size >= artifactBytes) {
