@@ -153,9 +153,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     const tmpDir = config.dataDir === ':memory:' ? join(tmpdir(), 'rouge-uploads') : join(config.dataDir, 'tmp');
     const versions = new VersionService(registryStore, blobs, outbox, { tmpDir, maxArtifactBytes: config.maxArtifactBytes }, () => deployedChecks);
     projects.registerResourceCounter(async (p, db) => ({ kind: 'models', count: await models.count(p, db) }), { inTransaction: true });
-    const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log });
+    const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log, hold });
     closers.push(() => catalog.close());
-    // Catalog items and events do not block a delete: the project's deletion removes them.
+    // Catalog items and events do not block a delete: the project's deletion removes them, and
+    // every catalog write holds its project, so one racing the delete is removed with it or refused.
     projects.registerDeletionHook((trx, p) => catalog.deleteProject(p, trx));
 
     const serving = await createServing({

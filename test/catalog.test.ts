@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toItemRow } from '../src/catalog/items.js';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
+import { deleteDuringPausedWrite, writeDuringDelete } from './helpers/project-delete.js';
 import { STORE_KINDS } from './helpers/stores.js';
 import { finished, jsonl, reasonOf, until, violationsOf } from './catalog-helpers.js';
 
@@ -200,6 +202,61 @@ describe.each(STORE_KINDS)('catalog items on %s', (kind) => {
       const b = (await importBody(body, 'application/x-ndjson', { 'idempotency-key': 'imp-1' })).json();
       expect(b.name).toBe(a.name);
       expect((await finished(app, a.name)).response).toMatchObject({ inserted: 1 });
+    });
+  });
+
+  describe('writes in a project that is missing or being deleted', () => {
+    const rowsOf = async (table: string, project: string) =>
+      Number((await app.rouge.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('project', '=', project).executeTakeFirstOrThrow()).n);
+    const putIn = (project: string, id: string) => app.inject({ method: 'PUT', url: `/v1/projects/${project}/catalog/items/${id}`, payload: lipstick });
+    const createProject = async (name: string) => expect((await app.inject({ method: 'POST', url: '/v1/projects', payload: { name } })).statusCode).toBe(200);
+
+    it('answers an item put, patch or delete and a synonyms change in a project that does not exist with 404 PROJECT_NOT_FOUND, storing nothing', async () => {
+      const base = '/v1/projects/nowhere/catalog';
+      const writes: Array<['PUT' | 'PATCH' | 'DELETE', string, object | undefined]> = [
+        ['PUT', `${base}/items/SKU-1`, lipstick],
+        ['PATCH', `${base}/items/SKU-1`, { availability: 'preorder' }],
+        ['DELETE', `${base}/items/SKU-1`, undefined],
+        ['PUT', `${base}/synonyms`, { synonyms: [['lipstick', 'lip colour']] }],
+      ];
+      for (const [method, url, payload] of writes) {
+        const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+        expect(res.statusCode, `${method} ${url}`).toBe(404);
+        expect(reasonOf(res), `${method} ${url}`).toBe('PROJECT_NOT_FOUND');
+        expect(res.json().error.message).toContain('nowhere');
+      }
+      for (const table of ['catalog_items', 'catalog_settings', 'cloud_events']) expect(await rowsOf(table, 'nowhere'), table).toBe(0);
+    });
+
+    it('never leaves items in a deleted project when their writes race the delete, and never blocks it', async () => {
+      for (let round = 0; round < 5; round++) {
+        const project = `race-${round}`;
+        await createProject(project);
+        const [a, b, deleted] = await Promise.all([putIn(project, 'SKU-1'), putIn(project, 'SKU-2'), app.inject({ method: 'DELETE', url: `/v1/projects/${project}` })]);
+        // Items do not keep a project: each write lands first and goes with it, or finds it gone.
+        expect(deleted.statusCode).toBe(200);
+        for (const written of [a, b]) if (written.statusCode !== 200) expect(reasonOf(written)).toBe('PROJECT_NOT_FOUND');
+        expect(await rowsOf('catalog_items', project)).toBe(0);
+      }
+    });
+
+    it('refuses an item written while the delete of its project is committing', async () => {
+      await createProject('doomed');
+      const { deleted, written } = await writeDuringDelete(app, kind, 'doomed', () => putIn('doomed', 'SKU-1'));
+      expect(deleted.statusCode).toBe(200);
+      expect(written.statusCode).toBe(404);
+      expect(reasonOf(written)).toBe('PROJECT_NOT_FOUND');
+      expect(await rowsOf('catalog_items', 'doomed')).toBe(0);
+    });
+
+    it.runIf(kind === 'postgres')('makes a delete wait for an item being written, then delete it with the project (PostgreSQL only: SQLite runs one write transaction at a time, so there is no row lock to wait on)', async () => {
+      await createProject('racy');
+      const blocker = toItemRow('racy', { id: 'SKU-1', title: 'blocker', categoryPath: ['Makeup'] }, new Date().toISOString());
+      const { written, deleted } = await deleteDuringPausedWrite(app, 'racy', { table: 'catalog_items', row: blocker }, () => putIn('racy', 'SKU-1'));
+      expect(written.statusCode).toBe(200);
+      expect(deleted.statusCode).toBe(200);
+      expect(await rowsOf('catalog_items', 'racy')).toBe(0);
+      expect((await app.inject({ url: '/v1/projects/racy' })).statusCode).toBe(404);
     });
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers/app.js';
+import { writeDuringDelete } from './helpers/project-delete.js';
 import { STORE_KINDS } from './helpers/stores.js';
 import { finished, jsonl, reasonOf, violationsOf } from './catalog-helpers.js';
 
@@ -62,6 +63,30 @@ describe.each(STORE_KINDS)('user events on %s', (kind) => {
     expect(violationsOf(big)[0]?.field).toBe('events');
     expect((await write([])).statusCode).toBe(400);
     expect(reasonOf(await app.inject({ method: 'POST', url: '/v1/projects/shop/userEvents:write', payload: { events: [ev(0)], extra: true } }))).toBe('UNKNOWN_FIELD');
+  });
+
+  const rowsOf = async (table: string, project: string) =>
+    Number((await app.rouge.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('project', '=', project).executeTakeFirstOrThrow()).n);
+  const writeIn = (project: string, events: unknown[]) => app.inject({ method: 'POST', url: `/v1/projects/${project}/userEvents:write`, payload: { events } });
+
+  it('answers a write or an import in a project that does not exist with 404 PROJECT_NOT_FOUND, storing nothing', async () => {
+    const written = await writeIn('nowhere', [ev(0, { sessionId: 's1' }), ev(1)]);
+    expect(written.statusCode).toBe(404);
+    expect(reasonOf(written)).toBe('PROJECT_NOT_FOUND');
+    expect(written.json().error.message).toContain('nowhere');
+    const imported = await app.inject({ method: 'POST', url: '/v1/projects/nowhere/userEvents:import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonl([ev(2)]) });
+    expect(imported.statusCode).toBe(404);
+    expect(reasonOf(imported)).toBe('PROJECT_NOT_FOUND');
+    for (const table of ['user_events', 'user_sessions', 'jobs']) expect(await rowsOf(table, 'nowhere'), table).toBe(0);
+  });
+
+  it('refuses a batch written while the delete of its project is committing, and stores none of it', async () => {
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'doomed' } });
+    const { deleted, written } = await writeDuringDelete(app, kind, 'doomed', () => writeIn('doomed', [ev(0, { sessionId: 's1' }), ev(1)]));
+    expect(deleted.statusCode).toBe(200);
+    expect(written.statusCode).toBe(404);
+    expect(reasonOf(written)).toBe('PROJECT_NOT_FOUND');
+    for (const table of ['user_events', 'user_sessions']) expect(await rowsOf(table, 'doomed'), table).toBe(0);
   });
 
   it('links a session to the user who signs in, so the anonymous history counts for that user', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
+import { writeDuringDelete } from './helpers/project-delete.js';
 import { STORE_KINDS } from './helpers/stores.js';
 
 const json = { 'content-type': 'application/json' };
@@ -212,6 +213,49 @@ describe.each(STORE_KINDS)('IAM on %s', (kind) => {
       expect((await admin('POST', '/v1/projects/bind/bindings', b)).statusCode).toBe(200);
       expect(reasonOf(await admin('POST', '/v1/projects/bind/bindings', b))).toBe('BINDING_ALREADY_EXISTS');
       expect(reasonOf(await admin('DELETE', '/v1/projects/bind/bindings?principal=serviceAccount:svc@bind&role=editor'))).toBe('BINDING_NOT_FOUND');
+    });
+
+    const bindingRows = async (project: string) =>
+      Number((await app.rouge.store.db.selectFrom('role_bindings').select((eb) => eb.fn.countAll().as('n')).where('project', '=', project).executeTakeFirstOrThrow()).n);
+
+    it('answers a grant or removal in a project that does not exist with 404 PROJECT_NOT_FOUND, whatever the principal, and stores nothing', async () => {
+      await admin('POST', '/v1/users', { name: 'carol' });
+      for (const principal of ['user:carol', 'user:ghost', 'serviceAccount:svc@bind']) {
+        const res = await admin('POST', '/v1/projects/nowhere/bindings', { principal, role: 'viewer' });
+        expect(res.statusCode, principal).toBe(404);
+        expect(reasonOf(res), principal).toBe('PROJECT_NOT_FOUND');
+        expect(res.json().error.message, principal).toContain('nowhere');
+      }
+      const removed = await admin('DELETE', '/v1/projects/nowhere/bindings?principal=user:carol&role=viewer');
+      expect(removed.statusCode).toBe(404);
+      expect(reasonOf(removed)).toBe('PROJECT_NOT_FOUND');
+      expect(await bindingRows('nowhere')).toBe(0);
+    });
+
+    it('never leaves a binding in a deleted project when the grant races the delete', async () => {
+      await admin('POST', '/v1/users', { name: 'bob' });
+      for (let round = 0; round < 5; round++) {
+        const project = `race-${round}`;
+        await admin('POST', '/v1/projects', { name: project });
+        const [granted, deleted] = await Promise.all([
+          admin('POST', `/v1/projects/${project}/bindings`, { principal: 'user:bob', role: 'editor' }),
+          admin('DELETE', `/v1/projects/${project}`),
+        ]);
+        // Bindings never keep a project: the grant lands first and goes with it, or finds it gone.
+        expect(deleted.statusCode).toBe(200);
+        if (granted.statusCode !== 200) expect(reasonOf(granted)).toBe('PROJECT_NOT_FOUND');
+        expect(await bindingRows(project)).toBe(0);
+      }
+    });
+
+    it('refuses a grant arriving while the delete of its project is committing', async () => {
+      await admin('POST', '/v1/users', { name: 'bob' });
+      await admin('POST', '/v1/projects', { name: 'doomed' });
+      const { deleted, written } = await writeDuringDelete(app, kind, 'doomed', () => admin('POST', '/v1/projects/doomed/bindings', { principal: 'user:bob', role: 'editor' }));
+      expect(deleted.statusCode).toBe(200);
+      expect(written.statusCode).toBe(404);
+      expect(reasonOf(written)).toBe('PROJECT_NOT_FOUND');
+      expect(await bindingRows('doomed')).toBe(0);
     });
 
     it('deletes a project\'s bindings with the project, so a new project of that name starts clean', async () => {

@@ -1,7 +1,8 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers/app.js';
+import { deleteDuringPausedWrite, writeDuringDelete } from './helpers/project-delete.js';
 import { STORE_KINDS } from './helpers/stores.js';
 
 const json = { 'content-type': 'application/json' };
@@ -114,7 +115,7 @@ describe.each(STORE_KINDS)('projects on %s', (kind) => {
       expect(await countAccounts(store.db, 'gone')).toBe(0);
     });
 
-    it.runIf(kind === 'postgres')('makes a delete wait for a create holding the project, then count what it made', async () => {
+    it.runIf(kind === 'postgres')('makes a delete wait for a create holding the project, then count what it made (PostgreSQL only: SQLite runs one write transaction at a time, so there is no row lock to wait on)', async () => {
       await create({ name: 'racy' });
       const { store, projects } = app.rouge;
       projects.registerResourceCounter(async (p, db) => ({ kind: 'accounts made meanwhile', count: await countAccounts(db!, p) }), { inTransaction: true });
@@ -204,18 +205,6 @@ describe.each(STORE_KINDS)('projects on %s', (kind) => {
     ];
     const rowsOf = async (table: string, project: string) =>
       Number((await app.rouge.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('project', '=', project).executeTakeFirstOrThrow()).n);
-    const pidOf = async (db: Kysely<any>) => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
-    /** The PostgreSQL backend waiting on a lock that `pid` holds, polled for until the deadline. */
-    const waiterOn = async (pid: number, what: string): Promise<number> => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const waiting = await sql<{ pid: number }>`select pid from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid)) limit 1`.execute(app.rouge.store.db);
-        if (waiting.rows[0]) return waiting.rows[0].pid;
-        if (Date.now() > deadline) throw new Error(what);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-
     it('answers a create in a project that does not exist with 404 PROJECT_NOT_FOUND and stores nothing', async () => {
       for (const h of HELD) {
         const made = await h.create('nowhere');
@@ -246,60 +235,19 @@ describe.each(STORE_KINDS)('projects on %s', (kind) => {
 
       it(`refuses ${h.what} created while the delete of its project is committing`, async () => {
         await create({ name: 'doomed' });
-        let inside!: (pid: number) => void;
-        const deleterPid = new Promise<number>((r) => (inside = r));
-        let release!: () => void;
-        const released = new Promise<void>((r) => (release = r));
-        // Runs after the project's row is deleted, inside the deleting transaction, and keeps it open.
-        app.rouge.projects.registerResourceCounter(async (_p, db) => {
-          inside(kind === 'postgres' ? await pidOf(db!) : 0);
-          await released;
-          return { kind: 'nothing', count: 0 };
-        }, { inTransaction: true });
-        const deleting = app.inject({ method: 'DELETE', url: '/v1/projects/doomed' });
-        const deleter = await deleterPid;
-        const creating = h.create('doomed');
-        try {
-          // On SQLite the create cannot start its transaction before the delete's ends.
-          if (kind === 'postgres') await waiterOn(deleter, 'the create never waited for the delete');
-        } finally {
-          release();
-        }
-        expect((await deleting).statusCode).toBe(200);
-        expect(await creating).toMatchObject({ status: 404, reason: 'PROJECT_NOT_FOUND' });
+        const { deleted, written } = await writeDuringDelete(app, kind, 'doomed', () => h.create('doomed'));
+        expect(deleted.statusCode).toBe(200);
+        expect(written).toMatchObject({ status: 404, reason: 'PROJECT_NOT_FOUND' });
         expect(await rowsOf(h.table, 'doomed')).toBe(0);
       });
 
-      it.runIf(kind === 'postgres')(`makes a delete wait for ${h.what} being created, then count it`, async () => {
+      it.runIf(kind === 'postgres')(`makes a delete wait for ${h.what} being created, then count it (PostgreSQL only: SQLite runs one write transaction at a time, so there is no row lock to wait on)`, async () => {
         await create({ name: 'racy' });
-        const { store } = app.rouge;
-        let blocking!: (pid: number) => void;
-        const blockerReady = new Promise<number>((r) => (blocking = r));
-        let release!: () => void;
-        const released = new Promise<void>((r) => (release = r));
-        // The same row, written first and left uncommitted: the create waits on it inside its transaction, project held.
-        const blocker = store.db.transaction().execute(async (trx) => {
-          await trx.insertInto(h.table).values(h.blocker('racy')).execute();
-          blocking(await pidOf(trx));
-          await released;
-          throw new Error('rolled back on purpose');
-        }).catch(() => undefined);
-        const blockerPid = await blockerReady;
-        const creating = h.create('racy');
-        let deleting: Promise<LightMyRequestResponse> | undefined;
-        try {
-          const creatorPid = await waiterOn(blockerPid, 'the create never waited for the uncommitted row');
-          deleting = app.inject({ method: 'DELETE', url: '/v1/projects/racy' });
-          await waiterOn(creatorPid, 'the delete never waited for the create');
-        } finally {
-          release();
-          await blocker;
-        }
-        expect(await creating).toEqual({ status: 200 });
-        const res = await deleting!;
-        expect(res.statusCode).toBe(400);
-        expect(reasonOf(res)).toBe('PROJECT_NOT_EMPTY');
-        expect(res.json().error.message).toContain(`1 ${h.counted}`);
+        const { written, deleted } = await deleteDuringPausedWrite(app, 'racy', { table: h.table, row: h.blocker('racy') }, () => h.create('racy'));
+        expect(written).toEqual({ status: 200 });
+        expect(deleted.statusCode).toBe(400);
+        expect(reasonOf(deleted)).toBe('PROJECT_NOT_EMPTY');
+        expect(deleted.json().error.message).toContain(`1 ${h.counted}`);
         expect(await rowsOf(h.table, 'racy')).toBe(1);
         expect((await app.inject({ url: '/v1/projects/racy' })).statusCode).toBe(200);
       });

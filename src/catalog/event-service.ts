@@ -1,4 +1,4 @@
-import { nowIso, RougeError, type FieldViolation } from '../platform/index.js';
+import { nowIso, RougeError, type FieldViolation, type ProjectHold } from '../platform/index.js';
 import * as errors from './errors.js';
 import type { EventStore } from './event-store.js';
 import { checkEvent, toEventRow, toUserEvent, violationOf, type UserEvent } from './events.js';
@@ -12,14 +12,16 @@ const EXPORT_PAGE = 2000;
  * answer), session-to-user links, a user's history and the JSONL export.
  */
 export class EventService {
-  constructor(private readonly store: EventStore) {}
+  /** `hold` checks and holds the project in the transaction that writes a batch (PROJECT_NOT_FOUND when it does not exist). */
+  constructor(private readonly store: EventStore, private readonly hold: ProjectHold) {}
 
   /**
    * Validates every event first and writes none unless all are valid; the
    * error lists each bad event's index, field and reason. Returns how many
    * were new and how many were already stored. `schemaChecked` says the
    * route validated the body against the event schema already. The answer comes after the
-   * commit, so an acknowledged event is durable.
+   * commit, so an acknowledged event is durable. A project that does not exist is
+   * PROJECT_NOT_FOUND, checked after the events (a bad batch is a 400 either way).
    */
   async write(project: string, events: unknown[], schemaChecked = false): Promise<{ written: number; duplicates: number }> {
     const now = Date.now();
@@ -41,7 +43,12 @@ export class EventService {
         { fieldViolations: bad, metadata: { invalidIndexes: [...new Set(bad.map((b) => /^events\[(\d+)\]/.exec(b.field)?.[1]))].join(',') } },
       );
     }
-    const written = await this.store.db.transaction().execute((trx) => this.store.insert(project, rows, trx));
+    // One indexed row lock per batch, not per event: a concurrent project delete either
+    // waits and then deletes this batch with the project, or commits first and fails the hold.
+    const written = await this.store.db.transaction().execute(async (trx) => {
+      await this.hold(project, trx);
+      return this.store.insert(project, rows, trx);
+    });
     return { written, duplicates: rows.length - written };
   }
 

@@ -5,7 +5,7 @@
  * products and tagging share.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { grantPermissions, type BlobStore, type Cache, type EventOutbox, type Jobs, type JobWorker, type Store } from '../platform/index.js';
+import { grantPermissions, type BlobStore, type Cache, type EventOutbox, type Jobs, type JobWorker, type ProjectHold, type Store } from '../platform/index.js';
 import { EventService } from './event-service.js';
 import { EventStore } from './event-store.js';
 import { ImportStore } from './import-store.js';
@@ -46,6 +46,13 @@ export interface CatalogDeps {
   /** This process's worker, when it runs the worker role: import Operations run on it. */
   worker?: JobWorker;
   log?: FastifyBaseLogger;
+  /**
+   * Checks and holds the project in the transaction of every item, synonym and
+   * event write (the app passes ProjectService.hold), so none lands in a project
+   * that does not exist or is being deleted. Without it (tools and tests that
+   * drive imports with no projects, as Jobs does) any project is taken.
+   */
+  hold?: ProjectHold;
   /** Largest import body in bytes (default 1 GiB); bigger files are imported from the blob store. */
   maxImportBytes?: number;
   /** Records per import transaction (default 1000). */
@@ -83,7 +90,7 @@ export interface Catalog {
  *
  * @example
  * // src/app.ts
- * const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log });
+ * const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log, hold });
  * closers.push(() => catalog.close());
  * if (config.roles.includes('api')) catalog.registerRoutes(app);
  */
@@ -92,8 +99,9 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
   const eventStore = new EventStore(deps.store);
   const index = new SearchIndex(itemStore, deps.cache, deps.log);
   await index.start(deps.reconcileMs);
-  const items = new ItemService(itemStore, deps.outbox, index);
-  const events = new EventService(eventStore);
+  const hold: ProjectHold = deps.hold ?? (async () => undefined);
+  const items = new ItemService(itemStore, deps.outbox, index, hold);
+  const events = new EventService(eventStore, hold);
   const importer = new Importer(
     { blobs: deps.blobs, jobs: deps.jobs, items: itemStore, events: eventStore, imports: new ImportStore(deps.store), index },
     { maxImportBytes: deps.maxImportBytes ?? 1024 ** 3, chunkSize: deps.importChunkSize ?? 1000, leaseMs: deps.importLeaseMs ?? 60_000 },

@@ -1,4 +1,4 @@
-import { cutPage, nowIso, type EventOutbox, type PageRequest } from '../platform/index.js';
+import { cutPage, nowIso, type EventOutbox, type PageRequest, type ProjectHold } from '../platform/index.js';
 import * as errors from './errors.js';
 import { parseFilter } from './filter.js';
 import type { ItemStore } from './item-store.js';
@@ -28,9 +28,18 @@ export interface SearchResponse {
  * Catalog items: upsert, read, patch price and availability, delete, list,
  * the category tree, synonyms and search. Every change is written with its
  * CloudEvent in one transaction and then signalled to every process's index.
+ * That transaction first holds the project (`hold`, PROJECT_NOT_FOUND when it
+ * does not exist): a concurrent project delete either waits and then deletes
+ * what the change wrote, or commits first and the change fails, so no item or
+ * synonym outlives its project.
  */
 export class ItemService {
-  constructor(private readonly store: ItemStore, private readonly outbox: EventOutbox, private readonly index: SearchIndex) {}
+  constructor(
+    private readonly store: ItemStore,
+    private readonly outbox: EventOutbox,
+    private readonly index: SearchIndex,
+    private readonly hold: ProjectHold,
+  ) {}
 
   /** Creates or replaces an item (PUT semantics: fields left out return to their defaults). */
   async upsert(project: string, id: string, body: Omit<ItemInput, 'id'> & { id?: string }): Promise<{ item: Item; created: boolean }> {
@@ -39,6 +48,7 @@ export class ItemService {
     checkItem(input, '');
     const row = toItemRow(project, input, nowIso());
     const { created, stored } = await this.outbox.transaction(async (trx, emit) => {
+      await this.hold(project, trx);
       const counts = await this.store.upsertMany(project, [row], trx as never);
       const stored = (await this.store.get(project, id, trx as never))!;
       emit(project, { type: counts.inserted ? 'rouge.catalog.item.created' : 'rouge.catalog.item.updated', subject: `catalog/items/${id}`, data: toItem(stored) });
@@ -58,6 +68,7 @@ export class ItemService {
   async patch(project: string, id: string, patch: ItemPatch): Promise<Item> {
     if (patch.price) checkCurrency(patch.price.currency, 'price.currency');
     const item = await this.outbox.transaction(async (trx, emit) => {
+      await this.hold(project, trx);
       const set = {
         update_time: nowIso(),
         ...(patch.price ? { price_amount: patch.price.amount, price_currency: patch.price.currency } : {}),
@@ -74,6 +85,7 @@ export class ItemService {
 
   async delete(project: string, id: string): Promise<void> {
     await this.outbox.transaction(async (trx, emit) => {
+      await this.hold(project, trx);
       if (!(await this.store.delete(project, id, trx as never))) throw errors.ITEM_NOT_FOUND({ item: `projects/${project}/catalog/items/${id}` });
       emit(project, { type: 'rouge.catalog.item.deleted', subject: `catalog/items/${id}`, data: { name: `projects/${project}/catalog/items/${id}` } });
     });
@@ -130,6 +142,7 @@ export class ItemService {
   async setSynonyms(project: string, groups: string[][]): Promise<{ synonyms: string[][] }> {
     const clean = groups.map((g) => g.map((p) => p.trim()).filter((p) => words(p).length > 0)).filter((g) => g.length >= 2);
     await this.outbox.transaction(async (trx, emit) => {
+      await this.hold(project, trx);
       await this.store.setSynonyms(project, clean, nowIso(), trx as never);
       emit(project, { type: 'rouge.catalog.synonyms.updated', subject: 'catalog/synonyms', data: { synonyms: clean } });
     });

@@ -40,8 +40,9 @@ const IAM_CHANNEL = 'rouge.iam';
  * and routes the app factory installs. Last-use times are flushed every 10 s.
  * Revocations and binding changes are published on the signals port, so every
  * process drops its cached copy at once instead of after the cache TTL.
- * `hold` checks a service account's project in the transaction that creates
- * it (the app passes ProjectService.hold), so none is made in a deleted one.
+ * `hold` checks the project in the transaction that creates a service account
+ * or writes a binding there (the app passes ProjectService.hold), so neither is
+ * made in a deleted one.
  */
 export async function createIam(store: Store, config: Config, cache: Cache, hold: ProjectHold): Promise<Iam> {
   const pepper = resolvePepper(config);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { cutPage, type PageRequest } from '../http/pagination.js';
 import type { ProjectHold } from '../projects/index.js';
 import { nowIso } from '../store/index.js';
@@ -9,7 +9,7 @@ import { generateKey, hashSecret, redactedKey } from './keys.js';
 import { parsePrincipal, serviceAccountPrincipal, userPrincipal } from './principals.js';
 import { PROJECT_ROLES } from './roles.js';
 import type { IamStore } from './store.js';
-import { ORG, type ApiKeyRow, type BindingRow, type ServiceAccountRow, type UserRow } from './tables.js';
+import { ORG, type ApiKeyRow, type BindingRow, type IamTables, type ServiceAccountRow, type UserRow } from './tables.js';
 
 export interface User { name: string; principal: string; displayName: string; createTime: string }
 export interface ServiceAccount { name: string; principal: string; project: string; serviceAccountId: string; displayName: string; description: string; createTime: string }
@@ -63,7 +63,7 @@ export class IamService {
     private readonly authorizer: Authorizer,
     private readonly pepper: string,
     private readonly defaultKeyTtlDays: number,
-    /** Checks and holds a service account's project inside the transaction that creates it. */
+    /** Checks and holds the project inside the transaction that creates a service account or writes a binding there. */
     private readonly hold: ProjectHold,
     /** Tells other processes to drop a cached key or binding set. */
     private readonly notify: (change: { keyId?: string; principal?: string }) => void = () => undefined,
@@ -169,11 +169,17 @@ export class IamService {
   }
 
   // Bindings
+  /** Grants a role. A project that does not exist is PROJECT_NOT_FOUND, checked before whether the principal exists. */
   async addBinding(project: string, input: { principal: string; role: string; resource?: string }): Promise<Binding> {
     this.checkBinding(input);
-    await this.requirePrincipal(input.principal);
     const row = { project, principal: input.principal, role: input.role, resource: input.resource ?? '', create_time: nowIso() };
-    if (!(await this.store.insertBinding(row))) throw errors.BINDING_ALREADY_EXISTS({ binding: describeBinding(input) });
+    // The hold and the insert share a transaction, so a concurrent project delete either
+    // waits and deletes this binding with the project, or commits first and fails the hold.
+    await this.store.db.transaction().execute(async (trx) => {
+      await this.holdProject(project, trx);
+      await this.requirePrincipal(input.principal, trx);
+      if (!(await this.store.insertBinding(row, trx))) throw errors.BINDING_ALREADY_EXISTS({ binding: describeBinding(input) });
+    });
     this.authorizer.invalidate(input.principal);
     this.notify({ principal: input.principal });
     return toBinding(row);
@@ -185,7 +191,12 @@ export class IamService {
   }
   async removeBinding(project: string, input: { principal: string; role: string; resource?: string }): Promise<void> {
     this.checkBinding(input);
-    const outcome = await this.store.deleteBinding({ project, principal: input.principal, role: input.role, resource: input.resource ?? '' });
+    const binding = { project, principal: input.principal, role: input.role, resource: input.resource ?? '' };
+    // Held like a grant, so a removal in a project that does not exist says so rather than BINDING_NOT_FOUND.
+    const outcome = await this.store.db.transaction().execute(async (trx) => {
+      await this.holdProject(project, trx);
+      return this.store.deleteBinding(binding, trx);
+    });
     if (outcome === 'missing') throw errors.BINDING_NOT_FOUND({ binding: describeBinding(input) });
     if (outcome === 'last-admin') throw errors.LAST_ADMIN_BINDING({ project });
     this.authorizer.invalidate(input.principal);
@@ -205,10 +216,16 @@ export class IamService {
     }
   }
 
-  private async requirePrincipal(principal: string): Promise<void> {
+  /** Holds a real project in `trx`; organisation-level bindings (ORG) have no project row to hold. */
+  private async holdProject(project: string, trx: Transaction<IamTables>): Promise<void> {
+    if (project !== ORG) await this.hold(project, trx);
+  }
+
+  /** Throws unless the principal exists; reads through `db` when given, as inside a transaction it must. */
+  private async requirePrincipal(principal: string, db?: Transaction<IamTables>): Promise<void> {
     const p = parsePrincipal(principal);
     if (!p) throw errors.PRINCIPAL_INVALID({ principal });
-    const exists = p.kind === 'user' ? await this.store.getUser(p.name) : await this.store.getServiceAccount(p.project, p.name);
+    const exists = p.kind === 'user' ? await this.store.getUser(p.name, db) : await this.store.getServiceAccount(p.project, p.name, db);
     if (!exists) throw errors.PRINCIPAL_NOT_FOUND({ principal });
   }
 

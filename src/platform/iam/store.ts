@@ -29,8 +29,9 @@ export class IamStore {
   insertUser(row: UserRow): Promise<boolean> {
     return insertUnique(() => this.db.insertInto('users').values(row).execute());
   }
-  getUser(name: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+  /** Reads through `db` when given (a binding's transaction checks its principal in it). */
+  getUser(name: string, db: Db = this.db): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
   }
   listUsers(limit: number, after?: string): Promise<UserRow[]> {
     let q = this.db.selectFrom('users').selectAll().orderBy('name').limit(limit);
@@ -43,8 +44,9 @@ export class IamStore {
   insertServiceAccount(row: ServiceAccountRow, db: Db = this.db): Promise<boolean> {
     return insertUnique(() => db.insertInto('service_accounts').values(row).execute());
   }
-  getServiceAccount(project: string, name: string): Promise<ServiceAccountRow | undefined> {
-    return this.db.selectFrom('service_accounts').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
+  /** Reads through `db` when given (a binding's transaction checks its principal in it). */
+  getServiceAccount(project: string, name: string, db: Db = this.db): Promise<ServiceAccountRow | undefined> {
+    return db.selectFrom('service_accounts').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
   }
   listServiceAccounts(project: string, limit: number, after?: string): Promise<ServiceAccountRow[]> {
     let q = this.db.selectFrom('service_accounts').selectAll().where('project', '=', project).orderBy('name').limit(limit);
@@ -97,6 +99,7 @@ export class IamStore {
   }
 
   // Role bindings
+  /** Inserts (in the caller's transaction when given); false when the binding exists. */
   insertBinding(row: BindingRow, db: Db = this.db): Promise<boolean> {
     return insertUnique(() => db.insertInto('role_bindings').values(row).execute());
   }
@@ -126,27 +129,26 @@ export class IamStore {
     return q.orderBy('principal').orderBy('role').orderBy('resource').limit(limit).execute();
   }
   /**
-   * Deletes a binding unless it is the project's last admin binding; the count
-   * and the delete share a transaction so two removals cannot both pass.
+   * Deletes a binding unless it is the project's last admin binding. Runs in
+   * the caller's transaction, so the count and the delete are one step and two
+   * removals cannot both pass (the caller holds the project in it too).
    */
-  async deleteBinding(b: Omit<BindingRow, 'create_time'>): Promise<'deleted' | 'missing' | 'last-admin'> {
-    return this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('role_bindings').select('role')
-        .where('project', '=', b.project).where('principal', '=', b.principal).where('role', '=', b.role).where('resource', '=', b.resource)
-        .executeTakeFirst();
-      if (!existing) return 'missing';
-      if (b.role === 'admin' && b.resource === '') {
-        // FOR UPDATE locks the project's admin rows on PostgreSQL; SQLite already serialises writers.
-        const q = trx.selectFrom('role_bindings').select('principal').where('project', '=', b.project).where('role', '=', 'admin').where('resource', '=', '');
-        const admins = await (dialectOf(this.db) === 'postgres' ? q.forUpdate() : q).execute();
-        if (admins.length <= 1) return 'last-admin';
-      }
-      await trx.deleteFrom('role_bindings')
-        .where('project', '=', b.project).where('principal', '=', b.principal).where('role', '=', b.role).where('resource', '=', b.resource)
-        .execute();
-      return 'deleted';
-    });
+  async deleteBinding(b: Omit<BindingRow, 'create_time'>, trx: Transaction<IamTables>): Promise<'deleted' | 'missing' | 'last-admin'> {
+    const existing = await trx
+      .selectFrom('role_bindings').select('role')
+      .where('project', '=', b.project).where('principal', '=', b.principal).where('role', '=', b.role).where('resource', '=', b.resource)
+      .executeTakeFirst();
+    if (!existing) return 'missing';
+    if (b.role === 'admin' && b.resource === '') {
+      // FOR UPDATE locks the project's admin rows on PostgreSQL; SQLite already serialises writers.
+      const q = trx.selectFrom('role_bindings').select('principal').where('project', '=', b.project).where('role', '=', 'admin').where('resource', '=', '');
+      const admins = await (dialectOf(this.db) === 'postgres' ? q.forUpdate() : q).execute();
+      if (admins.length <= 1) return 'last-admin';
+    }
+    await trx.deleteFrom('role_bindings')
+      .where('project', '=', b.project).where('principal', '=', b.principal).where('role', '=', b.role).where('resource', '=', b.resource)
+      .execute();
+    return 'deleted';
   }
   /** Removes every binding in a project (the project is being deleted). */
   async deleteProjectBindings(project: string, db: Db = this.db): Promise<void> {
