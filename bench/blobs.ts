@@ -34,22 +34,15 @@ import type { BlobStore } from '../src/platform/blobs/blob-store.js';
 import { FileBlobStore } from '../src/platform/blobs/file-blob-store.js';
 import { S3BlobStore } from '../src/platform/blobs/s3-blob-store.js';
 import { startS3rver, type TestS3Server } from '../src/platform/blobs/testing/s3rver.js';
+import { intEnv, listEnv } from './lib/settings.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'blobs.json');
 const MiB = 1024 * 1024;
 
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
-
 const SIZE_MB = intEnv('BENCH_BLOB_MB', 100, 1);
 const RUNS = intEnv('BENCH_RUNS', 5, 1);
-const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const ONLY = listEnv('BENCH_ONLY');
 
 interface Target {
   id: string;

@@ -23,7 +23,7 @@
  * Benchmarks print numbers; nothing here asserts on timings.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,17 +31,11 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { MemoryCache, RedisCache, type Cache } from '../src/platform/cache/index.js';
 import { redactUrl } from '../src/platform/config/index.js';
+import { readMachineTicks, ticksOfProcessesNamed } from './lib/proc.js';
+import { intEnv } from './lib/settings.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'cache.json');
-
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
 
 const DURATION = intEnv('BENCH_DURATION', 5, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 1, 0);
@@ -74,23 +68,10 @@ interface Row {
   redisCpuPct?: number;
 }
 
-/** CPU ticks (1/100 s) of every process named redis-server: the local Redis, when it is local. */
+/** CPU ticks (1/100 s) of every process named redis-server: the local Redis, when it is local; undefined without /proc. */
 function redisTicks(): number | undefined {
   try {
-    let sum = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'redis-server') continue;
-        // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        sum += Number(f[11]) + Number(f[12]);
-      } catch {
-        /* exited meanwhile */
-      }
-    }
-    return sum;
+    return ticksOfProcessesNamed('redis-server');
   } catch {
     return undefined;
   }
@@ -183,15 +164,10 @@ async function dropKeys(url: string, prefix: string): Promise<void> {
 
 /** Percent of the whole machine busy over one second: other work running beside the bench skews it. */
 async function machineBusyPct(): Promise<number | undefined> {
-  const ticks = () => {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = f.reduce((a, b) => a + b, 0);
-    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
-  };
   try {
-    const a = ticks();
+    const a = readMachineTicks();
     await new Promise((r) => setTimeout(r, 1000));
-    const b = ticks();
+    const b = readMachineTicks();
     return Math.round((100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total));
   } catch {
     return undefined;

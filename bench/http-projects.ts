@@ -40,30 +40,28 @@
  * flags and environment. Benchmarks print numbers; nothing here asserts on
  * timings (the PASS/FAIL column is a reading of the numbers, not a test).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, release, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { ROUGE_VARIABLES, envCleaner } from './lib/child-env.js';
+import { alive, isAborting, runMain, startChild, stopChild, stopOnSignals, waitReady, type Child } from './lib/children.js';
+import { buildSettings, dependencyDrift, explicitDirRevision, exportCommit } from './lib/export.js';
+import { freePort } from './lib/free-port.js';
+import { cpuTicks, cpusAllowed, machineTicks, readClockTicks, ticksOfProcessesNamed } from './lib/proc.js';
+import { LOAD_CPU, SERVER_CPU, canPin, pinned } from './lib/pinning.js';
+import { IDLE_MAX_PCT, OTHER_MAX_PCT, STEAL_MAX_PCT, waitQuiet as waitForQuiet } from './lib/quiet.js';
+import { ROOT } from './lib/root.js';
+import { intEnv, listEnv } from './lib/settings.js';
 
 // ---------------------------------------------------------------- settings
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
 const HOST = '127.0.0.1';
 const PROJECT = 'bench';
 const ROUTE = `/v1/projects/${PROJECT}`;
-
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
 
 const DURATION = intEnv('BENCH_DURATION', 10, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 3, 0);
@@ -71,24 +69,13 @@ const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
 const RETRIES = intEnv('BENCH_RETRIES', 3, 0);
 const ROUNDS = intEnv('BENCH_ROUNDS', 1, 1);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
+const ONLY = listEnv('BENCH_ONLY');
 // A partial run (BENCH_ONLY) does not overwrite the full table.
 const RESULTS_FILE = join(ROOT, 'bench', 'results', ONLY.length > 0 ? 'http-projects.partial.json' : 'http-projects.json');
-const EXPLICIT_DIR = process.env.BENCH_ROUGE_DIR ? resolve(process.env.BENCH_ROUGE_DIR) : undefined;
-const REF = process.env.BENCH_REF || 'HEAD';
+const { explicitDir: EXPLICIT_DIR, ref: REF, skipBuild: SKIP_BUILD } = buildSettings();
 /** Set in main(): the export of REF, or EXPLICIT_DIR. */
 let ROUGE_DIR = EXPLICIT_DIR ?? ROOT;
 
-const SERVER_CPU = 0;
-const LOAD_CPU = 1;
-
-/** A run is quiet when processes other than ours used at most this much of a core. */
-const OTHER_MAX_PCT = 15;
-/** ... and the hypervisor took at most this much of a core from the VM (steal). */
-const STEAL_MAX_PCT = 5;
-/** Before each row, wait (up to QUIET_WAIT_S) until the machine's busy time is under this. */
-const IDLE_MAX_PCT = 25;
 const QUIET_WAIT_S = intEnv('BENCH_QUIET_WAIT', 300, 0);
 
 /** Foundation II: the authenticated route keeps at least this share of the unauthenticated throughput. */
@@ -284,176 +271,13 @@ const SERVERS: ServerDef[] = [
 
 // ---------------------------------------------------------------- child processes
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  /** The last lines of stdout and stderr, for error messages. */
-  tail: string[];
-  stdout: string;
-  exited: Promise<void>;
-}
-
-const live = new Set<Child>();
-let aborting = false;
+stopOnSignals();
 
 let pinningEnabled = true;
-
-function pinned(cpu: number, argv: string[]): string[] {
-  return pinningEnabled ? ['taskset', '-c', String(cpu), ...argv] : argv;
-}
-
-/** Our environment without anything that would reconfigure Rouge behind our back. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(ROUGE_|DATABASE_URL$|REDIS_URL$|NODE_ENV$|NODE_OPTIONS$)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, keepStdout = false, cwd = ROOT): Child {
-  const [cmd, ...args] = argv;
-  if (!cmd) throw new Error('empty command');
-  const proc = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const child: Child = { name, proc, tail: [], stdout: '', exited: Promise.resolve() };
-  const remember = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) child.tail.push(line);
-    if (child.tail.length > 40) child.tail.splice(0, child.tail.length - 40);
-  };
-  proc.stdout?.on('data', (chunk: Buffer) => (keepStdout ? (child.stdout += chunk.toString('utf8')) : remember(chunk)));
-  proc.stderr?.on('data', remember);
-  child.exited = new Promise<void>((res) => {
-    proc.once('exit', () => res());
-    proc.once('error', (e) => {
-      child.tail.push(`spawn error: ${e.message}`);
-      res();
-    });
-  });
-  live.add(child);
-  void child.exited.then(() => live.delete(child));
-  return child;
-}
-
-function alive(child: Child): boolean {
-  return child.proc.exitCode === null && child.proc.signalCode === null && child.proc.pid !== undefined;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function stopChild(child: Child, graceMs = 5000): Promise<void> {
-  if (!alive(child)) return;
-  child.proc.kill('SIGTERM');
-  await Promise.race([child.exited, sleep(graceMs)]);
-  if (alive(child)) {
-    child.proc.kill('SIGKILL');
-    await child.exited;
-  }
-}
-
-function killAllNow(): void {
-  for (const c of live) {
-    try {
-      c.proc.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-process.on('exit', killAllNow);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (aborting) process.exit(130);
-    aborting = true;
-    process.stderr.write(`\n${sig}: stopping children and cleaning up\n`);
-    // Killing the children makes the pending awaits fail, so the finally blocks
-    // (schema drop, temp dirs) run; the timer is the backstop.
-    killAllNow();
-    setTimeout(() => process.exit(130), 10_000).unref();
-  });
-}
-
-// ---------------------------------------------------------------- helpers
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitReady(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (!alive(child)) throw new Error(`${child.name} exited before answering ${url}:\n  ${child.tail.join('\n  ')}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      last = `status ${res.status}`;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms (${last}):\n  ${child.tail.join('\n  ')}`);
-}
-
-function cpusAllowed(pid: number | undefined): string {
-  if (pid === undefined) return '?';
-  try {
-    return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
 let clockTicks = 100;
 
-/** utime + stime of a process, in clock ticks; undefined if it is gone. */
-function cpuTicks(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Machine-wide CPU ticks from /proc/stat: busy (not idle or iowait) and steal. */
-function machineTicks(): { busy: number; steal: number } {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), steal: f[7] ?? 0 };
-  } catch {
-    return { busy: 0, steal: 0 };
-  }
-}
-
-/** CPU ticks of every process named postgres on this machine (a local database's backends). */
-function postgresTicks(): number {
-  let sum = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      sum += cpuTicks(Number(entry)) ?? 0;
-    } catch {
-      /* gone */
-    }
-  }
-  return sum;
-}
+/** Our environment without anything that would reconfigure Rouge behind our back. */
+const cleanEnv = envCleaner(ROUGE_VARIABLES);
 
 // ---------------------------------------------------------------- load
 
@@ -493,7 +317,7 @@ type Json = Record<string, any>;
  */
 async function runLoad(url: string, seconds: number, connections: number, serverPid: number | undefined, headers: Record<string, string> = {}): Promise<LoadResult> {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
-  const argv = pinned(LOAD_CPU, [process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), ...headerArgs, url]);
+  const argv = pinned(LOAD_CPU, [process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), ...headerArgs, url], pinningEnabled);
   const ac = startChild('autocannon', argv, cleanEnv(), true);
   const cpu: CpuUse = { serverPct: null, loadGenPct: null, postgresPct: null, otherPct: null, stealPct: null, windowSeconds: null };
   let loadGenCpusAllowed = '?';
@@ -507,7 +331,7 @@ async function runLoad(url: string, seconds: number, connections: number, server
         t0 = performance.now();
         s0 = cpuTicks(serverPid);
         a0 = cpuTicks(ac.proc.pid);
-        p0 = postgresTicks();
+        p0 = ticksOfProcessesNamed('postgres');
         m0 = machineTicks();
         loadGenCpusAllowed = cpusAllowed(ac.proc.pid);
       }, 1000),
@@ -515,7 +339,7 @@ async function runLoad(url: string, seconds: number, connections: number, server
         const wall = (performance.now() - t0) / 1000;
         const s1 = cpuTicks(serverPid);
         const a1 = cpuTicks(ac.proc.pid);
-        const p1 = postgresTicks();
+        const p1 = ticksOfProcessesNamed('postgres');
         const m1 = machineTicks();
         const pct = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : ((b - a) / clockTicks / wall) * 100);
         cpu.serverPct = pct(s0, s1);
@@ -593,14 +417,14 @@ async function runServer(def: ServerDef): Promise<Row> {
     console.log(`\n== ${def.label}: SKIPPED (${skip})`);
     return { ...row, status: 'skipped', reason: skip };
   }
-  const port = await freePort();
+  const port = await freePort(HOST);
   const ctx: RunContext = { port, baseUrl: `http://${HOST}:${port}`, tmpDir: mkdtempSync(join(tmpdir(), 'rouge-bench-data-')), runId: randomBytes(4).toString('hex') };
   const url = `${ctx.baseUrl}${ROUTE}`;
   console.log(`\n== ${def.label} on ${ctx.baseUrl}`);
   let server: Child | undefined;
   try {
-    server = startChild(def.label, pinned(SERVER_CPU, def.command(ctx)), cleanEnv(def.env?.(ctx)));
-    await waitReady(server, `${ctx.baseUrl}${def.readyPath}`);
+    server = startChild(def.label, pinned(SERVER_CPU, def.command(ctx), pinningEnabled), cleanEnv(def.env?.(ctx)));
+    await waitReady(server, `${ctx.baseUrl}${def.readyPath}`, 30_000);
     await def.setup?.(ctx);
 
     // One request by hand: the route must answer 200 with a project before we load it.
@@ -648,12 +472,12 @@ async function runServer(def: ServerDef): Promise<Row> {
     for (const w of row.warnings) console.log(`   WARNING: ${w}`);
     return row;
   } catch (e) {
-    if (aborting) throw e;
+    if (isAborting()) throw e;
     const msg = (e as Error).message;
     console.log(`   FAILED: ${msg}`);
     return { ...row, status: 'failed', reason: msg };
   } finally {
-    if (server) await stopChild(server);
+    if (server) await stopChild(server, 5000);
     if (def.teardown) {
       try {
         await def.teardown(ctx);
@@ -692,25 +516,6 @@ function markdownTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
-function git(args: string[], cwd = ROOT): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
-}
-
-/** The commit of an explicit BENCH_ROUGE_DIR checkout (and whether its src has uncommitted changes). */
-function explicitDirRevision(dir: string): string {
-  try {
-    const commit = git(['rev-parse', 'HEAD'], dir);
-    const dirty = git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no', '--', 'src'], dir);
-    return `commit ${commit}${dirty ? ', src has uncommitted changes' : ''}`;
-  } catch {
-    try {
-      return readFileSync(join(dir, 'BENCH_REVISION'), 'utf8').trim();
-    } catch {
-      return 'revision unknown';
-    }
-  }
-}
-
 function cpuModel(): string {
   return cpus()[0]?.model?.trim() || '(unknown)';
 }
@@ -719,59 +524,6 @@ async function runToEnd(name: string, argv: string[], cwd: string): Promise<void
   const c = startChild(name, argv, { ...process.env }, false, cwd);
   await c.exited;
   if (c.proc.exitCode !== 0) throw new Error(`${name} failed:\n  ${c.tail.join('\n  ')}`);
-}
-
-/**
- * Exports `ref` with `git archive` into <tmpdir>/rouge-bench-<commit> (once;
- * later runs reuse it), links this checkout's node_modules into it, and builds
- * it there with tsc. The build info goes into the export, not into the shared
- * node_modules/.cache, so the working tree's incremental builds are untouched.
- * Read-only for this repository: no checkout, no stash, no index change.
- */
-async function exportCommit(ref: string): Promise<{ dir: string; commit: string; depWarnings: string[] }> {
-  const commit = git(['rev-parse', '--verify', `${ref}^{commit}`]);
-  const dir = join(tmpdir(), `rouge-bench-${commit.slice(0, 12)}`);
-  const marker = join(dir, '.bench-export-complete');
-  if (!existsSync(marker)) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    console.log(`Exporting ${commit} to ${dir} ...`);
-    execFileSync('sh', ['-c', 'git archive --format=tar "$1" | tar -x -C "$2"', 'sh', commit, dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    writeFileSync(join(dir, 'BENCH_REVISION'), `commit ${commit}\n`);
-    writeFileSync(marker, `${new Date().toISOString()}\n`);
-  }
-  if (!SKIP_BUILD) {
-    console.log(`Building the export (tsc -p tsconfig.build.json in ${dir}) ...`);
-    await runToEnd('tsc', [process.execPath, join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--tsBuildInfoFile', join(dir, '.bench-tsbuildinfo')], dir);
-  }
-  return { dir, commit, depWarnings: dependencyDrift(commit) };
-}
-
-/**
- * The export runs on this checkout's node_modules. Compares each runtime
- * dependency's installed version with the version the commit's lockfile pins,
- * and says where they differ.
- */
-function dependencyDrift(commit: string): string[] {
-  const out: string[] = [];
-  try {
-    const pkg = JSON.parse(git(['show', `${commit}:package.json`])) as { dependencies?: Record<string, string> };
-    const lock = JSON.parse(git(['show', `${commit}:package-lock.json`])) as { packages?: Record<string, { version?: string }> };
-    for (const name of Object.keys(pkg.dependencies ?? {})) {
-      const pinned = lock.packages?.[`node_modules/${name}`]?.version;
-      let installed: string | undefined;
-      try {
-        installed = (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-      } catch {
-        installed = undefined;
-      }
-      if (installed !== pinned) out.push(`${name}: the commit's lockfile pins ${pinned ?? '(nothing)'}, node_modules has ${installed ?? '(missing)'}`);
-    }
-  } catch (e) {
-    out.push(`could not compare dependencies: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return out;
 }
 
 async function buildExplicitDir(dir: string): Promise<void> {
@@ -791,25 +543,7 @@ async function machineBusyPct(): Promise<number> {
  * any busy time is someone else's): three consecutive seconds under
  * IDLE_MAX_PCT, for at most QUIET_WAIT_S. Returns the last reading.
  */
-async function waitQuiet(): Promise<number> {
-  if (QUIET_WAIT_S === 0) return 0;
-  const deadline = Date.now() + QUIET_WAIT_S * 1000;
-  let calm = 0;
-  let pct = 0;
-  let said = false;
-  while (Date.now() < deadline) {
-    if (aborting) throw new Error('interrupted');
-    pct = await machineBusyPct();
-    calm = pct <= IDLE_MAX_PCT ? calm + 1 : 0;
-    if (calm >= 3) return pct;
-    if (!said && calm === 0) {
-      console.log(`   waiting for a quiet machine (busy ${pct.toFixed(0)}% of a core) ...`);
-      said = true;
-    }
-  }
-  console.log(`   WARNING: the machine did not become quiet within ${QUIET_WAIT_S} s (busy ${pct.toFixed(0)}%); running anyway`);
-  return pct;
-}
+const waitQuiet = (): Promise<number> => waitForQuiet({ busyPct: machineBusyPct, idleMaxPct: IDLE_MAX_PCT, waitSeconds: QUIET_WAIT_S, what: 'busy' });
 
 /** Why a measured run does not count as quiet, or undefined when it does. */
 function noise(row: Row): string | undefined {
@@ -911,17 +645,8 @@ function pairTable(pairs: PairResult[]): string {
 
 async function main(): Promise<number> {
   const ncpu = availableParallelism();
-  try {
-    execFileSync('taskset', ['-c', String(LOAD_CPU), 'true'], { stdio: 'ignore' });
-  } catch {
-    pinningEnabled = false;
-  }
-  if (ncpu < 2) pinningEnabled = false;
-  try {
-    clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    /* keep 100 */
-  }
+  pinningEnabled = canPin(LOAD_CPU);
+  clockTicks = readClockTicks();
 
   const machine = { nproc: ncpu, cpuModel: cpuModel(), node: process.version, kernel: release(), platform: process.platform };
   const autocannonVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version;
@@ -936,12 +661,12 @@ async function main(): Promise<number> {
   let depWarnings: string[] = [];
   if (EXPLICIT_DIR) {
     if (!SKIP_BUILD) await buildExplicitDir(EXPLICIT_DIR);
-    rougeVersion = explicitDirRevision(EXPLICIT_DIR);
+    rougeVersion = explicitDirRevision(EXPLICIT_DIR, { readRevisionFile: true });
   } else {
-    const exp = await exportCommit(REF);
+    const exp = await exportCommit(REF, { dirPrefix: 'rouge-bench-', skipBuild: SKIP_BUILD, run: runToEnd });
     ROUGE_DIR = exp.dir;
     rougeVersion = `commit ${exp.commit}`;
-    depWarnings = exp.depWarnings;
+    depWarnings = dependencyDrift(exp.commit);
   }
   if (!existsSync(join(ROUGE_DIR, 'dist', 'cli', 'main.js'))) throw new Error(`${join(ROUGE_DIR, 'dist', 'cli', 'main.js')} is missing; build it first`);
   console.log(`Rouge: ${ROUGE_DIR} (${rougeVersion})`);
@@ -1018,11 +743,4 @@ async function main(): Promise<number> {
   return rows.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
-    killAllNow();
-    process.exit(aborting ? 130 : 1);
-  },
-);
+runMain(main);

@@ -55,31 +55,33 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { seededFloats } from '../test/fixtures/onnx-builder.js';
+import { PYTHON_VARIABLES, ROUGE_VARIABLES, envCleaner } from './lib/child-env.js';
+import { killAllNow, runMain, track } from './lib/children.js';
+import { buildSettings, exportCommit, git } from './lib/export.js';
+import { freePort } from './lib/free-port.js';
+import { ROOT } from './lib/root.js';
+import { listEnv } from './lib/settings.js';
 
 // ---------------------------------------------------------------- settings
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'registry.json');
 const HOST = '127.0.0.1';
 const PROJECT = 'bench';
 const MiB = 1024 * 1024;
 
-const SIZES_MB = (process.env.BENCH_SIZES_MB ?? '1024').split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+const SIZES_MB = listEnv('BENCH_SIZES_MB', '1024').map((s) => {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1 || n >= 2047) throw new Error(`BENCH_SIZES_MB holds ${JSON.stringify(s)}; sizes are whole MiB from 1 to 2046 (one protobuf message)`);
   return n;
 });
-const CLIENTS = (process.env.BENCH_CLIENTS ?? 'curl,cli,python').split(',').map((s) => s.trim()).filter(Boolean);
+const CLIENTS = listEnv('BENCH_CLIENTS', 'curl,cli,python');
 for (const c of CLIENTS) if (!['curl', 'cli', 'python'].includes(c)) throw new Error(`BENCH_CLIENTS: unknown client ${c}; use curl, cli, python`);
-const REF = process.env.BENCH_REF || 'HEAD';
-const EXPLICIT_DIR = process.env.BENCH_ROUGE_DIR ? resolve(process.env.BENCH_ROUGE_DIR) : undefined;
-const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
+const { explicitDir: EXPLICIT_DIR, ref: REF, skipBuild: SKIP_BUILD } = buildSettings();
 const PYTHON = process.env.BENCH_PYTHON || 'python3';
 const ADMIN_KEY = `rk_benchadmin1_${randomBytes(32).toString('hex').slice(0, 43)}`;
 
@@ -176,6 +178,10 @@ async function selfCheck(dir: string): Promise<void> {
 
 // ---------------------------------------------------------------- processes
 
+/**
+ * A child whose whole output is kept: uploads print the version id on stdout,
+ * /usr/bin/time prints the client's peak RSS on stderr.
+ */
 interface Child {
   name: string;
   proc: ChildProcess;
@@ -184,7 +190,8 @@ interface Child {
   exited: Promise<number | null>;
 }
 
-const live = new Set<Child>();
+/** Our environment without anything that would reconfigure Rouge, the CLI or the SDK's Python behind our back. */
+const cleanEnv = envCleaner(ROUGE_VARIABLES, PYTHON_VARIABLES);
 
 function start(name: string, argv: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Child {
   const [cmd, ...args] = argv;
@@ -202,9 +209,7 @@ function start(name: string, argv: string[], opts: { env?: NodeJS.ProcessEnv; cw
       res(-1);
     });
   });
-  live.add(child);
-  void child.exited.then(() => live.delete(child));
-  return child;
+  return track(child);
 }
 
 async function run(name: string, argv: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Child> {
@@ -214,43 +219,12 @@ async function run(name: string, argv: string[], opts: { env?: NodeJS.ProcessEnv
   return c;
 }
 
-/** Our environment without anything that would reconfigure Rouge behind our back. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(ROUGE_|DATABASE_URL$|REDIS_URL$|NODE_ENV$|NODE_OPTIONS$|PYTHON)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-function killAll(): void {
-  for (const c of live) {
-    try {
-      c.proc.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-process.on('exit', killAll);
+// An interrupted run stops at once, leaving its temporary directories behind (the HTTP and serving
+// benchmarks use stopOnSignals instead, which lets their finally blocks clean up).
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    killAll();
+    killAllNow();
     process.exit(130);
-  });
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      srv.close(() => res(typeof addr === 'object' && addr ? addr.port : 0));
-    });
   });
 }
 
@@ -302,33 +276,12 @@ function clientPeakMb(c: Child): number | null {
 
 // ---------------------------------------------------------------- the served build
 
-function git(args: string[], cwd = ROOT): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * MiB }).trim();
-}
-
-/** Exports `ref` into <tmpdir>/rouge-bench-<commit> (once) and builds it there; read-only for this checkout. */
-async function exportCommit(ref: string): Promise<{ dir: string; revision: string }> {
-  const commit = git(['rev-parse', '--verify', `${ref}^{commit}`]);
-  const dir = join(tmpdir(), `rouge-bench-${commit.slice(0, 12)}`);
-  const marker = join(dir, '.bench-export-complete');
-  if (!existsSync(marker)) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    console.log(`Exporting ${commit} to ${dir} ...`);
-    execFileSync('sh', ['-c', 'git archive --format=tar "$1" | tar -x -C "$2"', 'sh', commit, dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    writeFileSync(join(dir, 'BENCH_REVISION'), `commit ${commit}\n`);
-    writeFileSync(marker, `${new Date().toISOString()}\n`);
-  }
-  if (!SKIP_BUILD) {
-    console.log(`Building the export (tsc -p tsconfig.build.json in ${dir}) ...`);
-    await run('tsc', [process.execPath, join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--tsBuildInfoFile', join(dir, '.bench-tsbuildinfo')], { cwd: dir, env: { ...process.env } });
-  }
-  return { dir, revision: `commit ${commit}` };
-}
-
+/** The export of REF (<tmpdir>/rouge-bench-<commit>, shared with the HTTP benchmark), or BENCH_ROUGE_DIR. */
 async function servedBuild(): Promise<{ dir: string; revision: string }> {
-  if (!EXPLICIT_DIR) return exportCommit(REF);
+  if (!EXPLICIT_DIR) {
+    const exp = await exportCommit(REF, { dirPrefix: 'rouge-bench-', skipBuild: SKIP_BUILD, run: (name, argv, cwd) => run(name, argv, { cwd, env: { ...process.env } }) });
+    return { dir: exp.dir, revision: `commit ${exp.commit}` };
+  }
   if (!SKIP_BUILD) await run('npm run build', ['npm', 'run', 'build', '--silent'], { cwd: EXPLICIT_DIR, env: { ...process.env } });
   let revision = 'revision unknown';
   try {
@@ -349,7 +302,7 @@ interface Server {
 }
 
 async function startServer(build: string, maxArtifactBytes: number): Promise<Server> {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const dataDir = mkdtempSync(join(tmpdir(), 'rouge-bench-registry-'));
   const child = start('rouge serve', [
     process.execPath, join(build, 'dist', 'cli', 'main.js'), 'serve',
@@ -684,11 +637,4 @@ async function main(): Promise<number> {
   return results.some((r) => r.uploads.some((u) => !u.ok) || r.downloads.some((d) => !d.ok)) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
-    killAll();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -39,6 +39,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
+import { cpuTicks, readMachineTicks } from './lib/proc.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,22 +63,6 @@ export interface LoadConfig {
 
 const cfg = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadConfig;
 const bodies = (JSON.parse(readFileSync(cfg.bodiesPath, 'utf8')) as string[]).map((b) => Buffer.from(b));
-
-function ticks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return undefined;
-  }
-}
-
-function machine(): { busy: number; steal: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), steal: f[7] ?? 0 };
-}
 
 interface Snapshot {
   t: number;
@@ -124,8 +109,8 @@ class Recorder {
 function snapshot(rec: Recorder): Snapshot {
   const u = process.cpuUsage();
   let ours = 0;
-  for (const pid of cfg.ourPids) ours += ticks(pid) ?? 0;
-  return { t: performance.now(), hr: process.hrtime.bigint(), server: ticks(cfg.serverPid), ours, selfUs: u.user + u.system, machine: machine(), responses: rec.responses, ok: rec.ok };
+  for (const pid of cfg.ourPids) ours += cpuTicks(pid) ?? 0;
+  return { t: performance.now(), hr: process.hrtime.bigint(), server: cpuTicks(cfg.serverPid), ours, selfUs: u.user + u.system, machine: readMachineTicks(), responses: rec.responses, ok: rec.ok };
 }
 
 function windowOf(a: Snapshot, b: Snapshot) {

@@ -78,27 +78,27 @@
  *   BENCH_SKIP_BUILD=1   do not build first
  *   BENCH_PYTHON         the peer's interpreter (default /usr/bin/python3)
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { PYTHON_VARIABLES, ROUGE_VARIABLES, envCleaner } from './lib/child-env.js';
+import { alive, isAborting, live, runMain, startChild, stopChild, stopOnSignals, waitReady, type Child } from './lib/children.js';
+import { buildSettings, dependencyDrift, explicitDirRevision, exportCommit } from './lib/export.js';
+import { freePort } from './lib/free-port.js';
+import { cpuTicks, cpusAllowed, machineTicks, readClockTicks } from './lib/proc.js';
+import { LOAD_CPU, SERVER_CPU, canPin, pinned } from './lib/pinning.js';
+import { IDLE_MAX_PCT, OTHER_MAX_PCT, STEAL_MAX_PCT, waitQuiet as waitForQuiet } from './lib/quiet.js';
+import { ROOT } from './lib/root.js';
+import { intEnv, listEnv } from './lib/settings.js';
 
 // ---------------------------------------------------------------- settings
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
 const PROJECT = 'bench';
-
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
 
 const DURATION = intEnv('BENCH_DURATION', 10, 3);
 const WARMUP = intEnv('BENCH_WARMUP', 3, 0);
@@ -116,23 +116,12 @@ const BATCHINGS = (process.env.BENCH_BATCHING || '16:1,64:2,32:2').split(',').ma
   if (!m) throw new Error(`BENCH_BATCHING: "${s}" is not maxBatchSize:maxLatencyMs`);
   return { maxBatchSize: Number(m[1]), maxLatencyMs: Number(m[2]) };
 });
-const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const ONLY = listEnv('BENCH_ONLY');
 const PROFILE = process.env.BENCH_PROFILE?.trim() || undefined;
-const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
-const EXPLICIT_DIR = process.env.BENCH_ROUGE_DIR ? resolve(process.env.BENCH_ROUGE_DIR) : undefined;
-const REF = process.env.BENCH_REF || 'HEAD';
+const { explicitDir: EXPLICIT_DIR, ref: REF, skipBuild: SKIP_BUILD } = buildSettings();
 const PYTHON = process.env.BENCH_PYTHON || '/usr/bin/python3';
 const RESULTS_FILE = join(ROOT, 'bench', 'results', ONLY.length > 0 ? 'serving.partial.json' : 'serving.json');
 let ROUGE_DIR = EXPLICIT_DIR ?? ROOT;
-
-const SERVER_CPU = 0;
-const LOAD_CPU = 1;
-/** A run is quiet when processes other than ours used at most this much of a core ... */
-const OTHER_MAX_PCT = 15;
-/** ... and the hypervisor took at most this much of a core from the VM. */
-const STEAL_MAX_PCT = 5;
-/** Before each row, wait until the machine's busy time is under this for 3 s. */
-const IDLE_MAX_PCT = 25;
 
 const TARGET_PEER_RATIO = 5;
 const TARGET_OVERHEAD_US = 100;
@@ -148,92 +137,13 @@ const AUTH = { authorization: `Bearer ${ADMIN_KEY}` };
 
 // ---------------------------------------------------------------- child processes
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  tail: string[];
-  stdout: string;
-  exited: Promise<void>;
-}
+stopOnSignals();
 
-const live = new Set<Child>();
-let aborting = false;
 let pinningEnabled = true;
 let clockTicks = 100;
 
-function pinned(cpu: number, argv: string[]): string[] {
-  return pinningEnabled ? ['taskset', '-c', String(cpu), ...argv] : argv;
-}
-
-/** Our environment without anything that would reconfigure Rouge behind our back. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(ROUGE_|DATABASE_URL$|REDIS_URL$|NODE_ENV$|NODE_OPTIONS$|PYTHON)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, keepStdout = false, cwd = ROOT): Child {
-  const [cmd, ...args] = argv;
-  if (!cmd) throw new Error('empty command');
-  const proc = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const child: Child = { name, proc, tail: [], stdout: '', exited: Promise.resolve() };
-  const remember = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) child.tail.push(line);
-    if (child.tail.length > 40) child.tail.splice(0, child.tail.length - 40);
-  };
-  proc.stdout?.on('data', (chunk: Buffer) => (keepStdout ? (child.stdout += chunk.toString('utf8')) : remember(chunk)));
-  proc.stderr?.on('data', remember);
-  child.exited = new Promise<void>((res) => {
-    proc.once('exit', () => res());
-    proc.once('error', (e) => {
-      child.tail.push(`spawn error: ${e.message}`);
-      res();
-    });
-  });
-  live.add(child);
-  void child.exited.then(() => live.delete(child));
-  return child;
-}
-
-function alive(child: Child): boolean {
-  return child.proc.exitCode === null && child.proc.signalCode === null && child.proc.pid !== undefined;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
-  if (!alive(child)) return;
-  child.proc.kill('SIGTERM');
-  await Promise.race([child.exited, sleep(graceMs)]);
-  if (alive(child)) {
-    child.proc.kill('SIGKILL');
-    await child.exited;
-  }
-}
-
-function killAllNow(): void {
-  for (const c of live) {
-    try {
-      c.proc.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-process.on('exit', killAllNow);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (aborting) process.exit(130);
-    aborting = true;
-    process.stderr.write(`\n${sig}: stopping children and cleaning up\n`);
-    killAllNow();
-    setTimeout(() => process.exit(130), 10_000).unref();
-  });
-}
+/** Our environment without anything that would reconfigure Rouge, or the peer's Python, behind our back. */
+const cleanEnv = envCleaner(ROUGE_VARIABLES, PYTHON_VARIABLES);
 
 async function runToEnd(name: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = { ...process.env }): Promise<Child> {
   const c = startChild(name, argv, env, true, cwd);
@@ -243,26 +153,6 @@ async function runToEnd(name: string, argv: string[], cwd: string, env: NodeJS.P
 }
 
 // ---------------------------------------------------------------- /proc
-
-function cpusAllowed(pid: number | undefined): string {
-  if (pid === undefined) return '?';
-  try {
-    return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
-function cpuTicks(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return undefined;
-  }
-}
 
 /** How many threads of a process are allowed on which CPUs, e.g. {"0": 12, "1": 5}. */
 function threadAffinity(pid: number | undefined): Record<string, number> {
@@ -301,16 +191,6 @@ function repinServer(pid: number | undefined): Record<string, number> {
   return before;
 }
 
-function machineTicks(): { busy: number; steal: number } {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), steal: f[7] ?? 0 };
-  } catch {
-    return { busy: 0, steal: 0 };
-  }
-}
-
 /** CPU ticks of our long-lived children (the servers) and of this process. */
 function ourTicks(): number {
   let sum = cpuTicks(process.pid) ?? 0;
@@ -327,83 +207,7 @@ async function othersBusyPct(): Promise<number> {
 }
 
 /** Waits for three consecutive seconds in which others used at most IDLE_MAX_PCT of a core. */
-async function waitQuiet(): Promise<number> {
-  if (QUIET_WAIT_S === 0) return 0;
-  const deadline = Date.now() + QUIET_WAIT_S * 1000;
-  let calm = 0;
-  let pct = 0;
-  let said = false;
-  while (Date.now() < deadline) {
-    if (aborting) throw new Error('interrupted');
-    pct = await othersBusyPct();
-    calm = pct <= IDLE_MAX_PCT ? calm + 1 : 0;
-    if (calm >= 3) return pct;
-    if (!said && calm === 0) {
-      console.log(`   waiting for a quiet machine (others busy ${pct.toFixed(0)}% of a core) ...`);
-      said = true;
-    }
-  }
-  console.log(`   WARNING: the machine did not become quiet within ${QUIET_WAIT_S} s (others busy ${pct.toFixed(0)}%); running anyway`);
-  return pct;
-}
-
-// ---------------------------------------------------------------- export and build
-
-function git(args: string[], cwd = ROOT): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
-}
-
-/** Exports `ref` with git archive into a private directory (once), links node_modules, builds it. Read-only for this repository. */
-async function exportCommit(ref: string): Promise<{ dir: string; commit: string; depWarnings: string[] }> {
-  const commit = git(['rev-parse', '--verify', `${ref}^{commit}`]);
-  const dir = join(tmpdir(), `rouge-bench-serving-${commit.slice(0, 12)}`);
-  const marker = join(dir, '.bench-export-complete');
-  if (!existsSync(marker)) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    console.log(`Exporting ${commit} to ${dir} ...`);
-    execFileSync('sh', ['-c', 'git archive --format=tar "$1" | tar -x -C "$2"', 'sh', commit, dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    writeFileSync(join(dir, 'BENCH_REVISION'), `commit ${commit}\n`);
-    writeFileSync(marker, `${new Date().toISOString()}\n`);
-  }
-  if (!SKIP_BUILD) {
-    console.log(`Building the export (tsc -p tsconfig.build.json in ${dir}) ...`);
-    await runToEnd('tsc', [process.execPath, join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--tsBuildInfoFile', join(dir, '.bench-tsbuildinfo')], dir);
-  }
-  return { dir, commit, depWarnings: dependencyDrift(commit) };
-}
-
-function dependencyDrift(commit: string): string[] {
-  const out: string[] = [];
-  try {
-    const pkg = JSON.parse(git(['show', `${commit}:package.json`])) as { dependencies?: Record<string, string> };
-    const lock = JSON.parse(git(['show', `${commit}:package-lock.json`])) as { packages?: Record<string, { version?: string }> };
-    for (const name of Object.keys(pkg.dependencies ?? {})) {
-      const want = lock.packages?.[`node_modules/${name}`]?.version;
-      let installed: string | undefined;
-      try {
-        installed = (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-      } catch {
-        installed = undefined;
-      }
-      if (installed !== want) out.push(`${name}: the commit's lockfile pins ${want ?? '(nothing)'}, node_modules has ${installed ?? '(missing)'}`);
-    }
-  } catch (e) {
-    out.push(`could not compare dependencies: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return out;
-}
-
-function explicitDirRevision(dir: string): string {
-  try {
-    const commit = git(['rev-parse', 'HEAD'], dir);
-    const dirty = git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no', '--', 'src'], dir);
-    return `commit ${commit}${dirty ? ', src has uncommitted changes' : ''}`;
-  } catch {
-    return 'revision unknown';
-  }
-}
+const waitQuiet = (): Promise<number> => waitForQuiet({ busyPct: othersBusyPct, idleMaxPct: IDLE_MAX_PCT, waitSeconds: QUIET_WAIT_S, what: 'others busy' });
 
 // ---------------------------------------------------------------- models and inputs
 
@@ -504,36 +308,6 @@ function mlpReference(w: Work, x: number[]): number[] {
 
 // ---------------------------------------------------------------- servers
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitReady(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (!alive(child)) throw new Error(`${child.name} exited before answering ${url}:\n  ${child.tail.join('\n  ')}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      last = `status ${res.status}`;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms (${last}):\n  ${child.tail.join('\n  ')}`);
-}
-
 interface Server {
   child: Child;
   baseUrl: string;
@@ -587,16 +361,16 @@ const LR_COALESCE = { maxBatchSize: 64, maxLatencyMs: 0 };
 const mlpEndpoint = (b: { maxBatchSize: number; maxLatencyMs: number }) => `mlp-b${b.maxBatchSize}-l${String(b.maxLatencyMs).replace('.', 'p')}`;
 
 async function startRouge(work: Work, extraNodeArgs: string[] = [], label = 'Rouge'): Promise<Server & { deployed: Record<string, string> }> {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const dataDir = mkdtempSync(join(tmpdir(), 'rouge-bench-serving-data-'));
   const argv = [
     process.execPath, ...extraNodeArgs, join(ROUGE_DIR, 'dist', 'cli', 'main.js'), 'serve',
     '--host', HOST, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn',
     '--rate-limit', '0', '--bootstrap-admin-key', ADMIN_KEY, ...(FAST_LANE !== undefined ? ['--fast-lane', FAST_LANE] : []),
   ];
-  const child = startChild(label, pinned(SERVER_CPU, argv), cleanEnv({ ROUGE_RATE_LIMIT: '0' }), false, dataDir);
+  const child = startChild(label, pinned(SERVER_CPU, argv, pinningEnabled), cleanEnv({ ROUGE_RATE_LIMIT: '0' }), false, dataDir);
   const baseUrl = `http://${HOST}:${port}`;
-  await waitReady(child, `${baseUrl}/healthz`);
+  await waitReady(child, `${baseUrl}/healthz`, 60_000);
   await api(baseUrl, 'POST', '/v1/projects', { name: PROJECT });
   for (const [name, path] of [['lr', work.lrPath], ['mlp', work.mlpPath]] as const) {
     await api(baseUrl, 'POST', `/v1/projects/${PROJECT}/models`, { name });
@@ -609,17 +383,17 @@ async function startRouge(work: Work, extraNodeArgs: string[] = [], label = 'Rou
   deployed['lr-coalesce'] = await deploy(baseUrl, 'lr-coalesce', 'lr', LR_COALESCE);
   deployed['mlp-off'] = await deploy(baseUrl, 'mlp-off', 'mlp');
   for (const b of BATCHINGS) deployed[mlpEndpoint(b)] = await deploy(baseUrl, mlpEndpoint(b), 'mlp', b);
-  await waitReady(child, `${baseUrl}/readyz`);
+  await waitReady(child, `${baseUrl}/readyz`, 60_000);
   const affinityBeforeRepin = repinServer(child.proc.pid);
   return { child, baseUrl, dataDir, deployed, affinityBeforeRepin };
 }
 
 async function startPeer(work: Work): Promise<Server> {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const argv = [PYTHON, join(ROOT, 'bench', 'servers', 'sklearn_server.py'), '--host', HOST, '--port', String(port), '--weights', work.weightsPath];
-  const child = startChild('FastAPI + scikit-learn', pinned(SERVER_CPU, argv), cleanEnv());
+  const child = startChild('FastAPI + scikit-learn', pinned(SERVER_CPU, argv, pinningEnabled), cleanEnv());
   const baseUrl = `http://${HOST}:${port}`;
-  await waitReady(child, `${baseUrl}/health`);
+  await waitReady(child, `${baseUrl}/health`, 60_000);
   const affinityBeforeRepin = repinServer(child.proc.pid);
   return { child, baseUrl, affinityBeforeRepin };
 }
@@ -762,7 +536,7 @@ async function measureInproc(work: Work): Promise<{ results: InprocResult[]; thr
     const m0 = machineTicks();
     const o0 = ourTicks();
     const t0 = performance.now();
-    const c = await runToEnd('in-process session.run', pinned(SERVER_CPU, [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'serving-inproc.ts'), cfgPath]), ROOT, cleanEnv());
+    const c = await runToEnd('in-process session.run', pinned(SERVER_CPU, [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'serving-inproc.ts'), cfgPath], pinningEnabled), ROOT, cleanEnv());
     const wall = (performance.now() - t0) / 1000;
     const out = JSON.parse(c.stdout.trim().split('\n').pop()!) as { results: InprocResult[]; threads: number; cpusAllowed: string; processCpuUs: number };
     // "Other": the machine's busy time minus our servers and minus the child's own CPU time.
@@ -894,7 +668,7 @@ async function runLoad(work: Work, server: Server, def: RowDef, rate: number | u
     ourPids,
     clockTicks,
   }));
-  const c = await runToEnd(`load ${def.id}`, pinned(LOAD_CPU, [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'serving-load.ts'), cfgPath]), ROOT, cleanEnv());
+  const c = await runToEnd(`load ${def.id}`, pinned(LOAD_CPU, [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'serving-load.ts'), cfgPath], pinningEnabled), ROOT, cleanEnv());
   const line = c.stdout.trim().split('\n').filter(Boolean).pop();
   if (!line) throw new Error(`the load generator printed nothing:\n  ${c.tail.join('\n  ')}`);
   return JSON.parse(line) as LoadResult;
@@ -920,7 +694,7 @@ async function runRow(work: Work, servers: { rouge: Server; peer: Server }, def:
     try {
       m = await runLoad(work, server, def, rate);
     } catch (e) {
-      if (aborting) throw e;
+      if (isAborting()) throw e;
       console.log(`   FAILED: ${(e as Error).message}`);
       return { ...row, status: 'failed', reason: (e as Error).message };
     }
@@ -1198,18 +972,9 @@ async function profileRow(work: Work, id: string): Promise<void> {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  try {
-    execFileSync('taskset', ['-c', String(LOAD_CPU), 'true'], { stdio: 'ignore' });
-  } catch {
-    pinningEnabled = false;
-  }
+  pinningEnabled = canPin(LOAD_CPU);
   const ncpu = availableParallelism();
-  if (ncpu < 2) pinningEnabled = false;
-  try {
-    clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    /* keep 100 */
-  }
+  clockTicks = readClockTicks();
   const machine = { nproc: ncpu, cpuModel: cpus()[0]?.model?.trim() || '(unknown)', node: process.version, kernel: release() };
   const versions = {
     autocannon: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version,
@@ -1227,12 +992,12 @@ async function main(): Promise<number> {
   let depWarnings: string[] = [];
   if (EXPLICIT_DIR) {
     if (!SKIP_BUILD) await runToEnd('npm run build', ['npm', 'run', 'build', '--silent'], EXPLICIT_DIR);
-    revision = explicitDirRevision(EXPLICIT_DIR);
+    revision = explicitDirRevision(EXPLICIT_DIR, { readRevisionFile: false });
   } else {
-    const exp = await exportCommit(REF);
+    const exp = await exportCommit(REF, { dirPrefix: 'rouge-bench-serving-', skipBuild: SKIP_BUILD, run: runToEnd });
     ROUGE_DIR = exp.dir;
     revision = `commit ${exp.commit}`;
-    depWarnings = exp.depWarnings;
+    depWarnings = dependencyDrift(exp.commit);
   }
   if (!existsSync(join(ROUGE_DIR, 'dist', 'cli', 'main.js'))) throw new Error(`${join(ROUGE_DIR, 'dist', 'cli', 'main.js')} is missing; build it first (run without BENCH_SKIP_BUILD)`);
   console.log(`Rouge: ${ROUGE_DIR} (${revision})`);
@@ -1282,9 +1047,9 @@ async function main(): Promise<number> {
       }
       rows = defs.map((d) => done.get(d.id)!);
     } finally {
-      await stopChild(peer.child);
+      await stopChild(peer.child, 10_000);
       const serverTail = rouge.child.tail.filter((l) => !/listening on|^Store:/.test(l));
-      await stopChild(rouge.child);
+      await stopChild(rouge.child, 10_000);
       rmSync(rouge.dataDir!, { recursive: true, force: true });
       if (serverTail.length) console.log(`Rouge wrote: ${serverTail.slice(-10).join(' | ')}`);
     }
@@ -1329,11 +1094,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
-    killAllNow();
-    process.exit(aborting ? 130 : 1);
-  },
-);
+runMain(main);
