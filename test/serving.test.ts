@@ -142,6 +142,9 @@ describe.each(STORE_KINDS)('endpoints and online serving on %s', (kind) => {
     const metrics = (await app.inject({ url: '/metrics' })).body;
     expect(metrics).toContain('rouge_predict_requests_total{endpoint="ds.ctr-prod",deployed_model="",protocol="vertex",code="NO_TRAFFIC"} 1');
     expect(metrics).toContain('rouge_predict_requests_total{endpoint="ds.ctr-prod",deployed_model="",protocol="oip",code="NO_TRAFFIC"} 1');
+    // An unknown endpoint is not counted: its name is the caller's, and would grow the label set without bound.
+    expect((await predict([[1, 2, 3, 4]], {}, '/v1/projects/ds/endpoints/no-such-thing:predict')).statusCode).toBe(404);
+    expect((await app.inject({ url: '/metrics' })).body).not.toContain('no-such-thing');
   });
 
   it('runs a canary, routes stickily by X-Rouge-Routing-Key, promotes and rolls back', async () => {

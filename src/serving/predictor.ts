@@ -20,34 +20,31 @@ export interface PredictRequest {
 export class Predictor {
   constructor(private readonly runtime: ServingRuntime, private readonly metrics: ServingMetrics, private readonly logger: RequestLogger) {}
 
-  /** The deployed model a request goes to: the one named, or one drawn from the split. */
-  async pick(project: string, endpoint: string, request: PredictRequest, deployedModelId?: string): Promise<{ model: ServedModel; samplingRate: number }> {
+  /**
+   * The deployed model a request goes to: the one named, or one drawn from the
+   * split. A request no model can take (NO_TRAFFIC, an unknown deployed model)
+   * is counted under `deployed_model=""`; an unknown endpoint is not counted,
+   * as its name is whatever the caller sent and would grow the label set.
+   */
+  private async pick(project: string, endpoint: string, request: PredictRequest, protocol: Protocol, deployedModelId?: string): Promise<{ model: ServedModel; samplingRate: number }> {
     const live = await this.runtime.endpoint(project, endpoint);
-    if (deployedModelId !== undefined) {
-      const model = live.models.get(deployedModelId);
-      if (!model) throw errors.DEPLOYED_MODEL_NOT_FOUND({ id: deployedModelId, endpoint: `projects/${project}/endpoints/${endpoint}` });
-      return { model, samplingRate: live.samplingRate };
+    let model: ServedModel | undefined;
+    if (deployedModelId !== undefined) model = live.models.get(deployedModelId);
+    else {
+      const key = request.headers['x-rouge-routing-key'];
+      const id = live.router.pick(typeof key === 'string' ? key : undefined);
+      model = id === undefined ? undefined : live.models.get(id);
     }
-    const key = request.headers['x-rouge-routing-key'];
-    const id = live.router.pick(typeof key === 'string' ? key : undefined);
-    const model = id === undefined ? undefined : live.models.get(id);
-    if (!model) throw errors.NO_TRAFFIC({ endpoint: `projects/${project}/endpoints/${endpoint}` });
-    return { model, samplingRate: live.samplingRate };
-  }
-
-  /** `pick`, counting a request that no model could take (NO_TRAFFIC, an unknown deployed model) under `deployed_model=""`. */
-  private async route(project: string, endpoint: string, request: PredictRequest, protocol: Protocol, deployedModelId?: string) {
-    try {
-      return await this.pick(project, endpoint, request, deployedModelId);
-    } catch (e) {
-      if (e instanceof RougeError) this.metrics.requests.labels(`${project}.${endpoint}`, '', protocol, e.reason).inc();
-      throw e;
-    }
+    if (model) return { model, samplingRate: live.samplingRate };
+    const name = `projects/${project}/endpoints/${endpoint}`;
+    const err = deployedModelId !== undefined ? errors.DEPLOYED_MODEL_NOT_FOUND({ id: deployedModelId, endpoint: name }) : errors.NO_TRAFFIC({ endpoint: name });
+    this.metrics.requests.labels(`${project}.${endpoint}`, '', protocol, err.reason).inc();
+    throw err;
   }
 
   async predict(project: string, endpoint: string, request: PredictRequest, instances: unknown[], parameters: unknown) {
     const started = performance.now();
-    const { model, samplingRate } = await this.route(project, endpoint, request, 'vertex');
+    const { model, samplingRate } = await this.pick(project, endpoint, request, 'vertex');
     const predictions = await this.observe(project, endpoint, model, 'vertex', started, () => model.predict(instances, parameters));
     const response = { predictions, deployedModelId: model.deployedModelId, model: model.model, modelVersionId: model.versionId, modelDisplayName: model.displayName };
     this.logger.record(samplingRate, project, endpoint, () => ({
@@ -59,7 +56,7 @@ export class Predictor {
 
   async infer(project: string, endpoint: string, request: PredictRequest, body: OipRequest, deployedModelId?: string): Promise<{ model: ServedModel; outputs: OipTensor[] }> {
     const started = performance.now();
-    const { model, samplingRate } = await this.route(project, endpoint, request, 'oip', deployedModelId);
+    const { model, samplingRate } = await this.pick(project, endpoint, request, 'oip', deployedModelId);
     const outputs = await this.observe(project, endpoint, model, 'oip', started, () => model.infer(body));
     this.logger.record(samplingRate, project, endpoint, () => ({
       time: new Date().toISOString(), requestId: String(request.id), endpoint: `projects/${project}/endpoints/${endpoint}`, deployedModelId: model.deployedModelId,
@@ -75,43 +72,37 @@ export class Predictor {
    */
   async rawPredict(project: string, endpoint: string, request: PredictRequest, body: Buffer, contentType: string): Promise<{ model: ServedModel; answer?: { status: number; contentType: string; body: Buffer } }> {
     const started = performance.now();
-    const { model } = await this.route(project, endpoint, request, 'raw');
+    const { model } = await this.pick(project, endpoint, request, 'raw');
     if (!model.rawPredict) return { model };
-    const answer = await this.observe(project, endpoint, model, 'raw', started, async () => {
-      const res = await model.rawPredict!(body, contentType);
-      if (res.status < 200 || res.status >= 300) throw new RawFailure(res);
-      return res;
-    }).catch((e: unknown) => {
-      if (e instanceof RawFailure) return e.answer;
-      throw e;
-    });
+    const answer = await this.observe(project, endpoint, model, 'raw', started, () => model.rawPredict!(body, contentType), (res) =>
+      res.status < 200 || res.status >= 300 ? 'UPSTREAM_ERROR' : undefined);
     return { model, answer };
   }
 
   /** Per served model object (a redeploy makes a new one), its metric children for each protocol. */
   private readonly children = new WeakMap<ServedModel, Partial<Record<Protocol, ModelMetrics>>>();
 
-  private async observe<T>(project: string, endpoint: string, model: ServedModel, protocol: Protocol, started: number, run: () => Promise<T>): Promise<T> {
+  /** Runs a call and counts it; `failure` names the reason of a result that is returned but is not a success (a raw non-2xx). */
+  private async observe<T>(project: string, endpoint: string, model: ServedModel, protocol: Protocol, started: number, run: () => Promise<T>, failure?: (result: T) => string | undefined): Promise<T> {
     let byProtocol = this.children.get(model);
     if (!byProtocol) this.children.set(model, (byProtocol = {}));
     const m = (byProtocol[protocol] ??= this.metrics.forModel(`${project}.${endpoint}`, model.deployedModelId, protocol));
+    let result: T;
     try {
-      const result = await run();
-      m.ok.inc();
-      m.latency.observe((performance.now() - started) / 1000);
-      return result;
+      result = await run();
     } catch (e) {
-      m.failed(e instanceof RougeError ? e.reason : e instanceof RawFailure ? 'UPSTREAM_ERROR' : 'INTERNAL').inc();
+      m.failed(e instanceof RougeError ? e.reason : 'INTERNAL').inc();
       throw e;
     }
+    const reason = failure?.(result);
+    if (reason) m.failed(reason).inc();
+    else {
+      m.ok.inc();
+      m.latency.observe((performance.now() - started) / 1000);
+    }
+    return result;
   }
 }
 
 type Protocol = 'vertex' | 'oip' | 'raw';
 
-/** A custom server's non-2xx answer to :rawPredict: counted as a failure, still returned to the caller as it is. */
-class RawFailure extends Error {
-  constructor(readonly answer: { status: number; contentType: string; body: Buffer }) {
-    super(`HTTP ${answer.status}`);
-  }
-}

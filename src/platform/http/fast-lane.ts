@@ -58,7 +58,7 @@ export class FastLane {
   private readonly routes: LaneRoute[] = [];
   private guard: LaneGuard | undefined;
   private readonly observers: LaneObserver[] = [];
-  /** Set when the server starts closing: Fastify then answers with its 503. */
+  /** Set when the server starts closing (the one flag for the whole server): the lane then declines, and Fastify answers 503. */
   closing = false;
   /** Requests the lane took, for tests and `/metrics`-free debugging. */
   taken = 0;
@@ -69,7 +69,7 @@ export class FastLane {
 
   constructor(
     private readonly enabled: boolean,
-    private readonly bodyLimit: number,
+    readonly bodyLimit: number,
   ) {}
 
   add(route: LaneRoute): void {
@@ -126,10 +126,6 @@ export class FastLane {
     if (log && status < 500 && (log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) log.info({ reqId: id, method, url, status, ms: Math.round(seconds * 1e5) / 100 }, 'request');
   }
 
-  /** @internal */ get limit(): number {
-    return this.bodyLimit;
-  }
-
 }
 
 /** One request on the lane: body, validation, handler, answer. */
@@ -145,7 +141,7 @@ class LaneRun {
   ) {}
 
   start(admitted: Admitted): void {
-    readLaneBody(this.req, this.lane.limit, (err, text) => {
+    readLaneBody(this.req, this.lane.bodyLimit, (err, text) => {
       if (err) return this.fail(err, true);
       if (text === '') return this.fail(E.EMPTY_BODY());
       let body: unknown;
@@ -162,7 +158,7 @@ class LaneRun {
   }
 
   fail(error: unknown, close = false): void {
-    const err: RougeError = toRougeError(error, { id: this.id, headers: this.req.headers, bodyLimit: this.lane.limit });
+    const err: RougeError = toRougeError(error, { id: this.id, headers: this.req.headers, routeOptions: { bodyLimit: this.lane.bodyLimit } });
     if (err.httpStatus >= 500) this.lane.log?.error({ reqId: this.id, err: error, reason: err.reason }, 'request failed');
     const extra: string[] = [];
     for (const [k, v] of Object.entries(err.headers)) extra.push(k, v);

@@ -73,23 +73,22 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
   app.decorateRequest('principalName', 'anonymous');
   app.decorateRequest('rougeRouteConfig', null);
 
-  let closing = false;
   app.addHook('onClose', async () => {
-    closing = lane.closing = true;
+    lane.closing = true;
   });
   app.addHook('preClose', async () => {
-    closing = lane.closing = true;
+    lane.closing = true;
   });
   // Callback hooks rather than async ones: every request runs them, and an async
   // hook costs a promise and a microtask tick each.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done(closing ? E.SHUTTING_DOWN() : undefined);
+    done(lane.closing ? E.SHUTTING_DOWN() : undefined);
   });
   app.addHook('onResponse', (request, reply, done) => {
     // A request that was in flight when closing began leaves a kept-alive
     // connection behind it, and close() would wait for the client to hang up.
-    if (closing) setImmediate(() => app.server.closeIdleConnections());
+    if (lane.closing) setImmediate(() => app.server.closeIdleConnections());
     // 5xx are already logged with their cause; below info, skip building the line.
     if (reply.statusCode < 500 && (request.log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');

@@ -53,7 +53,6 @@ export function fromValidation(errors: AjvError[], context: string): RougeError 
 export interface RequestFacts {
   id: unknown;
   headers: IncomingHttpHeaders;
-  bodyLimit?: number;
   routeOptions?: { bodyLimit?: number };
 }
 
@@ -69,7 +68,7 @@ export function toRougeError(err: unknown, request: RequestFacts): RougeError {
   if (Array.isArray(fe?.validation) && fe.validation.length > 0) return fromValidation(fe.validation, fe.validationContext ?? 'body');
   switch (fe?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return E.BODY_TOO_LARGE({ limit: request.bodyLimit ?? request.routeOptions?.bodyLimit ?? 0 });
+      return E.BODY_TOO_LARGE({ limit: request.routeOptions?.bodyLimit ?? 0 });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return E.UNSUPPORTED_MEDIA_TYPE({ contentType: String(request.headers['content-type'] ?? '') });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

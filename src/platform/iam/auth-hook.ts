@@ -29,6 +29,20 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     return cfg.scope ? cfg.scope(params, principal) : { project: params.project ?? ORG, resource: cfg.resource?.(params) ?? '' };
   };
 
+  /**
+   * The caller, when its key and bindings are cached and allow the call;
+   * undefined when the store must be asked or the cache says no (the slow path
+   * then decides, and answers a denial). Throws for a key that is malformed,
+   * wrong, revoked or expired.
+   */
+  const allowedFromCache = (cfg: RouteConfig, params: Record<string, string>, authorization: string | undefined, now: number) => {
+    const caller = verifier.verifyCached(authorization, now);
+    if (!caller) return undefined;
+    const scope = scopeOf(cfg, params, caller.principal);
+    if (scope && !authorizer.checkCached(caller.principal, cfg.permission ?? 'unknown.route.permission', scope.project, scope.resource, now)) return undefined;
+    return caller;
+  };
+
   /** Every step, awaiting the store and the shared cache where it must. */
   const slow = async (request: FastifyRequest): Promise<void> => {
     const caller = await verifier.verify(request.headers.authorization);
@@ -49,15 +63,11 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
       return done();
     }
     try {
-      const now = Date.now();
-      const caller = limiter.enabled ? undefined : verifier.verifyCached(request.headers.authorization, now);
+      const caller = limiter.enabled ? undefined : allowedFromCache(cfg, paramsOf(request), request.headers.authorization, Date.now());
       if (caller) {
-        const scope = scopeOf(cfg, paramsOf(request), caller.principal);
-        if (!scope || authorizer.checkCached(caller.principal, cfg.permission ?? 'unknown.route.permission', scope.project, scope.resource, now)) {
-          request.principalName = caller.principal;
-          request.keyId = caller.keyId;
-          return done();
-        }
+        request.principalName = caller.principal;
+        request.keyId = caller.keyId;
+        return done();
       }
     } catch (e) {
       return done(e as Error);
@@ -75,13 +85,11 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     const now = Date.now();
     let caller;
     try {
-      caller = verifier.verifyCached(authorization, now);
+      caller = allowedFromCache(cfg, params, authorization, now);
     } catch {
       return undefined;
     }
     if (!caller) return undefined;
-    const scope = scopeOf(cfg, params, caller.principal);
-    if (scope && !authorizer.checkCached(caller.principal, cfg.permission ?? 'unknown.route.permission', scope.project, scope.resource, now)) return undefined;
     const admitted = { principal: caller.principal };
     return limiter.enabled ? limiter.take(caller.keyId, now).then(() => admitted) : admitted;
   });
