@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /**
@@ -22,11 +23,14 @@ export default function setup(): (() => Promise<void>) | void {
     process.stdout.write(`\n${missing.map((m) => `NOTE: ${m}`).join('\n')}\n\n`);
   }
   const url = process.env.ROUGE_TEST_DATABASE_URL;
-  if (!url) return;
-  // Test files inherit this, so every schema of this run shares a prefix the teardown can find.
+  const redisUrl = process.env.ROUGE_TEST_REDIS_URL;
+  // Test files inherit this, so every schema and Redis key of this run shares a prefix the teardown can find.
   const run = randomBytes(3).toString('hex');
   process.env.ROUGE_TEST_RUN_ID = run;
+  if (!url && !redisUrl) return;
   return async () => {
+    if (redisUrl) await deleteRedisKeys(redisUrl, `rouge-t:${run}:*`);
+    if (!url) return;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
@@ -36,4 +40,20 @@ export default function setup(): (() => Promise<void>) | void {
       await client.end();
     }
   };
+}
+
+/** Deletes the run's Redis keys (budget counters, rate limits, caches), so repeated runs leave nothing behind. */
+async function deleteRedisKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

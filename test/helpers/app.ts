@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp, type BuildOptions } from '../../src/app.js';
 import type { Config } from '../../src/platform/index.js';
-import { openTestStore, type StoreKind } from './stores.js';
+import { openTestStore, testCacheConfig, type StoreKind } from './stores.js';
 
 /** The admin key every test app bootstraps with (ROUGE_BOOTSTRAP_ADMIN_KEY). */
 export const ADMIN_KEY = `rk_testadmin01_${'A1b2C3d4E5'.repeat(4)}xyz`;
@@ -13,7 +13,8 @@ export function bearer(key: string): Record<string, string> {
 
 /**
  * Builds the whole app in-process on a fresh store of the given kind, with a
- * known admin key. Unless `asAdmin` is false, `app.inject` sends the admin key
+ * known admin key: SQLite with the in-memory cache, or PostgreSQL with Redis
+ * (the two legs of the matrix, see testCacheConfig); `config` overrides both. Unless `asAdmin` is false, `app.inject` sends the admin key
  * when a request carries no Authorization header of its own, so tests that are
  * not about IAM read as they did before authentication existed.
  */
@@ -24,7 +25,7 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const store = await openTestStore(kind);
   const { asAdmin = true, ...rest } = options;
-  const app = await buildApp({ ...rest, config: { bootstrapAdminKey: ADMIN_KEY, ...config }, store, closeStore: true });
+  const app = await buildApp({ ...rest, config: { bootstrapAdminKey: ADMIN_KEY, ...testCacheConfig(kind), ...config }, store, closeStore: true });
   if (asAdmin) {
     const inject = app.inject.bind(app) as (o: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;
     (app as { inject: unknown }).inject = (o: InjectOptions | string) => {
