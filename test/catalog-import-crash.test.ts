@@ -55,7 +55,8 @@ describe.each(STORE_KINDS)('an import whose worker is killed on %s', (kind) => {
       const cache = new MemoryCache();
       const outbox = new EventOutbox(store, cache);
       worker = new JobWorker(queue, { pollMs: 20 });
-      await createCatalog({ store, blobs, outbox, cache, jobs: new Jobs(queue, worker, outbox), worker, importChunkSize: 500, importLeaseMs: 1000 });
+      const catalog = await createCatalog({ store, blobs, outbox, cache, jobs: new Jobs(queue, worker, outbox), importChunkSize: 500, importLeaseMs: 1000 });
+      for (const j of catalog.jobs) worker.register(j.kind, j.handler, j);
       worker.start();
       const row = await until('the import to finish', async () => {
         const r = await queue.get('p', job.id);

@@ -14,7 +14,8 @@ const outbox = new EventOutbox(store, cache);
 const jobStore = new JobStore(store);
 const worker = new JobWorker(jobStore, { pollMs: 20 });
 const jobs = new Jobs(jobStore, worker, outbox);
-await createCatalog({ store, blobs: new FileBlobStore(blobDir!), outbox, cache, jobs, worker, importChunkSize: 25, importLeaseMs: 1000 });
+const catalog = await createCatalog({ store, blobs: new FileBlobStore(blobDir!), outbox, cache, jobs, importChunkSize: 25, importLeaseMs: 1000 });
+for (const j of catalog.jobs) worker.register(j.kind, j.handler, j);
 worker.start();
 process.stdout.write('ready\n');
 // The worker's poll timer is unref'd and better-sqlite3 holds no handle: without

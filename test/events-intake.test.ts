@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from './helpers/app.js';
 import { writeDuringDelete } from './helpers/project-delete.js';
 import { STORE_KINDS } from './helpers/stores.js';
+import { catalogModule } from '../src/catalog/index.js';
 import { finished, jsonl, reasonOf, violationsOf } from './catalog-helpers.js';
 
 const now = () => new Date().toISOString();
@@ -97,7 +98,7 @@ describe.each(STORE_KINDS)('user events on %s', (kind) => {
     ]);
     await write([ev(4, { userId: 'alice', sessionId: 's-anon', type: 'purchase', value: { amount: 1999, currency: 'EUR' } })]);
     // The services are reached through the app only once the lead wires the catalog into RougeServices.
-    const history = await (app.rouge as unknown as { catalog: { events: { history(p: string, u: string): Promise<Array<{ eventId: string }>> } } }).catalog.events.history('shop', 'alice');
+    const history = await app.rouge.use(catalogModule).events.history('shop', 'alice');
     expect(history.map((e) => e.eventId)).toEqual(['e-1', 'e-2', 'e-4']);
   });
 

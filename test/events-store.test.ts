@@ -6,7 +6,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALL_MIGRATIONS, buildApp } from '../src/app.js';
 import { EventStore } from '../src/catalog/event-store.js';
-import { catalogMigration } from '../src/catalog/index.js';
+import { catalogMigration, catalogModule } from '../src/catalog/index.js';
 import { openPostgresStore, openSqliteStore, type ModuleMigrations, type Store } from '../src/platform/index.js';
 import { CATALOG_MIGRATIONS } from './catalog-helpers.js';
 import { ADMIN_KEY } from './helpers/app.js';
@@ -43,19 +43,19 @@ async function indexNames(store: Store): Promise<string[]> {
 
 /** A shared device: bob signs in on s1 and out, then alice browses anonymously and signs in on s1. */
 async function sharedDevice(app: FastifyInstance): Promise<void> {
-  await app.rouge.catalog.events.write('shop', [
+  await app.rouge.use(catalogModule).events.write('shop', [
     ev('b1', 1, { userId: 'bob', sessionId: 's1' }),
     ev('a1', 3, { sessionId: 's1' }),
     ev('a2', 4, { sessionId: 's1' }),
     ev('x1', 5, { sessionId: 's2' }),
   ]);
-  await app.rouge.catalog.events.write('shop', [ev('a3', 6, { userId: 'alice', sessionId: 's1' }), ev('b2', 7, { userId: 'bob' })]);
+  await app.rouge.use(catalogModule).events.write('shop', [ev('a3', 6, { userId: 'alice', sessionId: 's1' }), ev('b2', 7, { userId: 'bob' })]);
   // A late copy of bob's older sign-in on s1 must not take the session back.
-  await app.rouge.catalog.events.write('shop', [ev('b0', 0, { userId: 'bob', sessionId: 's1' })]);
+  await app.rouge.use(catalogModule).events.write('shop', [ev('b0', 0, { userId: 'bob', sessionId: 's1' })]);
 }
 
 async function histories(app: FastifyInstance): Promise<Record<string, string[]>> {
-  const ids = async (u: string) => (await app.rouge.catalog.events.history('shop', u)).map((e) => e.eventId);
+  const ids = async (u: string) => (await app.rouge.use(catalogModule).events.history('shop', u)).map((e) => e.eventId);
   return { alice: await ids('alice'), bob: await ids('bob'), carol: await ids('carol') };
 }
 
@@ -69,9 +69,9 @@ describe.each(STORE_KINDS)('user event storage on %s', (kind) => {
   it("gives a session's anonymous events to the user it is linked to, and signed-in events only to their user", async () => {
     app = await appOn(reopenable(kind)(CATALOG_MIGRATIONS));
     await sharedDevice(app);
-    expect(await app.rouge.catalog.events.userOfSession('shop', 's1')).toBe('alice');
+    expect(await app.rouge.use(catalogModule).events.userOfSession('shop', 's1')).toBe('alice');
     expect(await histories(app)).toEqual({ alice: ['a1', 'a2', 'a3'], bob: ['b0', 'b1', 'b2'], carol: [] });
-    const limited = await app.rouge.catalog.events.history('shop', 'alice', 2);
+    const limited = await app.rouge.use(catalogModule).events.history('shop', 'alice', 2);
     expect(limited.map((e) => e.eventId)).toEqual(['a1', 'a2']);
   });
 
@@ -81,23 +81,23 @@ describe.each(STORE_KINDS)('user event storage on %s', (kind) => {
       eventId: 'e-ü-1', type: 'purchase', userId: 'u"1', sessionId: "s'1", itemIds: ['SKU-1', 'SKU-2'], query: 'rouge à lèvres "mat"\n',
       eventTime: '2026-01-01T01:00:00+01:00', variant: 'B', recommendationId: 'rec-1', resolvedBidId: 'bid-1', value: { amount: Number.MAX_SAFE_INTEGER, currency: 'EUR' },
     };
-    expect(await app.rouge.catalog.events.write('shop', [full, ev('e-2', 1, { sessionId: 's2' }), { ...full, type: 'view' }])).toEqual({ written: 2, duplicates: 1 });
-    expect(await app.rouge.catalog.events.write('shop', [ev('e-2', 1, { sessionId: 's2' }), ev('e-3', 2, { userId: 'u2' })])).toEqual({ written: 1, duplicates: 1 });
+    expect(await app.rouge.use(catalogModule).events.write('shop', [full, ev('e-2', 1, { sessionId: 's2' }), { ...full, type: 'view' }])).toEqual({ written: 2, duplicates: 1 });
+    expect(await app.rouge.use(catalogModule).events.write('shop', [ev('e-2', 1, { sessionId: 's2' }), ev('e-3', 2, { userId: 'u2' })])).toEqual({ written: 1, duplicates: 1 });
     const stored = [];
-    for await (const e of app.rouge.catalog.events.export('shop', undefined)) stored.push(e);
+    for await (const e of app.rouge.use(catalogModule).events.export('shop', undefined)) stored.push(e);
     expect(stored).toEqual([
       { ...full, eventTime: '2026-01-01T00:00:00.000Z' },
       { eventId: 'e-2', type: 'view', sessionId: 's2', itemIds: ['SKU-1'], eventTime: at(1) },
       { eventId: 'e-3', type: 'view', userId: 'u2', itemIds: ['SKU-1'], eventTime: at(2) },
     ]);
-    expect(await app.rouge.catalog.events.userOfSession('shop', "s'1")).toBe('u"1');
+    expect(await app.rouge.use(catalogModule).events.userOfSession('shop', "s'1")).toBe('u"1');
   });
 
   it('stores a lone surrogate half as U+FFFD, as a bound string would be, instead of refusing the batch', async () => {
     app = await appOn(reopenable(kind)(CATALOG_MIGRATIONS));
     const odd = { ...ev('e-1', 1, { userId: 'u\ud800', sessionId: 's\\ud800' }), query: '\udfff\\\ud83d' };
-    expect(await app.rouge.catalog.events.write('shop', [odd])).toEqual({ written: 1, duplicates: 0 });
-    const [stored] = await app.rouge.catalog.events.history('shop', 'u\ufffd');
+    expect(await app.rouge.use(catalogModule).events.write('shop', [odd])).toEqual({ written: 1, duplicates: 0 });
+    const [stored] = await app.rouge.use(catalogModule).events.history('shop', 'u\ufffd');
     expect(stored).toMatchObject({ userId: 'u\ufffd', sessionId: 's\\ud800', query: '\ufffd\\\ufffd' });
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { servingModule } from '../src/serving/index.js';
 import { buildLogisticRegression, logisticRegressionParameters } from './fixtures/onnx-builder.js';
 import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
@@ -227,7 +228,7 @@ describe.each(STORE_KINDS)('endpoints and online serving on %s', (kind) => {
     await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints', payload: { name: 'logged', requestLogging: { samplingRate: 1 } } });
     await deploy(app, { deployedModel: { model: 'ctr' }, trafficSplit: { '0': 100 } }, 'logged');
     await predict([[1, 2, 3, 4]], {}, '/v1/projects/ds/endpoints/logged:predict');
-    await app.rouge.serving.logger.flush();
+    await app.rouge.use(servingModule).requestLogs.flush();
     const keys = await app.rouge.blobs.list('requestLogs/ds/logged/');
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^requestLogs\/ds\/logged\/dt=\d{4}-\d{2}-\d{2}\/[0-9A-Z]{26}\.jsonl$/);

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { ALL_MIGRATIONS, buildApp } from '../../src/app.js';
 import { EventStore } from '../../src/catalog/event-store.js';
 import { catalogMigrations } from '../../src/catalog/migrations.js';
+import { catalogModule } from '../../src/catalog/index.js';
 import { toEventRow, type UserEvent } from '../../src/catalog/events.js';
 import { openPostgresStore, openSqliteStore } from '../../src/platform/index.js';
 
@@ -75,7 +76,7 @@ try {
     const batches = Array.from({ length: BATCHES }, batch);
     cpu0 = process.cpuUsage();
     const t = performance.now();
-    for (const b of batches) await app.rouge.catalog.events.write('bench', b, true);
+    for (const b of batches) await app.rouge.use(catalogModule).events.write('bench', b, true);
     report('service write', performance.now() - t, BATCHES);
   }
   if (PHASES.has('http')) {
@@ -91,7 +92,7 @@ try {
     }));
     report(`http inject (${WRITERS} in flight)`, performance.now() - t, BATCHES);
   }
-  const n = await app.rouge.catalog.events.count('bench');
+  const n = await app.rouge.use(catalogModule).events.count('bench');
   if (n !== next) throw new Error(`stored ${n} events, sent ${next}`);
 } finally {
   await app.close();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { monotonicFactory } from 'ulid';
-import { RougeError, isValidBlobKey, nowIso, validateValue, type BlobStore, type JobContext, type JobWorker, type Jobs, type Operation } from '../platform/index.js';
+import { RougeError, isValidBlobKey, nowIso, validateValue, type BlobStore, type JobContext, type JobDeclaration, type Jobs, type Operation } from '../platform/index.js';
 import { checkCsvHeader, csvRecords, readCsvHeader } from './csv.js';
 import * as errors from './errors.js';
 import type { EventStore } from './event-store.js';
@@ -73,9 +73,12 @@ export class Importer {
   }
 
   /** Registers both import handlers on this process's worker. */
-  register(worker: JobWorker): void {
-    worker.register(ITEMS_IMPORT, (payload: ImportPayload, ctx) => this.run(payload, ctx, 'items'), { leaseMs: this.options.leaseMs, concurrency: 2 });
-    worker.register(EVENTS_IMPORT, (payload: ImportPayload, ctx) => this.run(payload, ctx, 'events'), { leaseMs: this.options.leaseMs, concurrency: 2 });
+  /** The import job kinds, for the worker role. */
+  jobs(): JobDeclaration[] {
+    return [
+      { kind: ITEMS_IMPORT, handler: (payload, ctx) => this.run(payload as ImportPayload, ctx, 'items'), leaseMs: this.options.leaseMs, concurrency: 2 },
+      { kind: EVENTS_IMPORT, handler: (payload, ctx) => this.run(payload as ImportPayload, ctx, 'events'), leaseMs: this.options.leaseMs, concurrency: 2 },
+    ];
   }
 
   /** Stages a request body in the blob store; the Idempotency-Key, when given, names the object so a retried upload replaces it. */

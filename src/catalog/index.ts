@@ -4,25 +4,9 @@
  * blob store) and the query-to-category index that recommendations, sponsored
  * products and tagging share.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { grantPermissions, type BlobStore, type Cache, type EventOutbox, type Jobs, type JobWorker, type ProjectHold, type Store } from '../platform/index.js';
-import { EventService } from './event-service.js';
-import { EventStore } from './event-store.js';
-import { ImportStore } from './import-store.js';
-import { Importer } from './imports.js';
-import { ItemService } from './item-service.js';
-import { ItemStore, type Db } from './item-store.js';
-import { registerCatalogRoutes } from './routes.js';
-import { SearchIndex } from './search-index.js';
 
-grantPermissions({
-  viewer: ['catalog.items.get', 'catalog.items.list', 'catalog.categories.list', 'catalog.search', 'catalog.synonyms.get'],
-  // Events name shoppers, so reading them back in bulk is an editor's right, not every viewer's.
-  editor: ['catalog.items.update', 'catalog.items.delete', 'catalog.items.import', 'catalog.synonyms.update', 'catalog.userEvents.write', 'catalog.userEvents.import', 'catalog.userEvents.export'],
-  ingestor: ['catalog.items.get', 'catalog.items.update', 'catalog.items.delete', 'catalog.items.import', 'catalog.userEvents.write', 'catalog.userEvents.import'],
-  predictor: ['catalog.search'],
-});
-
+export { catalogModule } from './module.js';
+export type { CatalogFace } from './module.js';
 export { catalogMigration } from './tables.js';
 export { catalogMigrations } from './migrations.js';
 export type { Item, ItemInput } from './items.js';
@@ -34,89 +18,5 @@ export { ItemService } from './item-service.js';
 export { EventService } from './event-service.js';
 export { CATALOG_CHANNEL } from './search-index.js';
 export * as CatalogErrors from './errors.js';
-
-/** What the catalog needs from the platform. */
-export interface CatalogDeps {
-  store: Store;
-  blobs: BlobStore;
-  outbox: EventOutbox;
-  /** The signals port: item changes reach every process's search index through it. */
-  cache: Cache;
-  jobs: Jobs;
-  /** This process's worker, when it runs the worker role: import Operations run on it. */
-  worker?: JobWorker;
-  log?: FastifyBaseLogger;
-  /**
-   * Checks and holds the project in the transaction of every item, synonym and
-   * event write (the app passes ProjectService.hold), so none lands in a project
-   * that does not exist or is being deleted. Without it (tools and tests that
-   * drive imports with no projects, as Jobs does) any project is taken.
-   */
-  hold?: ProjectHold;
-  /** Largest import body in bytes (default 1 GiB); bigger files are imported from the blob store. */
-  maxImportBytes?: number;
-  /** Records per import transaction (default 1000). */
-  importChunkSize?: number;
-  /** Lease of an import job: how soon another worker resumes an import whose worker died (default 60 s). */
-  importLeaseMs?: number;
-  /** How often each process checks its search index against the store (default 30 s). */
-  reconcileMs?: number;
-}
-
-/** The catalog's services and its lifecycle, as `createCatalog` returns them. */
-export interface Catalog {
-  items: ItemService;
-  events: EventService;
-  /** Registers every catalog and userEvents route; call it where the `api` role's routes are registered. */
-  registerRoutes(app: FastifyInstance): void;
-  /**
-   * Builds every project's search index in the background (call once the
-   * process serves requests: builds run in slices, so /readyz and other
-   * requests are answered meanwhile). Failures are logged; the first search
-   * of a project builds its index anyway.
-   */
-  warmSearch(): void;
-  /** Deletes a project's catalogue and events (a project deletion hook). */
-  deleteProject(project: string, trx: unknown): Promise<void>;
-  /** Stops listening for index changes. */
-  close(): Promise<void>;
-}
-
-/**
- * Builds the catalog over the platform's ports: the stores, the search index
- * (subscribed to the signals channel, so changes from any process arrive
- * within milliseconds), and the import job handlers on the worker when there
- * is one.
- *
- * @example
- * // src/app.ts
- * const catalog = await createCatalog({ store, blobs, outbox, cache, jobs, worker, log: app.log, hold });
- * closers.push(() => catalog.close());
- * if (config.roles.includes('api')) catalog.registerRoutes(app);
- */
-export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
-  const itemStore = new ItemStore(deps.store);
-  const eventStore = new EventStore(deps.store);
-  const index = new SearchIndex(itemStore, deps.cache, deps.log);
-  await index.start(deps.reconcileMs);
-  const hold: ProjectHold = deps.hold ?? (async () => undefined);
-  const items = new ItemService(itemStore, deps.outbox, index, hold);
-  const events = new EventService(eventStore, hold);
-  const importer = new Importer(
-    { blobs: deps.blobs, jobs: deps.jobs, items: itemStore, events: eventStore, imports: new ImportStore(deps.store), index },
-    { maxImportBytes: deps.maxImportBytes ?? 1024 ** 3, chunkSize: deps.importChunkSize ?? 1000, leaseMs: deps.importLeaseMs ?? 60_000 },
-  );
-  if (deps.worker) importer.register(deps.worker);
-  return {
-    items,
-    events,
-    registerRoutes: (app) => registerCatalogRoutes(app, { items, events, importer, jobs: deps.jobs }),
-    warmSearch: () => void index.warm().catch((err: unknown) => deps.log?.warn({ err }, 'catalog search warm-up failed; first searches build their index')),
-    async deleteProject(project, trx) {
-      await itemStore.deleteProject(project, trx as Db);
-      await eventStore.deleteProject(project, trx as Db);
-      index.drop(project);
-    },
-    close: () => index.close(),
-  };
-}
+export { createCatalog } from './catalog.js';
+export type { Catalog, CatalogDeps } from './catalog.js';

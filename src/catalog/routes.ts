@@ -10,19 +10,9 @@ import * as S from './schemas.js';
 
 const CSV = 'text/csv';
 const JSONL_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'];
-/** Largest `userEvents:write` body: 1,000 events of a few hundred bytes each, with room to spare. */
-const WRITE_BODY_LIMIT = 16 * 1024 * 1024;
 
 const Operation = Type.Object({ name: Type.String(), done: Type.Boolean(), metadata: Type.Object({}, { additionalProperties: true }), response: Type.Optional(Type.Unknown()) }, { additionalProperties: true });
 const CategoryNode = Type.Object({ name: Type.String(), path: Type.Array(Type.String()), itemCount: Type.Integer(), children: Type.Array(Type.Unknown()) });
-const SearchResponse = Type.Object({
-  categories: Type.Array(Type.Object({ path: Type.Array(Type.String()), score: Type.Number(), matchedItems: Type.Integer() })),
-  items: Type.Array(S.Item),
-  totalSize: Type.Integer(),
-  matched: Type.Boolean(),
-  message: Type.Optional(Type.String()),
-  nextPageToken: Type.Optional(Type.String()),
-});
 
 type P = Static<typeof S.ProjectParams>;
 type I = Static<typeof S.ItemParams>;
@@ -32,10 +22,12 @@ function mediaType(request: FastifyRequest): string {
 }
 
 /**
- * Catalog and user-event routes (Google Retail API names): items under
- * /v1/projects/{p}/catalog/items, `:import`, the category tree, `catalog:search`,
- * synonyms, and `userEvents:write|import|export`. Registered in a scope of
- * their own so that the CSV and JSONL body parsers exist only here.
+ * The catalog's management routes, on the `api` role (Google Retail API
+ * names): items under /v1/projects/{p}/catalog/items, `:import`, the category
+ * tree, synonyms, and `userEvents:import|export`. Registered in a scope of
+ * their own so that the CSV and JSONL body parsers exist only here. The
+ * storefront's routes (`catalog:search`, `userEvents:write`) are in
+ * routes-data.ts, on `inference`.
  */
 export function registerCatalogRoutes(app: FastifyInstance, deps: { items: ItemService; events: EventService; importer: Importer; jobs: Jobs }): void {
   const { items, events, importer } = deps;
@@ -64,32 +56,12 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: { items: ItemS
     }, async (request) => startImport(request, 'items'));
     scope.get<{ Params: P }>(`${base}/categories`, { config: { permission: 'catalog.categories.list' }, schema: { tags, summary: 'The category tree with item counts', params: S.ProjectParams, response: { 200: Type.Object({ categories: Type.Array(CategoryNode), totalItems: Type.Integer() }) } } },
       async (request) => items.categories(request.params.project));
-    scope.get<{ Params: P; Querystring: Static<typeof S.SearchQuery> }>('/v1/projects/:project/catalog::search', {
-      config: { permission: 'catalog.search', audit: false },
-      schema: { tags, summary: 'Map a query to the catalogue categories it means, with the matching items inside them', params: S.ProjectParams, querystring: S.SearchQuery, response: { 200: SearchResponse } },
-    }, async (request) => items.search(request.params.project, request.query.query, request.query.pageSize ?? 20, readPage({ pageToken: request.query.pageToken })));
     scope.get<{ Params: P }>(`${base}/synonyms`, { config: { permission: 'catalog.synonyms.get' }, schema: { tags, params: S.ProjectParams, response: { 200: S.SynonymsBody } } },
       async (request) => items.synonyms(request.params.project));
     scope.put<{ Params: P; Body: Static<typeof S.SynonymsBody> }>(`${base}/synonyms`, { config: { permission: 'catalog.synonyms.update' }, schema: { tags, summary: 'Replace the synonym groups search uses', params: S.ProjectParams, body: S.SynonymsBody, response: { 200: S.SynonymsBody } } },
       async (request) => items.setSynonyms(request.params.project, request.body.synonyms));
 
     const etags = ['userEvents'];
-    scope.post<{ Params: P; Body: Static<typeof S.WriteEventsBody> }>('/v1/projects/:project/userEvents::write', {
-      // Full validation is ours: the schema documents the body, and a failure is re-checked event by event to list every bad index.
-      attachValidation: true,
-      bodyLimit: WRITE_BODY_LIMIT,
-      config: { permission: 'catalog.userEvents.write', audit: false },
-      schema: { tags: etags, summary: 'Write up to 1,000 events, all or nothing; resent eventIds are stored once', params: S.ProjectParams, body: S.WriteEventsBody, response: { 200: Type.Object({ written: Type.Integer(), duplicates: Type.Integer() }) } },
-    }, async (request) => {
-      if (request.validationError) {
-        const body = request.body as { events?: unknown } | undefined;
-        // Only a well-formed list of 1 to 1,000 events is checked one by one; anything else is the schema's error as it stands.
-        const list = body && typeof body === 'object' && Object.keys(body).length === 1 && Array.isArray(body.events) && body.events.length >= 1 && body.events.length <= 1000 ? body.events : undefined;
-        if (!list) throw request.validationError;
-        return events.write(request.params.project, list);
-      }
-      return events.write(request.params.project, request.body.events, true);
-    });
     scope.post<{ Params: P; Body: unknown }>('/v1/projects/:project/userEvents::import', {
       config: { permission: 'catalog.userEvents.import' },
       schema: { tags: etags, summary: 'Import event history from a JSONL body or {"blobUri"}; returns an Operation', params: S.ProjectParams, consumes: ['application/json', ...JSONL_TYPES], response: { 200: Operation } },

@@ -34,6 +34,16 @@ addSettingFlags(program.command('migrate').description('apply pending database m
   },
 );
 
+program
+  .command('routes')
+  .description('print which role serves each API path, from the modules\' declarations (runs locally, no server)')
+  .option('--json', 'print {"routes": [{method, path, regex, role, exposure}]} for a reverse proxy or the Helm chart')
+  .option('--nginx', 'print an nginx configuration with a public and an internal server')
+  .action(async (opts: { json?: boolean; nginx?: boolean }) => {
+    const { printRoutes } = await import('./routes.js');
+    await printRoutes(opts);
+  });
+
 registerApiCommands(program);
 
 // `rouge projects list | head` closes the pipe early; that is not an error.

@@ -16,7 +16,7 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
   } catch (e) {
     exitOnStartupError(e);
   }
-  const { config, store, iam } = app.rouge;
+  const { config, store, cache, blobs, iam } = app.rouge;
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
@@ -55,8 +55,11 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
   const scheme = config.tlsCert ? 'https' : 'http';
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   process.stdout.write(
-    `Rouge ${VERSION} listening on ${scheme}://${shownHost}:${port} (roles: ${config.roles.join(', ')}${config.production ? ', production' : ''})\n` +
-      `Store: ${store.description}\n`,
+    `Rouge ${VERSION} listening on ${scheme}://${shownHost}:${port} (roles: ${config.roles.join(', ')})\n` +
+      `Mode: ${config.production ? 'production' : 'development'}${config.singleProcess ? ', single process' : ''}\n` +
+      `Store: ${store.description}\n` +
+      `Cache: ${cache.description}\n` +
+      `Blobs: ${blobs.description}\n`,
   );
   if (iam.generatedAdminKey) {
     // Printed once, to the terminal only (never to the log): the key is not stored anywhere readable.
@@ -66,8 +69,8 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
     );
   }
 
-  // Build the catalogue's search indexes now, in slices between requests, so the
-  // first search after a start does not pay for it.
-  if (config.roles.includes('api')) app.rouge.catalog.warmSearch();
+  // Warm-ups (the catalogue's search indexes, built in slices between requests)
+  // start once the process listens, so the first request after a start does not pay for them.
+  await app.rouge.start();
   return app;
 }

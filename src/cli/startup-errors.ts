@@ -1,4 +1,4 @@
-import { CacheUnreachableError, ConfigError, StoreUnreachableError } from '../platform/index.js';
+import { CacheUnreachableError, ConfigError, SingleProcessLockError, StoreUnreachableError } from '../platform/index.js';
 
 /**
  * Prints why the server could not start and exits: 2 for a bad setting (the
@@ -25,6 +25,10 @@ export function exitOnStartupError(err: unknown): never {
   if (err instanceof CacheUnreachableError) {
     process.stderr.write(`rouge: ${err.message}\n`);
     process.stderr.write('rouge: start Redis, or check --redis-url / REDIS_URL (without it the cache lives in memory)\n');
+    process.exit(1);
+  }
+  if (err instanceof SingleProcessLockError) {
+    process.stderr.write(`rouge: ${err.message}\n`);
     process.exit(1);
   }
   process.stderr.write(`rouge: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -12,5 +12,7 @@ export * from './jobs/index.js';
 export * from './events/index.js';
 export * from './cache/index.js';
 export * from './blobs/index.js';
+export * from './modules/index.js';
+export * from './app/index.js';
 export { platformMigrations } from './migrations.js';
 export { VERSION } from './version.js';

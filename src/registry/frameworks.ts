@@ -1,3 +1,4 @@
+import { extensionPoint } from '../platform/index.js';
 import * as errors from './errors.js';
 import { inspectOnnx } from './onnx.js';
 import { validateHttpSpec } from './http-spec.js';
@@ -48,49 +49,71 @@ export interface ModelFramework {
   extension?: string;
 }
 
-const frameworks = new Map<string, ModelFramework>();
 const FRAMEWORK_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
- * Registers a framework; a later module calls this once from its index.
- * Registering a second, different framework under a taken name is a
- * programming error and throws at import time, so no module can silently
- * replace `onnx` (the same discipline as error reasons).
+ * Where modules add model kinds. A later module contributes its own from its
+ * `RougeModule` declaration, through the registry's face:
  *
  * @example
  * import { readFile } from 'node:fs/promises';
- * import { RegistryErrors, registerFramework } from '../registry/index.js';
+ * import { FRAMEWORKS, RegistryErrors } from '../registry/index.js';
  *
- * registerFramework({
- *   name: 'rouge-recs',
- *   artifact: 'required',
- *   extension: 'json',
- *   async inspect(path) {
- *     let model: { items?: unknown[] };
- *     try {
- *       model = JSON.parse(await readFile(path, 'utf8'));
- *     } catch (e) {
- *       throw RegistryErrors.ARTIFACT_INVALID({ framework: 'rouge-recs', why: `it is not JSON (${(e as Error).message})` });
- *     }
- *     if (!Array.isArray(model.items)) throw RegistryErrors.ARTIFACT_INVALID({ framework: 'rouge-recs', why: 'it has no "items" array' });
- *     return { metadata: { itemCount: model.items.length } };
- *   },
- * });
+ * export const recsModule: RougeModule = {
+ *   name: 'recs',
+ *   contributes: [contribute(FRAMEWORKS, {
+ *     name: 'rouge-recs',
+ *     artifact: 'required',
+ *     extension: 'json',
+ *     async inspect(path) {
+ *       const model = JSON.parse(await readFile(path, 'utf8'));
+ *       if (!Array.isArray(model.items)) throw RegistryErrors.ARTIFACT_INVALID({ framework: 'rouge-recs', why: 'it has no "items" array' });
+ *       return { metadata: { itemCount: model.items.length } };
+ *     },
+ *   })],
+ *   setup: () => ({ face: {} }),
+ * };
  */
-export function registerFramework(framework: ModelFramework): void {
+export const FRAMEWORKS = extensionPoint<ModelFramework>('registry.frameworks');
+
+/** The kinds every registry knows. */
+export const BUILT_IN_FRAMEWORKS: readonly ModelFramework[] = [
+  { name: 'onnx', artifact: 'required', inspect: inspectOnnx, extension: 'onnx' },
+  { name: 'http', artifact: 'none', validateSpec: validateHttpSpec },
+];
+
+/**
+ * The frameworks of one app: the built-in ones and every module's
+ * contributions. A malformed framework, or two different ones under one name,
+ * is a programming error and throws when the app is built, so no module can
+ * silently replace `onnx` (the same discipline as error reasons).
+ */
+export class Frameworks {
+  constructor(private readonly contributed: () => readonly ModelFramework[]) {
+    this.all();
+  }
+
+  /** The framework of that name; FRAMEWORK_UNKNOWN otherwise. */
+  get(name: string): ModelFramework {
+    const all = this.all();
+    const f = all.get(name);
+    if (!f) throw errors.FRAMEWORK_UNKNOWN({ framework: name, known: [...all.keys()].join(', ') });
+    return f;
+  }
+
+  private all(): Map<string, ModelFramework> {
+    const out = new Map<string, ModelFramework>();
+    for (const f of [...BUILT_IN_FRAMEWORKS, ...this.contributed()]) {
+      checkFramework(f);
+      const taken = out.get(f.name);
+      if (taken && taken !== f) throw new Error(`framework ${f.name} is registered twice`);
+      out.set(f.name, f);
+    }
+    return out;
+  }
+}
+
+function checkFramework(framework: ModelFramework): void {
   if (!FRAMEWORK_NAME.test(framework.name)) throw new Error(`framework name ${JSON.stringify(framework.name)} must be lower-case letters, digits and hyphens, starting with a letter`);
   if (framework.artifact === 'none' && !framework.validateSpec) throw new Error(`framework ${framework.name} takes no artifact, so it needs validateSpec`);
-  const taken = frameworks.get(framework.name);
-  if (taken && taken !== framework) throw new Error(`framework ${framework.name} is registered twice`);
-  frameworks.set(framework.name, framework);
 }
-
-/** The framework of that name; FRAMEWORK_UNKNOWN otherwise. */
-export function frameworkOf(name: string): ModelFramework {
-  const f = frameworks.get(name);
-  if (!f) throw errors.FRAMEWORK_UNKNOWN({ framework: name, known: [...frameworks.keys()].join(', ') });
-  return f;
-}
-
-registerFramework({ name: 'onnx', artifact: 'required', inspect: inspectOnnx, extension: 'onnx' });
-registerFramework({ name: 'http', artifact: 'none', validateSpec: validateHttpSpec });

@@ -20,7 +20,7 @@ export class ModelService {
     private readonly store: RegistryStore,
     private readonly blobs: BlobStore,
     private readonly outbox: EventOutbox,
-    private readonly deployed: () => DeployedCheck[],
+    private readonly deployed: () => readonly DeployedCheck[],
     /** Checks and holds the model's project inside the transaction that creates it. */
     private readonly hold: ProjectHold,
   ) {}

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { monotonicFactory } from 'ulid';
 import { BlobErrors, HashingCounter, cutPage, nowIso, type BlobStore, type EventOutbox, type PageRequest } from '../platform/index.js';
 import * as errors from './errors.js';
-import { frameworkOf } from './frameworks.js';
+import type { Frameworks } from './frameworks.js';
 import { checkAlias, checkLabels, parseVersionRef, type VersionRef } from './names.js';
 import type { RegistryStore } from './store.js';
 import type { VersionRow } from './tables.js';
@@ -47,11 +47,12 @@ export class VersionService {
     private readonly blobs: BlobStore,
     private readonly outbox: EventOutbox,
     private readonly options: { tmpDir: string; maxArtifactBytes: number },
-    private readonly deployed: () => DeployedCheck[],
+    private readonly deployed: () => readonly DeployedCheck[],
+    private readonly frameworks: Frameworks,
   ) {}
 
   async create(project: string, model: string, meta: VersionMetadata, artifact: Readable | undefined, createdBy: string): Promise<ModelVersion> {
-    const framework = frameworkOf(meta.framework);
+    const framework = this.frameworks.get(meta.framework);
     for (const a of meta.aliases ?? []) checkAlias(a);
     const labels = checkLabels(meta.labels);
     if (!(await this.store.getModel(project, model))) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
@@ -245,7 +246,7 @@ export class VersionService {
     const row = await this.row(project, model, ref);
     if (!row.artifact_key) throw errors.VERSION_HAS_NO_ARTIFACT({ ref: `projects/${project}/models/${model}@${row.version}`, framework: row.framework });
     const { body, size } = await this.blobs.get(row.artifact_key);
-    const ext = frameworkOf(row.framework).extension;
+    const ext = this.frameworks.get(row.framework).extension;
     return { body, size, sha256: row.artifact_sha256 ?? '', filename: `${model}-${row.version}${ext ? `.${ext}` : ''}` };
   }
 

@@ -1,14 +1,10 @@
 import type { HttpModelSpec, Signature } from '../registry/index.js';
 import * as errors from './errors.js';
-import type { OipRequest, OipTensor, ServedModel } from './served-model.js';
+import type { OipRequest, OipTensor, ServedIdentity, ServedModel } from './served-model.js';
 
-export interface HttpModelInfo {
+export interface HttpModelInfo extends ServedIdentity {
   project: string;
   endpoint: string;
-  deployedModelId: string;
-  model: string;
-  versionId: string;
-  displayName: string;
   spec: HttpModelSpec;
 }
 

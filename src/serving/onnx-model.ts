@@ -2,16 +2,12 @@ import * as ort from 'onnxruntime-node';
 import type { Signature, TensorSpec } from '../registry/index.js';
 import { Batcher, type BatchingOptions, type BatchObserver } from './batcher.js';
 import * as errors from './errors.js';
-import type { OipRequest, OipTensor, ServedModel } from './served-model.js';
+import type { OipRequest, OipTensor, ServedIdentity, ServedModel } from './served-model.js';
 import { ORT_TYPE, describeSignature, flatten, oipType, size, tensorFromJson, tensorToJson } from './tensors.js';
 
 type Feeds = Record<string, ort.Tensor>;
 
-export interface OnnxModelInfo {
-  deployedModelId: string;
-  model: string;
-  versionId: string;
-  displayName: string;
+export interface OnnxModelInfo extends ServedIdentity {
   signature: Signature;
   batching?: BatchingOptions | null;
 }

@@ -12,7 +12,7 @@ const LocParams = Type.Object({ ...S.EndpointParams.properties, location: Type.S
  * ignores query parameters such as `$alt=json;enum-encoding=int`.
  */
 export function registerVertexRoutes(app: FastifyInstance, predictor: Predictor): void {
-  const config = { permission: 'serving.endpoints.predict', resource: (p: Record<string, string>) => `endpoints/${p.endpoint}`, audit: false, plainJson: true };
+  const config = { permission: 'serving.endpoints.predict', resource: (p: Record<string, string>) => `endpoints/${p.endpoint}`, audit: false, plainJson: true, exposure: 'public' as const };
   const schema = { tags: ['serving'], summary: 'Vertex AI :predict', body: S.PredictBody };
   const handler = (call: Call<Static<typeof S.PredictBody>>) =>
     predictor.predict(call.params.project!, call.params.endpoint!, call, call.body.instances, call.body.parameters);

@@ -1,10 +1,9 @@
 import { parseJson, type Cache } from '../platform/index.js';
-import type { HttpModelSpec, Signature, VersionRow, VersionService } from '../registry/index.js';
+import type { VersionRow, VersionService } from '../registry/index.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import type { BatchingOptions } from './batcher.js';
 import * as errors from './errors.js';
-import { HttpModel } from './http-model.js';
-import { OnnxModel } from './onnx-model.js';
+import { loadRequest, runtimeFor, type Runtime } from './runtimes.js';
 import type { ServedModel } from './served-model.js';
 import type { ServingStore } from './store.js';
 import type { DeployedRow, EndpointRow } from './tables.js';
@@ -46,7 +45,14 @@ export class ServingRuntime {
     private readonly versions: VersionService,
     private readonly artifacts: ArtifactCache,
     private readonly observer: RuntimeObserver,
+    /** Runtimes other modules contributed (RUNTIMES); read at each load. */
+    private readonly runtimes: () => readonly Runtime[] = () => [],
   ) {}
+
+  /** True when a runtime in this app serves the framework: deploys of anything else are refused up front. */
+  serves(framework: string): boolean {
+    return runtimeFor(framework, this.runtimes()) !== undefined;
+  }
 
   /** Loads every endpoint and listens for changes; /readyz waits for this. */
   async start(signals: Cache): Promise<void> {
@@ -92,15 +98,16 @@ export class ServingRuntime {
   }
 
   private async build(project: string, endpoint: string, row: DeployedRow, version: VersionRow): Promise<ServedModel> {
-    const base = { deployedModelId: row.id, model: `projects/${project}/models/${row.model}`, versionId: String(row.version), displayName: row.display_name };
-    if (version.framework === 'http') {
-      return new HttpModel({ ...base, project, endpoint, spec: parseJson<HttpModelSpec>(version.spec, { upstreams: [], predictRoute: '/predict', healthRoute: '/health', timeoutMs: 10000 }) });
-    }
-    if (version.framework !== 'onnx') throw errors.MODEL_NOT_SERVABLE({ model: base.model, framework: version.framework });
-    const path = await this.artifacts.ensureLocal(version);
-    const signature = parseJson<Signature>(version.signature, { inputs: [], outputs: [] });
-    const batching = parseJson<BatchingOptions | null>(row.batching, null);
-    return OnnxModel.load(path, { ...base, signature, batching }, (rows) => this.observer.batch(project, endpoint, row.id, rows));
+    const model = `projects/${project}/models/${row.model}`;
+    const runtime = runtimeFor(version.framework, this.runtimes());
+    if (!runtime) throw errors.MODEL_NOT_SERVABLE({ model, framework: version.framework });
+    const request = loadRequest({
+      project, endpoint, deployedModelId: row.id, model, versionId: String(row.version), displayName: row.display_name,
+      batching: parseJson<BatchingOptions | null>(row.batching, null),
+      localArtifact: () => this.artifacts.ensureLocal(version),
+      observeBatch: (rows) => this.observer.batch(project, endpoint, row.id, rows),
+    }, version);
+    return runtime.load(request);
   }
 
   /** Re-reads one endpoint and swaps in its new state; concurrent calls for one endpoint share one load. */

@@ -9,6 +9,15 @@ export interface OipTensor {
   parameters?: Record<string, unknown>;
 }
 
+/** Who a loaded model is on its endpoint: what every response and metric names it by. */
+export interface ServedIdentity {
+  deployedModelId: string;
+  /** `projects/{p}/models/{m}` */
+  model: string;
+  versionId: string;
+  displayName: string;
+}
+
 export interface OipRequest {
   id?: string;
   parameters?: Record<string, unknown>;

@@ -66,6 +66,8 @@ export class EndpointService {
     private readonly signals: Cache,
     /** Checks and holds the endpoint's project inside the transaction that creates it. */
     private readonly hold: ProjectHold,
+    /** True when some runtime of this app serves the framework. */
+    private readonly serves: (framework: string) => boolean = (f) => f === 'onnx' || f === 'http',
   ) {}
 
   /** Tells every inference process to reload the endpoint. */
@@ -118,7 +120,7 @@ export class EndpointService {
     const current = await this.get(project, endpoint);
     const { model, ref } = parseModelRef(input.model);
     const version = await this.versions.row(project, model, 'version' in ref ? String(ref.version) : ref.alias);
-    if (version.framework !== 'onnx' && version.framework !== 'http') throw errors.MODEL_NOT_SERVABLE({ model: `projects/${project}/models/${model}`, framework: version.framework });
+    if (!this.serves(version.framework)) throw errors.MODEL_NOT_SERVABLE({ model: `projects/${project}/models/${model}`, framework: version.framework });
     const ready = new Set(current.deployedModels.filter((d) => d.state === 'READY').map((d) => d.id));
     checkSplit(trafficSplit, ready, true);
     let row: DeployedRow | undefined;

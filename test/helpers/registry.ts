@@ -14,8 +14,8 @@ export const reasonOf = (res: { json(): any }) => res.json().error.details[0].re
  * A test app with project `ds` and model `ctr`, and upload shorthands for
  * the registry tests that do not need the full fixture of test/registry.test.ts.
  */
-export async function registryApp(kind: StoreKind) {
-  const app: FastifyInstance = await buildTestApp(kind, { maxArtifactBytes: 64 * 1024 });
+export async function registryApp(kind: StoreKind, options: Parameters<typeof buildTestApp>[2] = {}) {
+  const app: FastifyInstance = await buildTestApp(kind, { maxArtifactBytes: 64 * 1024 }, options);
   await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });
   await app.inject({ method: 'POST', url: '/v1/projects/ds/models', payload: { name: 'ctr' } });
 

@@ -78,6 +78,27 @@ describe('loadConfig', () => {
       expect(message).toContain('set ROUGE_BOOTSTRAP_ADMIN_KEY');
     });
 
+    const prodEnv = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db/rouge',
+      ROUGE_TRUST_PROXY: 'true',
+      ROUGE_KEY_PEPPER: 'p'.repeat(40),
+      ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
+    };
+
+    it('refuses to start without a shared cache, naming REDIS_URL, unless the process runs alone', () => {
+      expect(() => loadConfig({ env: prodEnv })).toThrow(/no shared cache: set REDIS_URL/);
+      expect(() => loadConfig({ env: { ...prodEnv, ROUGE_ROLES: 'inference' } })).toThrow(/REDIS_URL/);
+      const alone = loadConfig({ env: { ...prodEnv, ROUGE_SINGLE_PROCESS: 'true' } });
+      expect(alone.singleProcess).toBe(true);
+      expect(alone.roles).toEqual(['api', 'inference', 'worker']);
+    });
+
+    it('takes --single-process as every role, and refuses it with a narrower --roles', () => {
+      expect(loadConfig({ flags: { singleProcess: true } }).roles).toEqual(['api', 'inference', 'worker']);
+      expect(() => loadConfig({ flags: { singleProcess: true, roles: 'api' } })).toThrow(/--single-process runs every role, but --roles asks for api/);
+    });
+
     it('refuses --auth-disabled', () => {
       expect(() => loadConfig({ flags: { production: true, authDisabled: true } })).toThrow(/authentication is switched off/);
     });
@@ -98,6 +119,7 @@ describe('loadConfig', () => {
           ROUGE_TRUST_PROXY: '10.0.0.0/8',
           ROUGE_KEY_PEPPER: 'p'.repeat(40),
           ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
+          REDIS_URL: 'redis://cache:6379',
         },
       });
       expect(c.production).toBe(true);

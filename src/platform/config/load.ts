@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, SETTINGS, type Config } from './settings.js';
+import { ALL_ROLES, ConfigError, SETTINGS, type Config } from './settings.js';
 import { productionProblems } from './production.js';
 
 /** Where configuration comes from; each source overrides the one after it. */
@@ -76,6 +76,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     config[s.key] = v === undefined ? s.defaultValue(production) : v;
   }
   const result = config as unknown as Config;
+  if (result.singleProcess) {
+    if (raw.roles && result.roles.length !== ALL_ROLES.length) {
+      throw new ConfigError(`invalid settings singleProcess/roles: --single-process runs every role, but ${raw.roles.from} asks for ${result.roles.join(',')}; drop one of them`);
+    }
+    result.roles = [...ALL_ROLES];
+  }
   if ((result.tlsCert === undefined) !== (result.tlsKey === undefined)) {
     throw new ConfigError('invalid settings tlsCert/tlsKey: set both --tls-cert and --tls-key, or neither');
   }

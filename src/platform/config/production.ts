@@ -17,6 +17,11 @@ export function productionProblems(config: Config): string[] {
   if (!config.bootstrapAdminKey) {
     problems.push('no bootstrap admin key: set ROUGE_BOOTSTRAP_ADMIN_KEY (rk_<keyId>_<secret>) from your secret store; production never generates and prints one');
   }
+  if (!config.redisUrl && !config.singleProcess) {
+    // Without a shared cache, signals never cross processes: an inference process kept serving an
+    // undeployed model until its cache expired, and revocations waited for the key cache TTL.
+    problems.push('no shared cache: set REDIS_URL (--redis-url) so processes tell each other about changes (deploys, revocations, campaigns), or --single-process when this one process runs every role alone');
+  }
   if (config.authDisabled) {
     problems.push('authentication is switched off (--auth-disabled): remove it');
   }

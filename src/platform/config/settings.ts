@@ -18,6 +18,7 @@ export interface Config {
   databaseSchema: string | undefined;
   redisUrl: string | undefined;
   roles: Role[];
+  singleProcess: boolean;
   production: boolean;
   logLevel: LogLevel;
   tlsCert: string | undefined;
@@ -160,6 +161,7 @@ export const SETTINGS: Setting[] = [
   { key: 'databaseSchema', flag: '--database-schema', env: ['ROUGE_DATABASE_SCHEMA'], description: 'PostgreSQL schema to keep Rouge tables in', parse: optionalText((s) => (/^[a-z_][a-z0-9_]{0,62}$/.test(s) ? undefined : 'must be a lower-case SQL identifier')), defaultValue: none, defaultText: '(the search_path, usually public)' },
   { key: 'redisUrl', flag: '--redis-url', env: ['REDIS_URL', 'ROUGE_REDIS_URL'], description: 'Redis URL for the shared cache, counters and signals; without it they live in memory', parse: optionalText(redisUrl), defaultValue: none, defaultText: '(in memory)' },
   { key: 'roles', flag: '--roles', env: ['ROUGE_ROLES'], description: 'roles this process runs: api, inference, worker', parse: roles, defaultValue: () => [...ALL_ROLES], defaultText: 'api,inference,worker' },
+  { key: 'singleProcess', flag: '--single-process', env: ['ROUGE_SINGLE_PROCESS'], description: 'this process is the whole deployment: it runs every role, and in production needs no shared cache (on PostgreSQL a lock refuses a second such process)', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
   { key: 'production', flag: '--production', env: ['ROUGE_PRODUCTION'], description: 'refuse insecure defaults (also set by NODE_ENV=production)', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
   { key: 'logLevel', flag: '--log-level', env: ['ROUGE_LOG_LEVEL'], description: `log level: ${LOG_LEVELS.join(', ')}`, parse: (raw) => { if (typeof raw === 'string' && LOG_LEVELS.includes(raw as LogLevel)) return raw as LogLevel; throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`); }, defaultValue: () => 'info', defaultText: 'info' },
   { key: 'tlsCert', flag: '--tls-cert', env: ['ROUGE_TLS_CERT'], description: 'PEM certificate file; with --tls-key Rouge serves HTTPS', parse: optionalText(), defaultValue: none, defaultText: '(none)' },

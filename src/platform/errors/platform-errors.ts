@@ -34,3 +34,5 @@ export const TOO_MANY_REQUESTS = defineError('TOO_MANY_REQUESTS', 429, 'RESOURCE
   `Rate limit exceeded; retry after ${p.retryAfterSeconds} s.`);
 export const INTERNAL = defineError('INTERNAL', 500, 'INTERNAL', (p: { requestId: string }) =>
   `Internal error; report request id ${p.requestId} to the operators.`);
+export const ROUTE_ON_OTHER_ROLE = defineError('ROUTE_ON_OTHER_ROLE', 404, 'NOT_FOUND', (p: { method: string; url: string; role: string; roles: string }) =>
+  `${p.method} ${p.url} is served by the ${p.role} role, and this process runs ${p.roles}; send it to a process started with --roles ${p.role} (rouge routes --json lists the role of every path).`);

@@ -38,7 +38,8 @@ export function registerFastRoute<B>(app: FastifyInstance, options: FastRouteOpt
     handler({ id: String(request.id), headers: request.headers, params: request.params as Record<string, string>, principal: request.principalName, body: request.body as B }),
   );
   const lane = fastLaneOf(app);
-  if (!lane) return;
+  // A route of a role this process does not run is Fastify's alone, which answers it ROUTE_ON_OTHER_ROLE.
+  if (!lane || app.rougeRole?.served === false) return;
   const prefix = app.prefix ?? '';
   const checkParams = lane.compile({ schema: schema.params, httpPart: 'params', method: 'POST', url }) as (p: unknown) => boolean;
   const route: LaneRoute = {

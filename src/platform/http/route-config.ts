@@ -34,6 +34,20 @@ declare module 'fastify' {
     plainJson?: boolean;
     /** Write an audit entry; defaults to true for POST, PUT, PATCH and DELETE. Data-plane calls such as :predict set false. */
     audit?: boolean;
+    /**
+     * `public` for what the storefront or a channel calls from outside the
+     * cluster (predictions, recommendations, search, events, feeds); every other
+     * route is `internal`. Reverse proxies expose routes from this (`rouge routes`).
+     */
+    exposure?: 'public' | 'internal';
+    /** The process role that serves the route; set by the app when it registers a module's routes. */
+    role?: string;
+    /** False when this process does not run `role`: the route then answers 404 ROUTE_ON_OTHER_ROLE. */
+    served?: boolean;
+  }
+  interface FastifyInstance {
+    /** The role whose routes this scope registers, and whether this process serves it; see registerForRole. */
+    rougeRole?: { role: string; served: boolean };
   }
 }
 

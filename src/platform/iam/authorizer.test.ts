@@ -3,10 +3,10 @@ import { openTestStore, STORE_KINDS } from '../../../test/helpers/stores.js';
 import { RougeError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import { Authorizer } from './authorizer.js';
-import { grantPermissions } from './roles.js';
+import { PLATFORM_ROLES, RoleTable } from './roles.js';
 import { IamStore } from './store.js';
 
-grantPermissions({ predictor: ['test.endpoints.predict'], viewer: ['test.endpoints.get'] });
+const roles = new RoleTable(PLATFORM_ROLES, [{ predictor: ['test.endpoints.predict'], viewer: ['test.endpoints.get'] }]);
 
 describe.each(STORE_KINDS)('Authorizer on %s', (kind) => {
   let store: Store;
@@ -16,7 +16,7 @@ describe.each(STORE_KINDS)('Authorizer on %s', (kind) => {
     store = await openTestStore(kind);
     await store.migrate();
     iam = new IamStore(store);
-    authz = new Authorizer(iam, 0);
+    authz = new Authorizer(iam, 0, roles);
   });
   afterEach(async () => {
     await store.close();

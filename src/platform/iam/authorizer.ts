@@ -1,5 +1,5 @@
 import * as errors from './errors.js';
-import { roleGrants, rolesGranting } from './roles.js';
+import type { RoleTable } from './roles.js';
 import type { IamStore } from './store.js';
 import type { BindingRow } from './tables.js';
 import { ORG } from './tables.js';
@@ -13,7 +13,7 @@ import { TtlCache } from './ttl-cache.js';
  */
 export class Authorizer {
   private readonly cache: TtlCache<BindingRow[]>;
-  constructor(private readonly store: IamStore, cacheTtlMs: number) {
+  constructor(private readonly store: IamStore, cacheTtlMs: number, private readonly roles: RoleTable) {
     this.cache = new TtlCache(cacheTtlMs);
   }
 
@@ -48,7 +48,7 @@ export class Authorizer {
     const org = this.cache.get(`${principal}\u0000${ORG}`, now);
     if (!org) return undefined;
     // orgAdmin needs no project lookup (nor a cached miss for it).
-    if (org.some((b) => roleGrants(b.role, permission))) return true;
+    if (org.some((b) => this.roles.grants(b.role, permission))) return true;
     const rows = project === ORG ? [] : this.cache.get(`${principal}\u0000${project}`, now);
     if (!rows) return undefined;
     this.decide(org, rows, principal, permission, project, resource);
@@ -56,10 +56,10 @@ export class Authorizer {
   }
 
   private decide(org: BindingRow[], rows: BindingRow[], principal: string, permission: string, project: string, resource: string): void {
-    if (org.some((b) => roleGrants(b.role, permission))) return;
-    if (rows.some((b) => (b.resource === '' || b.resource === resource) && roleGrants(b.role, permission))) return;
+    if (org.some((b) => this.roles.grants(b.role, permission))) return;
+    if (rows.some((b) => (b.resource === '' || b.resource === resource) && this.roles.grants(b.role, permission))) return;
     const target = project === ORG ? 'the organisation' : `projects/${project}${resource ? `/${resource}` : ''}`;
-    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: rolesGranting(permission).join(' or ') }, { metadata: { principal, permission, resource: target } });
+    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: this.roles.rolesGranting(permission).join(' or ') }, { metadata: { principal, permission, resource: target } });
   }
 
   /** Forgets a principal's cached bindings in this process. */

@@ -36,5 +36,7 @@ export const INVALID_EXPIRY = defineError('INVALID_EXPIRY', 400, 'INVALID_ARGUME
   `Invalid key expiry: ${p.problem}.`);
 export const CANNOT_DELETE_SELF = defineError('CANNOT_DELETE_SELF', 400, 'FAILED_PRECONDITION', () =>
   'You cannot delete the principal you are signed in as; use another admin.');
-export const BINDING_RESOURCE_INVALID = defineError('BINDING_RESOURCE_INVALID', 400, 'INVALID_ARGUMENT', (p: { resource: string }) =>
-  `${JSON.stringify(p.resource)} is not a resource a binding can name; use endpoints/{endpoint} or recommenders/{recommender}, or leave resource out to bind on the whole project.`);
+export const BINDING_RESOURCE_INVALID = defineError('BINDING_RESOURCE_INVALID', 400, 'INVALID_ARGUMENT', (p: { resource: string; kinds: string }) =>
+  `${JSON.stringify(p.resource)} is not a resource a binding can name; use one of ${p.kinds}, or leave resource out to bind on the whole project.`);
+export const BINDING_RESOURCE_NOT_FOUND = defineError('BINDING_RESOURCE_NOT_FOUND', 404, 'NOT_FOUND', (p: { resource: string }) =>
+  `${p.resource} does not exist, so no binding can name it; create it first, or check the name.`);

@@ -10,6 +10,8 @@ import { Authorizer } from './authorizer.js';
 import { bootstrapAdmin, resolvePepper } from './bootstrap.js';
 import { KeyVerifier } from './key-verifier.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { ResourceKinds } from './resource-kinds.js';
+import type { RoleTable } from './roles.js';
 import { registerBindingAndAuditRoutes } from './routes-bindings.js';
 import { registerPrincipalRoutes } from './routes-principals.js';
 import { IamService } from './service.js';
@@ -44,17 +46,17 @@ const IAM_CHANNEL = 'rouge.iam';
  * or writes a binding there (the app passes ProjectService.hold), so neither is
  * made in a deleted one.
  */
-export async function createIam(store: Store, config: Config, cache: Cache, hold: ProjectHold): Promise<Iam> {
+export async function createIam(store: Store, config: Config, cache: Cache, hold: ProjectHold, access: { roles: RoleTable; resources: ResourceKinds }): Promise<Iam> {
   const pepper = resolvePepper(config);
   const iamStore = new IamStore(store);
   const audit = new AuditStore(store);
   const verifier = new KeyVerifier(iamStore, pepper, config.keyCacheTtlMs);
-  const authorizer = new Authorizer(iamStore, config.keyCacheTtlMs);
+  const authorizer = new Authorizer(iamStore, config.keyCacheTtlMs, access.roles);
   const limiter = new RateLimiter(cache, config.rateLimitPerSecond);
   const notify = (change: { keyId?: string; principal?: string }) => {
     cache.publish(IAM_CHANNEL, JSON.stringify(change)).catch(() => undefined); // the TTL still bounds staleness
   };
-  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays, hold, notify);
+  const service = new IamService(iamStore, verifier, authorizer, pepper, config.keyTtlDays, hold, access.roles, access.resources, notify);
   const unsubscribe = await cache.subscribe(IAM_CHANNEL, (message) => {
     const change = JSON.parse(message) as { keyId?: string; principal?: string };
     if (change.keyId) verifier.invalidate(change.keyId);

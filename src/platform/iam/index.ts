@@ -5,7 +5,8 @@
 export { createIam } from './iam.js';
 export type { Iam } from './iam.js';
 export { iamMigration } from './migrations.js';
-export { grantPermissions, roleGrants, ROLE_PERMISSIONS, PROJECT_ROLES, AUTHENTICATED } from './roles.js';
+export { RoleTable, PLATFORM_ROLES, AUTHENTICATED } from './roles.js';
+export { ResourceKinds } from './resource-kinds.js';
 export type { RoleName } from './roles.js';
 export { parsePrincipal, userPrincipal, serviceAccountPrincipal } from './principals.js';
 export type { Principal } from './principals.js';

@@ -1,13 +1,14 @@
 /**
- * The one table of roles and their permissions. A permission is
- * `service.resource.verb`; a route declares the one it needs, and a role is
- * the set below. Later modules add their permissions here, never to the check.
+ * Roles and their permissions. A permission is `service.resource.verb`; a
+ * route declares the one it needs, and a role is a set of them. The platform
+ * defines the base roles below; modules add permissions to them and define
+ * roles of their own through their `RougeModule` declaration, and the app
+ * builds one `RoleTable` from all of it. Nothing is granted at import.
  */
+import type { RoleDefinition } from '../modules/module.js';
 
+/** The platform's role names; modules may add more. */
 export type RoleName = 'viewer' | 'editor' | 'admin' | 'predictor' | 'ingestor' | 'orgAdmin';
-
-/** Roles that can be bound on a project or a resource in it. */
-export const PROJECT_ROLES: readonly RoleName[] = ['viewer', 'editor', 'admin', 'predictor', 'ingestor'];
 
 /** A route that needs a valid key but no role: `whoami`, and lists filtered to what the caller may see. */
 export const AUTHENTICATED = 'authenticated';
@@ -22,10 +23,7 @@ const VIEWER = [
   'iam.bindings.list',
 ];
 
-const EDITOR = [...VIEWER, 'platform.operations.cancel'];
-
 const ADMIN = [
-  ...EDITOR,
   'iam.serviceAccounts.create',
   'iam.serviceAccounts.delete',
   'iam.serviceAccountKeys.create',
@@ -35,9 +33,6 @@ const ADMIN = [
   'iam.bindings.delete',
   'iam.auditLog.list',
 ];
-
-const PREDICTOR: string[] = [];
-const INGESTOR: string[] = [];
 
 /** Organisation-level permissions: only `orgAdmin` holds them. */
 const ORG = [
@@ -53,44 +48,88 @@ const ORG = [
   'iam.orgAuditLog.list',
 ];
 
-/** Role -> permissions. `orgAdmin` holds every permission, organisation-wide. */
-export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<string>> = {
-  viewer: new Set(VIEWER),
-  editor: new Set(EDITOR),
-  admin: new Set(ADMIN),
-  predictor: new Set(PREDICTOR),
-  ingestor: new Set(INGESTOR),
-  orgAdmin: new Set([...ADMIN, ...ORG]),
-};
+/** The platform's roles, before any module adds to them. */
+export const PLATFORM_ROLES: readonly RoleDefinition[] = [
+  { name: 'viewer', description: 'reads a project and its resources', permissions: VIEWER },
+  { name: 'editor', description: 'viewer, plus creates and changes resources', inherits: ['viewer'], permissions: ['platform.operations.cancel'] },
+  { name: 'admin', description: 'editor, plus service accounts, keys, bindings and the audit log', inherits: ['editor'], permissions: ADMIN },
+  { name: 'predictor', description: 'calls the data plane only (predictions, recommendations)' },
+  { name: 'ingestor', description: 'writes catalogue items and user events only' },
+  { name: 'orgAdmin', description: 'every permission, organisation-wide; bound at the organisation, not in a project', permissions: ORG, bindable: false },
+];
 
 /**
- * Adds permissions to roles. Modules call this from their index at import
- * time, so the table stays the single source while each module owns its lines.
- *
- * @example
- * grantPermissions({ viewer: ['registry.models.get'], editor: ['registry.models.create'] });
+ * The role table of one app: every role with the permissions it holds,
+ * inherited ones included. Built once from the platform's roles and the
+ * modules' declarations; an unknown inherited role or a grant to an unknown
+ * role is a programming error and throws at build time.
  */
-export function grantPermissions(grants: Partial<Record<RoleName, string[]>>): void {
-  // Editor inherits viewer, admin inherits editor; orgAdmin inherits everything.
-  const inherit: Record<RoleName, RoleName[]> = {
-    viewer: ['viewer', 'editor', 'admin', 'orgAdmin'],
-    editor: ['editor', 'admin', 'orgAdmin'],
-    admin: ['admin', 'orgAdmin'],
-    predictor: ['predictor', 'orgAdmin'],
-    ingestor: ['ingestor', 'orgAdmin'],
-    orgAdmin: ['orgAdmin'],
-  };
-  for (const [role, perms] of Object.entries(grants) as Array<[RoleName, string[]]>) {
-    for (const target of inherit[role]) for (const p of perms) (ROLE_PERMISSIONS[target] as Set<string>).add(p);
+export class RoleTable {
+  private readonly held = new Map<string, ReadonlySet<string>>();
+  private readonly bindable: string[] = [];
+  private readonly descriptions = new Map<string, string>();
+
+  /**
+   * @param definitions every role (the platform's first), in any order
+   * @param grants extra permissions per role, from modules' `permissions`
+   */
+  constructor(definitions: readonly RoleDefinition[], grants: ReadonlyArray<Readonly<Record<string, readonly string[]>>> = []) {
+    const own = new Map<string, Set<string>>();
+    const inherits = new Map<string, readonly string[]>();
+    for (const d of definitions) {
+      if (own.has(d.name)) throw new Error(`role ${d.name} is defined twice`);
+      own.set(d.name, new Set(d.permissions ?? []));
+      inherits.set(d.name, d.inherits ?? []);
+      this.descriptions.set(d.name, d.description);
+      if (d.bindable !== false) this.bindable.push(d.name);
+    }
+    for (const g of grants) {
+      for (const [role, perms] of Object.entries(g)) {
+        const set = own.get(role);
+        if (!set) throw new Error(`permissions granted to unknown role ${role}`);
+        for (const p of perms) set.add(p);
+      }
+    }
+    const resolve = (name: string, seen: string[]): Set<string> => {
+      if (seen.includes(name)) throw new Error(`roles inherit in a cycle: ${[...seen, name].join(' -> ')}`);
+      const base = own.get(name);
+      if (!base) throw new Error(`role ${seen.at(-1)} inherits unknown role ${name}`);
+      const out = new Set(base);
+      for (const parent of inherits.get(name) ?? []) for (const p of resolve(parent, [...seen, name])) out.add(p);
+      return out;
+    };
+    const all = new Set<string>();
+    for (const name of own.keys()) {
+      const perms = resolve(name, []);
+      this.held.set(name, perms);
+      for (const p of perms) all.add(p);
+    }
+    // orgAdmin holds everything any role holds, so a module's new permission needs no extra line.
+    if (this.held.has('orgAdmin')) this.held.set('orgAdmin', all);
   }
-}
 
-/** True when the role grants the permission. */
-export function roleGrants(role: string, permission: string): boolean {
-  return ROLE_PERMISSIONS[role as RoleName]?.has(permission) ?? false;
-}
+  /** True when the role grants the permission. */
+  grants(role: string, permission: string): boolean {
+    return this.held.get(role)?.has(permission) ?? false;
+  }
 
-/** The project roles that grant a permission, for error messages that say whom to ask for what. */
-export function rolesGranting(permission: string): RoleName[] {
-  return PROJECT_ROLES.filter((r) => ROLE_PERMISSIONS[r].has(permission));
+  /** The roles a project binding may name. */
+  bindableRoles(): readonly string[] {
+    return this.bindable;
+  }
+
+  /** The bindable roles that grant a permission, for messages that say whom to ask for what. */
+  rolesGranting(permission: string): string[] {
+    return this.bindable.filter((r) => this.grants(r, permission));
+  }
+
+  /** Every role with its description and permissions, for docs and `GET /v1/roles`. */
+  describe(): Array<{ name: string; description: string; bindable: boolean; permissions: string[] }> {
+    return [...this.held.entries()].map(([name, perms]) => ({
+      name,
+      description: this.descriptions.get(name) ?? '',
+      bindable: this.bindable.includes(name),
+      permissions: [...perms].sort(),
+    }));
+  }
 }

@@ -7,7 +7,8 @@ import * as errors from './errors.js';
 import type { KeyVerifier } from './key-verifier.js';
 import { generateKey, hashSecret, redactedKey } from './keys.js';
 import { parsePrincipal, serviceAccountPrincipal, userPrincipal } from './principals.js';
-import { PROJECT_ROLES } from './roles.js';
+import type { ResourceKinds } from './resource-kinds.js';
+import type { RoleTable } from './roles.js';
 import type { IamStore } from './store.js';
 import { ORG, type ApiKeyRow, type BindingRow, type IamTables, type ServiceAccountRow, type UserRow } from './tables.js';
 
@@ -19,7 +20,6 @@ export interface Binding { principal: string; role: string; resource?: string; c
 
 /** The longest lifetime a key may ask for, matching the ceiling of --key-ttl-days. */
 const MAX_KEY_LIFETIME_MS = 3650 * 86_400_000;
-const RESOURCE = /^(endpoints|recommenders)\/[a-z][a-z0-9-]{0,62}$/;
 
 const toUser = (r: UserRow): User => ({ name: `users/${r.name}`, principal: userPrincipal(r.name), displayName: r.display_name, createTime: r.create_time });
 const toServiceAccount = (r: ServiceAccountRow): ServiceAccount => ({
@@ -65,6 +65,10 @@ export class IamService {
     private readonly defaultKeyTtlDays: number,
     /** Checks and holds the project inside the transaction that creates a service account or writes a binding there. */
     private readonly hold: ProjectHold,
+    /** The app's roles: which a binding may name. */
+    private readonly roles: RoleTable,
+    /** The resource kinds a binding may name, with their existence checks. */
+    private readonly resources: ResourceKinds,
     /** Tells other processes to drop a cached key or binding set. */
     private readonly notify: (change: { keyId?: string; principal?: string }) => void = () => undefined,
   ) {}
@@ -172,6 +176,9 @@ export class IamService {
   /** Grants a role. A project that does not exist is PROJECT_NOT_FOUND, checked before whether the principal exists. */
   async addBinding(project: string, input: { principal: string; role: string; resource?: string }): Promise<Binding> {
     this.checkBinding(input);
+    // Outside the transaction: a module's check reads through its own handle, which on SQLite
+    // would wait for ever on the one connection the transaction holds.
+    if (input.resource) await this.resources.check(project, input.resource);
     const row = { project, principal: input.principal, role: input.role, resource: input.resource ?? '', create_time: nowIso() };
     // The hold and the insert share a transaction, so a concurrent project delete either
     // waits and deletes this binding with the project, or commits first and fails the hold.
@@ -210,9 +217,10 @@ export class IamService {
 
   private checkBinding(input: { principal: string; role: string; resource?: string }): void {
     if (!parsePrincipal(input.principal)) throw errors.PRINCIPAL_INVALID({ principal: input.principal });
-    if (!PROJECT_ROLES.includes(input.role as never)) throw errors.ROLE_UNKNOWN({ role: input.role, roles: PROJECT_ROLES.join(', ') });
-    if (input.resource !== undefined && input.resource !== '' && !RESOURCE.test(input.resource)) {
-      throw errors.BINDING_RESOURCE_INVALID({ resource: input.resource });
+    const roles = this.roles.bindableRoles();
+    if (!roles.includes(input.role)) throw errors.ROLE_UNKNOWN({ role: input.role, roles: roles.join(', ') });
+    if (input.resource !== undefined && input.resource !== '' && !/^[a-zA-Z]+\/[^/]+$/.test(input.resource)) {
+      throw errors.BINDING_RESOURCE_INVALID({ resource: input.resource, kinds: this.resources.names().join(', ') });
     }
   }
 

@@ -1,0 +1,101 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { BlobStore, Cache, EventOutbox, JobDeclaration, Jobs, ProjectHold, Store } from '../platform/index.js';
+import { EventService } from './event-service.js';
+import { EventStore } from './event-store.js';
+import { ImportStore } from './import-store.js';
+import { Importer } from './imports.js';
+import { ItemService } from './item-service.js';
+import { ItemStore, type Db } from './item-store.js';
+import { registerCatalogRoutes } from './routes.js';
+import { registerCatalogDataRoutes } from './routes-data.js';
+import { SearchIndex } from './search-index.js';
+
+/** What the catalog needs from the platform. */
+export interface CatalogDeps {
+  store: Store;
+  blobs: BlobStore;
+  outbox: EventOutbox;
+  /** The signals port: item changes reach every process's search index through it. */
+  cache: Cache;
+  jobs: Jobs;
+  log?: FastifyBaseLogger;
+  /**
+   * Checks and holds the project in the transaction of every item, synonym and
+   * event write (the app passes ProjectService.hold), so none lands in a project
+   * that does not exist or is being deleted. Without it (tools and tests that
+   * drive imports with no projects, as Jobs does) any project is taken.
+   */
+  hold?: ProjectHold;
+  /** Largest import body in bytes (default 1 GiB); bigger files are imported from the blob store. */
+  maxImportBytes?: number;
+  /** Records per import transaction (default 1000). */
+  importChunkSize?: number;
+  /** Lease of an import job: how soon another worker resumes an import whose worker died (default 60 s). */
+  importLeaseMs?: number;
+  /** How often each process checks its search index against the store (default 30 s). */
+  reconcileMs?: number;
+}
+
+/** The catalog's services and its lifecycle, as `createCatalog` returns them. */
+export interface Catalog {
+  items: ItemService;
+  events: EventService;
+  /** Registers the management routes (items, imports, categories, synonyms, event import and export): the `api` role's. */
+  registerRoutes(app: FastifyInstance): void;
+  /** The import job kinds, for the worker role's worker. */
+  jobs: JobDeclaration[];
+  /** Registers the storefront's routes (`catalog:search`, `userEvents:write`): the `inference` role's. */
+  registerDataRoutes(app: FastifyInstance): void;
+  /**
+   * Builds every project's search index in the background (call once the
+   * process serves requests: builds run in slices, so /readyz and other
+   * requests are answered meanwhile). Failures are logged; the first search
+   * of a project builds its index anyway.
+   */
+  warmSearch(): void;
+  /** Deletes a project's catalogue and events (a project deletion hook). */
+  deleteProject(project: string, trx: Db): Promise<void>;
+  /** Stops listening for index changes. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the catalog over the platform's ports: the stores, the search index
+ * (subscribed to the signals channel, so changes from any process arrive
+ * within milliseconds), and the import job handlers on the worker when there
+ * is one.
+ *
+ * The app builds it through `catalogModule`; tools and test workers that run
+ * imports without an app call it directly.
+ *
+ * @example
+ * const catalog = await createCatalog({ store, blobs, outbox, cache, jobs });
+ * for (const j of catalog.jobs) worker.register(j.kind, j.handler, j);
+ */
+export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
+  const itemStore = new ItemStore(deps.store);
+  const eventStore = new EventStore(deps.store);
+  const index = new SearchIndex(itemStore, deps.cache, deps.log);
+  await index.start(deps.reconcileMs);
+  const hold: ProjectHold = deps.hold ?? (async () => undefined);
+  const items = new ItemService(itemStore, deps.outbox, index, hold);
+  const events = new EventService(eventStore, hold);
+  const importer = new Importer(
+    { blobs: deps.blobs, jobs: deps.jobs, items: itemStore, events: eventStore, imports: new ImportStore(deps.store), index },
+    { maxImportBytes: deps.maxImportBytes ?? 1024 ** 3, chunkSize: deps.importChunkSize ?? 1000, leaseMs: deps.importLeaseMs ?? 60_000 },
+  );
+  return {
+    items,
+    events,
+    jobs: importer.jobs(),
+    registerRoutes: (app) => registerCatalogRoutes(app, { items, events, importer, jobs: deps.jobs }),
+    registerDataRoutes: (app) => registerCatalogDataRoutes(app, { items, events }),
+    warmSearch: () => void index.warm().catch((err: unknown) => deps.log?.warn({ err }, 'catalog search warm-up failed; first searches build their index')),
+    async deleteProject(project, trx) {
+      await itemStore.deleteProject(project, trx);
+      await eventStore.deleteProject(project, trx);
+      index.drop(project);
+    },
+    close: () => index.close(),
+  };
+}

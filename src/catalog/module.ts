@@ -1,0 +1,44 @@
+import type { RougeModule } from '../platform/index.js';
+import type { EventService } from './event-service.js';
+import { createCatalog } from './catalog.js';
+import type { ItemService } from './item-service.js';
+import { catalogMigrations } from './migrations.js';
+
+/** What other modules get from the catalog. */
+export interface CatalogFace {
+  items: ItemService;
+  events: EventService;
+}
+
+/**
+ * The catalog as a module: management routes on `api`; the storefront's
+ * `catalog:search` and `userEvents:write` on `inference`, whose processes also
+ * build the search indexes at start; imports on `worker`.
+ */
+export const catalogModule: RougeModule<CatalogFace> = {
+  name: 'catalog',
+  migrations: catalogMigrations,
+  permissions: {
+    viewer: ['catalog.items.get', 'catalog.items.list', 'catalog.categories.list', 'catalog.search', 'catalog.synonyms.get'],
+    // Events name shoppers, so reading them back in bulk is an editor's right, not every viewer's.
+    editor: ['catalog.items.update', 'catalog.items.delete', 'catalog.items.import', 'catalog.synonyms.update', 'catalog.userEvents.write', 'catalog.userEvents.import', 'catalog.userEvents.export'],
+    ingestor: ['catalog.items.get', 'catalog.items.update', 'catalog.items.delete', 'catalog.items.import', 'catalog.userEvents.write', 'catalog.userEvents.import'],
+    predictor: ['catalog.search'],
+  },
+  async setup(ctx) {
+    const catalog = await createCatalog({ store: ctx.store, blobs: ctx.blobs, outbox: ctx.outbox, cache: ctx.cache, jobs: ctx.jobs, log: ctx.log, hold: ctx.hold });
+    return {
+      face: { items: catalog.items, events: catalog.events },
+      routes: { api: catalog.registerRoutes, inference: catalog.registerDataRoutes },
+      jobs: catalog.jobs,
+      // Items and events do not block a delete: the project's deletion removes them, and every
+      // catalog write holds its project, so one racing the delete is removed with it or refused.
+      deleteProject: (project, trx) => catalog.deleteProject(project, trx),
+      // Search is served on inference: build its indexes there, in slices between requests.
+      start: () => {
+        if (ctx.roles.has('inference')) catalog.warmSearch();
+      },
+      close: () => catalog.close(),
+    };
+  },
+};
