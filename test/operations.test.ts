@@ -126,7 +126,9 @@ describe.each(STORE_KINDS)('the worker role on %s', (kind) => {
     await until('the control import to finish', async () => ((await operation(control, ran.json().name)).done ? true : undefined));
     expect(await operation(api, queued.json().name)).toMatchObject({ done: false, metadata: { state: 'QUEUED', attempts: 0 } });
 
-    const worker = await buildApp({ store: api.rouge.store, config: { bootstrapAdminKey: ADMIN_KEY, roles: ['worker'], blobUrl }, workerPollMs: 10 });
+    // The same deployment: the api process's store and cache (Redis on the PostgreSQL leg).
+    const { redisUrl, cachePrefix } = api.rouge.config;
+    const worker = await buildApp({ store: api.rouge.store, config: { bootstrapAdminKey: ADMIN_KEY, roles: ['worker'], blobUrl, redisUrl, cachePrefix }, workerPollMs: 10 });
     opened.push(worker);
     const finished = await until('the worker process to run the import', async () => {
       const o = await operation(api, queued.json().name);
