@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, openSqliteStore, platformMigrations, type ModuleMigrations, type Store } from '../src/platform/index.js';
-import { RegistryStore, registryMigration, registryMigrations } from '../src/registry/index.js';
+import { registryMigrations } from '../src/registry/index.js';
+import { RegistryStore } from '../src/registry/store.js';
+import { registryMigration } from '../src/registry/tables.js';
 import { STORE_KINDS, TEST_DATABASE_URL, freshSchema, type StoreKind } from './helpers/stores.js';
 
 // The schema as released before the version counter, and as it is now; the registry keeps its place in the list.

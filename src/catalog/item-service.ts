@@ -5,6 +5,8 @@ import type { ItemStore } from './item-store.js';
 import { checkCurrency, checkItem, toItem, toItemRow, type Item, type ItemInput, type ItemPatch } from './items.js';
 import type { SearchIndex } from './search-index.js';
 import { words } from './text.js';
+import type { Transaction } from 'kysely';
+import type { CatalogTables } from './tables.js';
 
 /** A node of the category tree: its own items plus those of every category below it. */
 export interface CategoryNode {
@@ -47,10 +49,10 @@ export class ItemService {
     const input: ItemInput = { ...body, id };
     checkItem(input, '');
     const row = toItemRow(project, input, nowIso());
-    const { created, stored } = await this.outbox.transaction(async (trx, emit) => {
+    const { created, stored } = await this.outbox.transaction(async (trx: Transaction<CatalogTables>, emit) => {
       await this.hold(project, trx);
-      const counts = await this.store.upsertMany(project, [row], trx as never);
-      const stored = (await this.store.get(project, id, trx as never))!;
+      const counts = await this.store.upsertMany(project, [row], trx);
+      const stored = (await this.store.get(project, id, trx))!;
       emit(project, { type: counts.inserted ? 'rouge.catalog.item.created' : 'rouge.catalog.item.updated', subject: `catalog/items/${id}`, data: toItem(stored) });
       return { created: counts.inserted === 1, stored };
     });
@@ -67,15 +69,15 @@ export class ItemService {
   /** Changes price and availability only: the fields a storefront feed updates many times a day. */
   async patch(project: string, id: string, patch: ItemPatch): Promise<Item> {
     if (patch.price) checkCurrency(patch.price.currency, 'price.currency');
-    const item = await this.outbox.transaction(async (trx, emit) => {
+    const item = await this.outbox.transaction(async (trx: Transaction<CatalogTables>, emit) => {
       await this.hold(project, trx);
       const set = {
         update_time: nowIso(),
         ...(patch.price ? { price_amount: patch.price.amount, price_currency: patch.price.currency } : {}),
         ...(patch.availability ? { availability: patch.availability } : {}),
       };
-      if (!(await this.store.patch(project, id, set, trx as never))) throw errors.ITEM_NOT_FOUND({ item: `projects/${project}/catalog/items/${id}` });
-      const item = toItem((await this.store.get(project, id, trx as never))!);
+      if (!(await this.store.patch(project, id, set, trx))) throw errors.ITEM_NOT_FOUND({ item: `projects/${project}/catalog/items/${id}` });
+      const item = toItem((await this.store.get(project, id, trx))!);
       emit(project, { type: 'rouge.catalog.item.updated', subject: `catalog/items/${id}`, data: item });
       return item;
     });
@@ -84,9 +86,9 @@ export class ItemService {
   }
 
   async delete(project: string, id: string): Promise<void> {
-    await this.outbox.transaction(async (trx, emit) => {
+    await this.outbox.transaction(async (trx: Transaction<CatalogTables>, emit) => {
       await this.hold(project, trx);
-      if (!(await this.store.delete(project, id, trx as never))) throw errors.ITEM_NOT_FOUND({ item: `projects/${project}/catalog/items/${id}` });
+      if (!(await this.store.delete(project, id, trx))) throw errors.ITEM_NOT_FOUND({ item: `projects/${project}/catalog/items/${id}` });
       emit(project, { type: 'rouge.catalog.item.deleted', subject: `catalog/items/${id}`, data: { name: `projects/${project}/catalog/items/${id}` } });
     });
     await this.changed(project, [id]);
@@ -141,9 +143,9 @@ export class ItemService {
   /** Replaces the project's synonym groups; every process's index picks them up through the signals port. */
   async setSynonyms(project: string, groups: string[][]): Promise<{ synonyms: string[][] }> {
     const clean = groups.map((g) => g.map((p) => p.trim()).filter((p) => words(p).length > 0)).filter((g) => g.length >= 2);
-    await this.outbox.transaction(async (trx, emit) => {
+    await this.outbox.transaction(async (trx: Transaction<CatalogTables>, emit) => {
       await this.hold(project, trx);
-      await this.store.setSynonyms(project, clean, nowIso(), trx as never);
+      await this.store.setSynonyms(project, clean, nowIso(), trx);
       emit(project, { type: 'rouge.catalog.synonyms.updated', subject: 'catalog/synonyms', data: { synonyms: clean } });
     });
     await this.index.signal({ project, synonyms: true }).catch(() => undefined);

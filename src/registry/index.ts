@@ -5,15 +5,12 @@
  */
 export { registryModule, DEPLOYED_CHECKS } from './module.js';
 export type { RegistryFace } from './module.js';
-export { registryMigration } from './tables.js';
 export { registryMigrations } from './migrations.js';
-export type { VersionRow } from './tables.js';
-export { RegistryStore } from './store.js';
+export type { ResolvedVersion } from './resolved.js';
 export { ModelService } from './model-service.js';
 export type { CreateModel } from './model-service.js';
 export { VersionService } from './version-service.js';
 export type { DeployedCheck, VersionMetadata } from './version-service.js';
-export { registerRegistryRoutes } from './routes.js';
 export { FRAMEWORKS } from './frameworks.js';
 export type { ArtifactInfo, ModelFramework, Signature, TensorSpec } from './frameworks.js';
 export type { HttpModelSpec } from './http-spec.js';

@@ -6,6 +6,8 @@ import { checkLabels } from './names.js';
 import type { RegistryStore } from './store.js';
 import { toModel, type Model } from './views.js';
 import type { DeployedCheck } from './version-service.js';
+import type { Transaction } from 'kysely';
+import type { RegistryTables } from './tables.js';
 
 export interface CreateModel {
   name: string;
@@ -29,10 +31,10 @@ export class ModelService {
     const now = nowIso();
     const row = { project, name: input.name, display_name: input.displayName ?? input.name, description: input.description ?? '', labels: JSON.stringify(checkLabels(input.labels)), create_time: now, update_time: now, last_version: 0 };
     const model = toModel(row);
-    await this.outbox.transaction(async (trx, emit) => {
+    await this.outbox.transaction(async (trx: Transaction<RegistryTables>, emit) => {
       // Held in this transaction, a concurrent project delete either waits and counts this model or fails the hold.
       await this.hold(project, trx);
-      if (!(await this.store.insertModel(row, trx as never))) throw errors.MODEL_ALREADY_EXISTS({ model: model.name });
+      if (!(await this.store.insertModel(row, trx))) throw errors.MODEL_ALREADY_EXISTS({ model: model.name });
       emit(project, { type: 'rouge.model.created', subject: `models/${input.name}`, data: model });
     });
     return model;
@@ -70,8 +72,8 @@ export class ModelService {
         if (where.length > 0) throw errors.VERSION_DEPLOYED({ ref: `${name}@${v.version}`, endpoints: where.join(', ') });
       }
     }
-    await this.outbox.transaction(async (trx, emit) => {
-      await this.store.deleteModel(project, name, trx as never);
+    await this.outbox.transaction(async (trx: Transaction<RegistryTables>, emit) => {
+      await this.store.deleteModel(project, name, trx);
       emit(project, { type: 'rouge.model.deleted', subject: `models/${name}`, data: { name: `projects/${project}/models/${name}` } });
     });
     for (const v of versions) if (v.artifact_key) await this.blobs.delete(v.artifact_key).catch(() => undefined);

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { monotonicFactory } from 'ulid';
-import { BlobErrors, HashingCounter, cutPage, nowIso, type BlobStore, type EventOutbox, type PageRequest } from '../platform/index.js';
+import { BlobErrors, HashingCounter, cutPage, nowIso, type BlobStore, type Emit, type EventOutbox, type PageRequest } from '../platform/index.js';
 import * as errors from './errors.js';
 import type { Frameworks } from './frameworks.js';
 import { checkAlias, checkLabels, parseVersionRef, type VersionRef } from './names.js';
 import type { RegistryStore } from './store.js';
 import type { VersionRow } from './tables.js';
 import { toVersion, type ModelVersion } from './views.js';
+import { toResolved, type ResolvedVersion } from './resolved.js';
+import type { Transaction } from 'kysely';
+import type { RegistryTables } from './tables.js';
 
 /** Where a version is deployed (endpoint names); serving registers one. Empty when nowhere. */
 export type DeployedCheck = (project: string, model: string, version: number) => Promise<string[]>;
@@ -85,8 +88,7 @@ export class VersionService {
 
     const now = nowIso();
     try {
-      const row = await this.outbox.transaction(async (trx, emit) => {
-        const db = trx as never;
+      const row = await this.outbox.transaction(async (db: Transaction<RegistryTables>, emit) => {
         const version = await this.store.nextVersion(project, model, db);
         if (version === undefined) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
         const row: VersionRow = {
@@ -149,7 +151,7 @@ export class VersionService {
     return { path, sha256, size: counter.bytes };
   }
 
-  private async moveAlias(project: string, model: string, alias: string, version: number, now: string, db: never, emit: (p: string, e: { type: string; subject: string; data: unknown }) => void): Promise<void> {
+  private async moveAlias(project: string, model: string, alias: string, version: number, now: string, db: Transaction<RegistryTables>, emit: Emit): Promise<void> {
     const from = await this.store.aliasVersion(project, model, alias, db);
     if (from === version) return;
     await this.store.setAlias(project, model, alias, version, now, db);
@@ -157,7 +159,7 @@ export class VersionService {
   }
 
   /** Resolves `3` or an alias to a version number; MODEL_VERSION_NOT_FOUND otherwise. */
-  async resolve(project: string, model: string, ref: VersionRef | string, db?: never): Promise<number> {
+  async resolve(project: string, model: string, ref: VersionRef | string, db?: Transaction<RegistryTables>): Promise<number> {
     const r = typeof ref === 'string' ? parseVersionRef(ref) : ref;
     const label = `projects/${project}/models/${model}@${'version' in r ? r.version : r.alias}`;
     const version = 'version' in r ? r.version : await this.store.aliasVersion(project, model, r.alias, db);
@@ -172,9 +174,10 @@ export class VersionService {
   }
 
   /** The stored row, for runtimes that need the artifact key or the spec. */
-  async row(project: string, model: string, ref: VersionRef | string): Promise<VersionRow> {
+  /** The version a reference names now (`3`, `champion`), as runtimes need it; MODEL_VERSION_NOT_FOUND otherwise. */
+  async resolveVersion(project: string, model: string, ref: VersionRef | string): Promise<ResolvedVersion> {
     const version = await this.resolve(project, model, ref);
-    return (await this.store.getVersion(project, model, version))!;
+    return toResolved((await this.store.getVersion(project, model, version))!);
   }
 
   async list(project: string, model: string, page: PageRequest): Promise<{ versions: ModelVersion[]; nextPageToken?: string }> {
@@ -194,8 +197,7 @@ export class VersionService {
     for (const c of changes) checkAlias(c.startsWith('-') ? c.slice(1) : c);
     if (changes.includes('-default')) throw errors.ALIAS_DEFAULT_REQUIRED({ model: `projects/${project}/models/${model}` });
     const now = nowIso();
-    const version = await this.outbox.transaction(async (trx, emit) => {
-      const db = trx as never;
+    const version = await this.outbox.transaction(async (db: Transaction<RegistryTables>, emit) => {
       // Serialised with deletes: a version resolved here cannot vanish before `default` lands on it.
       await this.store.lockModel(project, model, db);
       const version = await this.resolve(project, model, ref, db);
@@ -223,8 +225,7 @@ export class VersionService {
       const where = await check(project, model, version);
       if (where.length > 0) throw errors.VERSION_DEPLOYED({ ref: label, endpoints: where.join(', ') });
     }
-    const row = await this.outbox.transaction(async (trx, emit) => {
-      const db = trx as never;
+    const row = await this.outbox.transaction(async (db: Transaction<RegistryTables>, emit) => {
       // Under read committed, checking `default` and then deleting the alias
       // rows let a concurrent move of `default` onto this version land in
       // between, and the delete took `default` with it. With the model's row
@@ -243,11 +244,11 @@ export class VersionService {
 
   /** Opens the artifact for download. */
   async artifact(project: string, model: string, ref: string): Promise<{ body: Readable; size: number; sha256: string; filename: string }> {
-    const row = await this.row(project, model, ref);
-    if (!row.artifact_key) throw errors.VERSION_HAS_NO_ARTIFACT({ ref: `projects/${project}/models/${model}@${row.version}`, framework: row.framework });
-    const { body, size } = await this.blobs.get(row.artifact_key);
-    const ext = this.frameworks.get(row.framework).extension;
-    return { body, size, sha256: row.artifact_sha256 ?? '', filename: `${model}-${row.version}${ext ? `.${ext}` : ''}` };
+    const v = await this.resolveVersion(project, model, ref);
+    if (!v.artifact) throw errors.VERSION_HAS_NO_ARTIFACT({ ref: `projects/${project}/models/${model}@${v.version}`, framework: v.framework });
+    const { body, size } = await this.blobs.get(v.artifact.key);
+    const ext = this.frameworks.get(v.framework).extension;
+    return { body, size, sha256: v.artifact.sha256, filename: `${model}-${v.version}${ext ? `.${ext}` : ''}` };
   }
 
   /** Deletes blobs of uploads that never became versions (the process died in between). */

@@ -6,6 +6,8 @@ import type { ServingRuntime } from './runtime.js';
 import { toDeployed, type EndpointService } from './service.js';
 import type { ServingStore } from './store.js';
 import { checkSplit } from './traffic.js';
+import type { Transaction } from 'kysely';
+import type { ServingTables } from './tables.js';
 
 interface DeployPayload {
   endpoint: string;
@@ -29,7 +31,7 @@ export function deployHandler(deps: { store: ServingStore; versions: VersionServ
     await ctx.progress({ message: `loading ${row.model}@${row.version}` });
     let model;
     try {
-      model = await deps.runtime.load(project, endpoint, row, await deps.versions.row(project, row.model, String(row.version)));
+      model = await deps.runtime.load(project, endpoint, row, await deps.versions.resolveVersion(project, row.model, String(row.version)));
     } catch (e) {
       const why = (e as Error).message ?? String(e);
       await deps.store.setDeployedState(project, endpoint, deployedModelId, 'failed', why);
@@ -37,8 +39,7 @@ export function deployHandler(deps: { store: ServingStore; versions: VersionServ
     }
     const split = Object.fromEntries(Object.entries(payload.trafficSplit).map(([id, pct]) => [id === '0' ? deployedModelId : id, pct]));
     try {
-      await deps.outbox.transaction(async (trx, emit) => {
-        const db = trx as never;
+      await deps.outbox.transaction(async (db: Transaction<ServingTables>, emit) => {
         const e = await deps.store.getEndpoint(project, endpoint, db, true);
         if (!e) throw errors.ENDPOINT_NOT_FOUND({ endpoint: `projects/${project}/endpoints/${endpoint}` });
         const ready = (await deps.store.deployedOn(project, endpoint, db)).filter((d) => d.state === 'ready').map((d) => d.id);

@@ -1,5 +1,5 @@
 import { parseJson, type Cache } from '../platform/index.js';
-import type { VersionRow, VersionService } from '../registry/index.js';
+import type { ResolvedVersion, VersionService } from '../registry/index.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import type { BatchingOptions } from './batcher.js';
 import * as errors from './errors.js';
@@ -81,7 +81,7 @@ export class ServingRuntime {
   }
 
   /** Loads a deployed model (used by the deploy job to prove it loads, and kept for the swap). */
-  async load(project: string, endpoint: string, row: DeployedRow, version: VersionRow): Promise<ServedModel> {
+  async load(project: string, endpoint: string, row: DeployedRow, version: ResolvedVersion): Promise<ServedModel> {
     const model = await this.build(project, endpoint, row, version);
     try {
       await model.warm();
@@ -97,7 +97,7 @@ export class ServingRuntime {
     this.preloaded.set(`${project}/${endpoint}/${model.deployedModelId}`, model);
   }
 
-  private async build(project: string, endpoint: string, row: DeployedRow, version: VersionRow): Promise<ServedModel> {
+  private async build(project: string, endpoint: string, row: DeployedRow, version: ResolvedVersion): Promise<ServedModel> {
     const model = `projects/${project}/models/${row.model}`;
     const runtime = runtimeFor(version.framework, this.runtimes());
     if (!runtime) throw errors.MODEL_NOT_SERVABLE({ model, framework: version.framework });
@@ -139,7 +139,7 @@ export class ServingRuntime {
         continue;
       }
       try {
-        models.set(d.id, await this.load(project, name, d, await this.versions.row(project, d.model, String(d.version))));
+        models.set(d.id, await this.load(project, name, d, await this.versions.resolveVersion(project, d.model, String(d.version))));
       } catch {
         // A model that no longer loads here gets no traffic from this process; the others keep serving.
       }

@@ -1,5 +1,5 @@
-import { contribute, extensionPoint, parseJson, type Contribution } from '../platform/index.js';
-import type { HttpModelSpec, Signature, VersionRow } from '../registry/index.js';
+import { contribute, extensionPoint, type Contribution } from '../platform/index.js';
+import type { HttpModelSpec, ResolvedVersion, Signature } from '../registry/index.js';
 import type { BatchingOptions } from './batcher.js';
 import { HttpModel } from './http-model.js';
 import { OnnxModel } from './onnx-model.js';
@@ -65,8 +65,6 @@ export function runtimeFor(framework: string, contributed: readonly Runtime[]): 
 }
 
 /** The request a runtime gets for a deployed row of a version. */
-export function loadRequest(base: Omit<RuntimeLoadRequest, 'metadata' | 'signature' | 'spec'>, version: VersionRow): RuntimeLoadRequest {
-  const signature = parseJson<Signature | null>(version.signature, null);
-  const spec = parseJson<Record<string, unknown> | null>(version.spec, null);
-  return { ...base, metadata: parseJson<Record<string, unknown>>(version.metadata, {}), ...(signature ? { signature } : { signature: undefined }), ...(spec ? { spec } : { spec: undefined }) };
+export function loadRequest(base: Omit<RuntimeLoadRequest, 'metadata' | 'signature' | 'spec'>, version: ResolvedVersion): RuntimeLoadRequest {
+  return { ...base, metadata: version.metadata, signature: version.signature, spec: version.spec };
 }

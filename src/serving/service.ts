@@ -9,6 +9,8 @@ import { SERVING_CHANNEL } from './runtime.js';
 import type { ServingStore } from './store.js';
 import type { DeployedRow, EndpointRow } from './tables.js';
 import { checkSplit } from './traffic.js';
+import type { Transaction } from 'kysely';
+import type { ServingTables } from './tables.js';
 
 export interface DeployedModelView {
   id: string;
@@ -83,9 +85,9 @@ export class EndpointService {
     };
     // One transaction for the hold and the insert: a concurrent project delete
     // either waits and counts this endpoint or commits first and fails the hold.
-    await this.outbox.transaction(async (trx) => {
+    await this.outbox.transaction(async (trx: Transaction<ServingTables>) => {
       await this.hold(project, trx);
-      if (!(await this.store.insertEndpoint(row, trx as never))) throw errors.ENDPOINT_ALREADY_EXISTS({ endpoint: `projects/${project}/endpoints/${input.name}` });
+      if (!(await this.store.insertEndpoint(row, trx))) throw errors.ENDPOINT_ALREADY_EXISTS({ endpoint: `projects/${project}/endpoints/${input.name}` });
     });
     return toEndpoint(row, []);
   }
@@ -105,9 +107,9 @@ export class EndpointService {
   async delete(project: string, name: string): Promise<void> {
     await this.get(project, name);
     if ((await this.store.deployedOn(project, name)).some((d) => d.state !== 'failed')) throw errors.ENDPOINT_NOT_EMPTY({ endpoint: `projects/${project}/endpoints/${name}` });
-    await this.outbox.transaction(async (trx) => {
-      for (const d of await this.store.deployedOn(project, name, trx as never)) await this.store.deleteDeployed(project, name, d.id, trx as never);
-      await this.store.deleteEndpoint(project, name, trx as never);
+    await this.outbox.transaction(async (trx: Transaction<ServingTables>) => {
+      for (const d of await this.store.deployedOn(project, name, trx)) await this.store.deleteDeployed(project, name, d.id, trx);
+      await this.store.deleteEndpoint(project, name, trx);
     });
     this.announce(project, name);
   }
@@ -119,7 +121,7 @@ export class EndpointService {
   async deployModel(project: string, endpoint: string, input: { model: string; displayName?: string; batching?: BatchingOptions }, trafficSplit: Record<string, number>): Promise<Operation> {
     const current = await this.get(project, endpoint);
     const { model, ref } = parseModelRef(input.model);
-    const version = await this.versions.row(project, model, 'version' in ref ? String(ref.version) : ref.alias);
+    const version = await this.versions.resolveVersion(project, model, 'version' in ref ? String(ref.version) : ref.alias);
     if (!this.serves(version.framework)) throw errors.MODEL_NOT_SERVABLE({ model: `projects/${project}/models/${model}`, framework: version.framework });
     const ready = new Set(current.deployedModels.filter((d) => d.state === 'READY').map((d) => d.id));
     checkSplit(trafficSplit, ready, true);
@@ -137,8 +139,7 @@ export class EndpointService {
   }
 
   async undeployModel(project: string, endpoint: string, deployedModelId: string, trafficSplit: Record<string, number> | undefined): Promise<EndpointView> {
-    await this.outbox.transaction(async (trx, emit) => {
-      const db = trx as never;
+    await this.outbox.transaction(async (db: Transaction<ServingTables>, emit) => {
       const e = await this.store.getEndpoint(project, endpoint, db, true);
       if (!e) throw errors.ENDPOINT_NOT_FOUND({ endpoint: `projects/${project}/endpoints/${endpoint}` });
       const deployed = await this.store.deployedOn(project, endpoint, db);
@@ -161,8 +162,7 @@ export class EndpointService {
   }
 
   async updateSplit(project: string, endpoint: string, split: Record<string, number>): Promise<EndpointView> {
-    await this.outbox.transaction(async (trx, emit) => {
-      const db = trx as never;
+    await this.outbox.transaction(async (db: Transaction<ServingTables>, emit) => {
       const e = await this.store.getEndpoint(project, endpoint, db, true);
       if (!e) throw errors.ENDPOINT_NOT_FOUND({ endpoint: `projects/${project}/endpoints/${endpoint}` });
       const ready = (await this.store.deployedOn(project, endpoint, db)).filter((d) => d.state === 'ready').map((d) => d.id);
@@ -176,6 +176,6 @@ export class EndpointService {
 
   /** Endpoints in the project, counted through `db` (the deleting transaction) when given. */
   count(project: string, db?: Kysely<any>): Promise<number> {
-    return this.store.countEndpoints(project, db as never);
+    return this.store.countEndpoints(project, db);
   }
 }

@@ -8,29 +8,9 @@ import { formatPairs, labelPair } from '../kit/pairs.js';
 import { positiveInt } from '../kit/parsers.js';
 import { formatOperationError, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 import { parseModelRef } from './models.js';
+import type { DeployedModelView as DeployedModel, EndpointView as Endpoint } from '../../serving/index.js';
 
-export interface DeployedModel {
-  id: string;
-  model: string;
-  modelVersionId: string;
-  displayName: string;
-  state: string;
-  error?: string;
-  batching?: { maxBatchSize: number; maxLatencyMs: number };
-  createTime: string;
-}
-
-export interface Endpoint {
-  name: string;
-  endpointId: string;
-  displayName: string;
-  labels: Record<string, string>;
-  deployedModels: DeployedModel[];
-  trafficSplit: Record<string, number>;
-  requestLogging: { samplingRate: number };
-  createTime: string;
-  updateTime: string;
-}
+export type { DeployedModelView as DeployedModel, EndpointView as Endpoint } from '../../serving/index.js';
 
 // The server's rule (src/serving/schemas.ts), repeated so a typo is a usage error before any request.
 const ENDPOINT_NAME = /^[a-z][a-z0-9-]{0,62}$/;

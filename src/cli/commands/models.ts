@@ -16,39 +16,9 @@ import { collect, formatPairs, labelPair, metricPair } from '../kit/pairs.js';
 import { positiveInt } from '../kit/parsers.js';
 import { byteProgress, formatBytes } from '../kit/progress.js';
 import { rawRequest } from '../kit/raw.js';
+import type { Model, ModelVersion, TensorSpec as Tensor } from '../../registry/index.js';
 
-interface Model {
-  name: string;
-  modelId: string;
-  displayName: string;
-  description: string;
-  labels: Record<string, string>;
-  createTime: string;
-  updateTime: string;
-}
-
-interface Tensor {
-  name: string;
-  datatype: string;
-  shape: number[];
-}
-
-interface ModelVersion {
-  name: string;
-  model: string;
-  versionId: string;
-  versionAliases: string[];
-  framework: string;
-  description: string;
-  labels: Record<string, string>;
-  metrics: Record<string, number>;
-  lineage: Record<string, unknown>;
-  signature?: { inputs: Tensor[]; outputs: Tensor[] };
-  metadata?: Record<string, unknown>;
-  artifact?: { uri: string; sha256: string; sizeBytes: number };
-  versionCreateTime: string;
-}
-
+// The server's own response types: type-only imports, erased at build, so the CLI loads no server code.
 // The registry's own rules (src/registry/names.ts), repeated so a typo is a usage error before any request.
 const MODEL_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const VERSION_REF = /^([1-9][0-9]{0,9}|[a-z][a-zA-Z0-9-]{0,126}[a-z0-9])$/;
@@ -99,6 +69,8 @@ const versionFields = (v: ModelVersion): Array<[string, string | undefined]> => 
   ['inputs', v.signature ? tensors(v.signature.inputs) : undefined],
   ['outputs', v.signature ? tensors(v.signature.outputs) : undefined],
   ['metadata', formatPairs(v.metadata) || undefined],
+  // An artifact-less version (a custom model server) is its spec: where it runs and how to call it.
+  ['spec', v.spec ? JSON.stringify(v.spec) : undefined],
   ['sha256', v.artifact?.sha256],
   ['size', v.artifact ? formatBytes(v.artifact.sizeBytes) : undefined],
   ['parent', typeof v.lineage.parentVersion === 'number' ? String(v.lineage.parentVersion) : undefined],

@@ -11,7 +11,7 @@ function op(state: string, extra: Partial<Operation> = {}, progress?: Record<str
   return {
     name: NAME,
     done,
-    metadata: { kind: 'catalog.import', state, attempts: 1, maxAttempts: 3, createTime: '', updateTime: '', ...(progress ? { progress } : {}) },
+    metadata: { '@type': 'type.googleapis.com/rouge.OperationMetadata', kind: 'catalog.import', state, attempts: 1, maxAttempts: 3, createTime: '', updateTime: '', ...(progress ? { progress } : {}) },
     ...extra,
   };
 }
@@ -68,7 +68,7 @@ describe('waitForOperation', () => {
   it('shows a started operation without polling, and returns it at once when it is already done', async () => {
     const h = harness();
     const { client, paths } = scripted([]);
-    const done = op('FAILED', { error: { code: 9, message: 'broken' } });
+    const done = op('FAILED', { error: { code: 9, message: 'broken', details: [] } });
     expect(await waitForOperation(client, NAME, { ...h, started: done })).toBe(done);
     expect(paths).toEqual([]);
     expect(h.out.text).toBe(`${ID} catalog.import: FAILED\n`);

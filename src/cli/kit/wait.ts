@@ -7,24 +7,9 @@ import { formatPairs } from './pairs.js';
 import { durationSeconds } from './parsers.js';
 import { bar, StatusLine, type ProgressStream } from './progress.js';
 
-/** google.longrunning.Operation, as GET /v1/projects/{p}/operations/{id} sends it. */
-export interface Operation {
-  name: string;
-  done: boolean;
-  metadata: {
-    kind: string;
-    state: string;
-    attempts: number;
-    maxAttempts: number;
-    progress?: Record<string, unknown>;
-    createTime: string;
-    updateTime: string;
-    endTime?: string;
-    nextAttemptTime?: string;
-  };
-  error?: { code: number; message: string; details?: Array<{ '@type'?: string; reason?: string }> };
-  response?: unknown;
-}
+/** google.longrunning.Operation, as GET /v1/projects/{p}/operations/{id} sends it: the server's own type. */
+export type { Operation } from '../../platform/index.js';
+import type { Operation } from '../../platform/index.js';
 
 /**
  * A job's progress in one line, whatever keys it reports: a percent as a bar,

@@ -127,7 +127,7 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
     // Every counter counts inside the deleting transaction, and every create holds its
     // project in its own, so a resource made during a delete is counted or refused.
     projects.registerResourceCounter(async (p, db) => ({ kind: 'service accounts', count: await iam.service.countServiceAccounts(p, db) }), { inTransaction: true });
-    projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx as never));
+    projects.registerDeletionHook((trx, p) => iam.store.deleteProjectBindings(p, trx));
 
     const jobStore = new JobStore(store);
     const worker = roles.has('worker')

@@ -31,20 +31,24 @@ export class EventOutbox {
    * Runs `fn` in a transaction with an `emit` function; the emitted events are
    * inserted in the same transaction and published after it commits.
    *
+   * The transaction is typed with the caller's tables: annotate `trx` and the
+   * type flows through to every store call made with it.
+   *
    * @example
-   * await outbox.transaction(async (trx, emit) => {
+   * await outbox.transaction(async (trx: Transaction<RegistryTables>, emit) => {
    *   await trx.insertInto('models').values(row).execute();
    *   emit(project, { type: 'rouge.model.created', subject: `models/${row.name}`, data: { name } });
    * });
    */
-  async transaction<T>(fn: (trx: Transaction<any>, emit: Emit) => Promise<T>): Promise<T> {
+  async transaction<DB, T>(fn: (trx: Transaction<DB>, emit: Emit) => Promise<T>): Promise<T> {
     const rows: EventRow[] = [];
     const result = await this.db.transaction().execute(async (trx) => {
       const emit: Emit = (project, draft) => {
         const now = Date.now();
         rows.push({ project, id: this.nextId(now), type: draft.type, source: sourceOf(project), subject: draft.subject, time: new Date(now).toISOString(), data: JSON.stringify(draft.data ?? null), published: 0 });
       };
-      const value = await fn(trx as Transaction<any>, emit);
+      // One connection holds every module's tables; the outbox knows only its own, the caller only theirs.
+      const value = await fn(trx as unknown as Transaction<DB>, emit);
       if (rows.length > 0) await trx.insertInto('cloud_events').values(rows).execute();
       return value;
     });

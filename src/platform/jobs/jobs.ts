@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { JobsTable } from './tables.js';
 import { cutPage, type PageRequest } from '../http/pagination.js';
 import type { ProjectHold } from '../projects/index.js';
 import * as errors from './errors.js';
@@ -38,9 +39,9 @@ export class Jobs {
   async enqueue(project: string, kind: string, payload: unknown, opts?: EnqueueOptions): Promise<Operation> {
     const hold = project === ORG ? undefined : this.hold;
     const { job, created } = hold
-      ? await this.outbox.transaction(async (trx) => {
+      ? await this.outbox.transaction(async (trx: Transaction<JobsTable>) => {
         await hold(project, trx);
-        return this.store.enqueue(project, kind, payload, opts, Date.now(), trx as never);
+        return this.store.enqueue(project, kind, payload, opts, Date.now(), trx);
       })
       : await this.store.enqueue(project, kind, payload, opts);
     if (created) {
@@ -63,8 +64,8 @@ export class Jobs {
   }
 
   async cancel(project: string, id: string): Promise<Operation> {
-    const { row } = await this.outbox.transaction(async (trx, emit) => {
-      const r = await this.store.cancel(project, id, Date.now(), trx as never);
+    const { row } = await this.outbox.transaction(async (trx: Transaction<JobsTable>, emit) => {
+      const r = await this.store.cancel(project, id, Date.now(), trx);
       if (r.cancelledNow && r.row) emit(project, operationDoneEvent(r.row, 'cancelled'));
       return r;
     });

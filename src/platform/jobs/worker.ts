@@ -5,6 +5,8 @@ import type { EventOutbox } from '../events/index.js';
 import type { JobStore } from './job-store.js';
 import { operationDoneEvent } from './operation.js';
 import type { JobRow } from './tables.js';
+import type { Transaction } from 'kysely';
+import type { JobsTable } from './tables.js';
 
 /** What a handler gets besides its payload. */
 export interface JobContext {
@@ -192,7 +194,7 @@ export class JobWorker {
       await write(undefined);
       return;
     }
-    await outbox.transaction(async (trx, emit) => {
+    await outbox.transaction(async (trx: Transaction<JobsTable>, emit) => {
       const state = await write(trx);
       if (state) emit(row.project, operationDoneEvent(row, state));
     });

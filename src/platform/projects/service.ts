@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { cutPage, type PageRequest } from '../http/pagination.js';
 import { nowIso } from '../store/index.js';
 import * as errors from './errors.js';
-import type { ProjectRow, ProjectStore } from './store.js';
+import type { ProjectRow, ProjectStore, ProjectsTable } from './store.js';
 import type { EventOutbox } from '../events/index.js';
 
 /** A project as the API shows it (AIP-122: `name` is the resource name). */
@@ -116,7 +116,7 @@ export class ProjectService {
     const now = nowIso();
     const row: ProjectRow = { name: input.name, display_name: input.displayName ?? input.name, time_zone: timeZone, create_time: now, update_time: now };
     const project = toProject(row);
-    await this.events.transaction(async (trx, emit) => {
+    await this.events.transaction(async (trx: Transaction<ProjectsTable>, emit) => {
       // Throwing inside rolls the transaction back, so no event outlives a refused create.
       if (!(await this.store.insert(row, trx))) throw errors.PROJECT_ALREADY_EXISTS({ project: input.name });
       emit(input.name, { type: 'rouge.project.created', subject: project.name, data: project });
@@ -162,7 +162,7 @@ export class ProjectService {
   async delete(name: string): Promise<void> {
     await this.require(name);
     await this.refuseIfHeld(name, this.counters.filter((c) => !c.inTransaction));
-    await this.events.transaction(async (trx, emit) => {
+    await this.events.transaction(async (trx: Transaction<ProjectsTable>, emit) => {
       if (!(await this.store.delete(name, trx))) throw errors.PROJECT_NOT_FOUND({ project: name });
       await this.refuseIfHeld(name, this.counters.filter((c) => c.inTransaction), trx);
       for (const hook of this.deletionHooks) await hook(trx, name);
