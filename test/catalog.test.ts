@@ -94,6 +94,30 @@ describe.each(STORE_KINDS)('catalog items on %s', (kind) => {
     expect(reasonOf(await q('price > 3'))).toBe('FILTER_INVALID');
   });
 
+  it('filters in the platform syntax: quoted keywords, OR, NOT, IN, has, prices, times and attributes, the same on both stores', async () => {
+    await put('S-1', { ...lipstick, brand: 'Salt AND Pepper', price: { amount: 900, currency: 'EUR' }, attributes: { shade: 'ruby', volumeMl: 4 } });
+    await put('S-2', { ...lipstick, brand: 'Salt', price: { amount: 2500, currency: 'EUR' }, attributes: { shade: 'coral', volumeMl: 5 }, availability: 'out_of_stock' });
+    await put('S-3', { title: 'Night cream', categoryPath: ['Skincare', 'Face'], brand: 'Pepper', price: { amount: 4000, currency: 'INR' } });
+    const ids = async (filter: string) => {
+      const res = await app.inject({ url: `/v1/projects/shop/catalog/items?filter=${encodeURIComponent(filter)}` });
+      expect(res.statusCode, `${filter}: ${res.body}`).toBe(200);
+      return res.json().items.map((i: { id: string }) => i.id);
+    };
+    expect(await ids('brand = "Salt AND Pepper"')).toEqual(['S-1']);
+    expect(await ids('brand IN ("Salt", "Pepper")')).toEqual(['S-2', 'S-3']);
+    expect(await ids('price.amount < 3000 AND price.currency = "EUR"')).toEqual(['S-1', 'S-2']);
+    expect(await ids('NOT category = "Makeup" OR availability = "out_of_stock"')).toEqual(['S-2', 'S-3']);
+    expect(await ids('brand : "pepper"')).toEqual(['S-1', 'S-3']);
+    expect(await ids('title : "CREAM" AND -brand = "Salt"')).toEqual(['S-3']);
+    expect(await ids('attributes.shade = "ruby" OR attributes.volumeMl = "5"')).toEqual(['S-1', 'S-2']);
+    expect(await ids('category != "Makeup > Lips" AND updateTime >= "2000-01-01T00:00:00Z"')).toEqual(['S-3']);
+    expect(await ids('brand : "100%_"')).toEqual([]);
+    for (const bad of ['availability = "sold"', 'price.amount = "cheap"', 'colour = "red"', 'brand = "x" AND (']) {
+      const res = await app.inject({ url: `/v1/projects/shop/catalog/items?filter=${encodeURIComponent(bad)}` });
+      expect([res.statusCode, reasonOf(res)], bad).toEqual([400, 'FILTER_INVALID']);
+    }
+  });
+
   it('lists the category tree with item counts', async () => {
     await put('L-1', lipstick);
     await put('L-2', lipstick);

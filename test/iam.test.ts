@@ -363,7 +363,19 @@ describe.each(STORE_KINDS)('IAM on %s', (kind) => {
       expect((await admin('GET', `/v1/projects/filtered/auditLog?filter=${future}`)).json().auditEntries).toHaveLength(0);
       const bad = await admin('GET', `/v1/projects/filtered/auditLog?filter=${encodeURIComponent('colour="red"')}`);
       expect(bad.statusCode).toBe(400);
-      expect(reasonOf(bad)).toBe('INVALID_FILTER');
+      expect(reasonOf(bad)).toBe('FILTER_INVALID');
+    });
+
+    it('takes the platform filter syntax: quoted values with keywords, OR, NOT and status numbers', async () => {
+      await admin('POST', '/v1/projects', { name: 'filtered' });
+      await admin('POST', '/v1/projects/filtered/serviceAccounts', { name: 'aa' });
+      await admin('POST', '/v1/projects/filtered/serviceAccounts', { name: 'aa' }); // 409, audited as failed
+      const list = async (filter: string) => (await admin('GET', `/v1/projects/filtered/auditLog?filter=${encodeURIComponent(filter)}`)).json().auditEntries as Array<{ status: number; result: string }>;
+      expect((await list('result = "failed" AND status = 409')).map((e) => e.status)).toEqual([409]);
+      expect(await list('result = "allowed" OR result = "failed"')).toHaveLength(2);
+      expect(await list('NOT result IN ("allowed", "failed")')).toHaveLength(0);
+      expect(await list('principal = "user:admin AND more"')).toHaveLength(0);
+      expect(reasonOf(await admin('GET', `/v1/projects/filtered/auditLog?filter=${encodeURIComponent('result = "maybe"')}`))).toBe('FILTER_INVALID');
     });
   });
 

@@ -6,8 +6,6 @@ export const ITEM_ID_MISMATCH = defineError('ITEM_ID_MISMATCH', 400, 'INVALID_AR
   `The body's id ${JSON.stringify(p.body)} differs from the id ${JSON.stringify(p.path)} in the path; drop it from the body or send it to .../items/${p.body}.`);
 export const CURRENCY_UNKNOWN = defineError('CURRENCY_UNKNOWN', 400, 'INVALID_ARGUMENT', (p: { currency: string }) =>
   `${JSON.stringify(p.currency)} is not an ISO 4217 currency code; use a code such as EUR, USD or INR.`);
-export const FILTER_INVALID = defineError('FILTER_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
-  `Invalid filter: ${p.why}. Write terms such as availability = "in_stock", brand = "Acme", condition = "new" or category = "Makeup > Lips", joined by AND.`);
 export const USER_EVENTS_INVALID = defineError('USER_EVENTS_INVALID', 400, 'INVALID_ARGUMENT', (p: { bad: number; total: number; first: string }) =>
   `${p.bad} of ${p.total} events are invalid and nothing was written (first: ${p.first}); fix the events listed in the field violations and send the batch again.`);
 export const EVENT_TIME_IN_FUTURE = defineError('EVENT_TIME_IN_FUTURE', 400, 'INVALID_ARGUMENT', (p: { eventTime: string }) =>

@@ -1,6 +1,6 @@
 import { cutPage, nowIso, type EventOutbox, type PageRequest, type ProjectHold } from '../platform/index.js';
 import * as errors from './errors.js';
-import { parseFilter } from './filter.js';
+import { parseItemFilter } from './item-filter.js';
 import type { ItemStore } from './item-store.js';
 import { checkCurrency, checkItem, toItem, toItemRow, type Item, type ItemInput, type ItemPatch } from './items.js';
 import type { SearchIndex } from './search-index.js';
@@ -95,7 +95,7 @@ export class ItemService {
   }
 
   async list(project: string, filter: string | undefined, page: PageRequest): Promise<{ items: Item[]; nextPageToken?: string }> {
-    const rows = await this.store.list(project, parseFilter(filter), page.pageSize + 1, page.after?.[0]);
+    const rows = await this.store.list(project, parseItemFilter(filter), page.pageSize + 1, page.after?.[0]);
     const { items, nextPageToken } = cutPage(rows, page.pageSize, (r) => [r.id]);
     return { items: items.map(toItem), ...(nextPageToken ? { nextPageToken } : {}) };
   }

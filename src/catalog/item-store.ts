@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Store } from '../platform/index.js';
-import type { ItemFilter } from './filter.js';
-import { CATEGORY_SEPARATOR } from './items.js';
+import type { CheckedFilter, Store } from '../platform/index.js';
+import { itemFilterSql } from './item-filter.js';
 import type { CatalogTables, ItemRow } from './tables.js';
 
 export type Db = Kysely<CatalogTables> | Transaction<CatalogTables>;
@@ -73,18 +72,9 @@ export class ItemStore {
     return Number(r.numDeletedRows) > 0;
   }
 
-  list(project: string, filter: ItemFilter, limit: number, after?: string): Promise<ItemRow[]> {
+  list(project: string, filter: CheckedFilter | undefined, limit: number, after?: string): Promise<ItemRow[]> {
     let q = this.db.selectFrom('catalog_items').selectAll().where('project', '=', project);
-    if (filter.availability !== undefined) q = q.where('availability', '=', filter.availability);
-    if (filter.brand !== undefined) q = q.where('brand', '=', filter.brand);
-    if (filter.condition !== undefined) q = q.where('condition', '=', filter.condition);
-    if (filter.category !== undefined) {
-      const c = filter.category;
-      const prefix = c + CATEGORY_SEPARATOR;
-      // The category itself and everything under it. substr, not LIKE: SQLite's LIKE ignores case and
-      // a range would follow PostgreSQL's collation, which skips punctuation such as '>'.
-      q = q.where((eb) => eb.or([eb('category', '=', c), eb(sql`substr(category, 1, ${prefix.length})`, '=', prefix)]));
-    }
+    if (filter) q = q.where(itemFilterSql(filter, this.dialect));
     if (after !== undefined) q = q.where('id', '>', after);
     return q.orderBy('id').limit(limit).execute();
   }

@@ -13,6 +13,7 @@ export * from './events/index.js';
 export * from './cache/index.js';
 export * from './blobs/index.js';
 export * from './modules/index.js';
+export * from './filter/index.js';
 export * from './app/index.js';
 export { platformMigrations } from './migrations.js';
 export { VERSION } from './version.js';

@@ -30,8 +30,6 @@ export const BINDING_ALREADY_EXISTS = defineError('BINDING_ALREADY_EXISTS', 409,
   `Binding ${p.binding} already exists.`);
 export const LAST_ADMIN_BINDING = defineError('LAST_ADMIN_BINDING', 400, 'FAILED_PRECONDITION', (p: { project: string }) =>
   `This is the last admin binding of project ${p.project}; add another admin before removing it.`);
-export const INVALID_FILTER = defineError('INVALID_FILTER', 400, 'INVALID_ARGUMENT', (p: { problem: string }) =>
-  `Invalid filter: ${p.problem}. Example: principal="user:admin" AND result="denied" AND time>="2026-01-01T00:00:00Z".`);
 export const INVALID_EXPIRY = defineError('INVALID_EXPIRY', 400, 'INVALID_ARGUMENT', (p: { problem: string }) =>
   `Invalid key expiry: ${p.problem}.`);
 export const CANNOT_DELETE_SELF = defineError('CANNOT_DELETE_SELF', 400, 'FAILED_PRECONDITION', () =>
