@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import type { BlobStore } from '../src/platform/blobs/blob-store.js';
 import { FileBlobStore } from '../src/platform/blobs/file-blob-store.js';
 import { S3BlobStore } from '../src/platform/blobs/s3-blob-store.js';
-import { startS3rver, type TestS3Server } from '../src/platform/blobs/testing/s3rver.js';
+import { startS3rver, type TestS3Server } from '../test/helpers/s3rver.js';
 import { intEnv, listEnv } from './lib/settings.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../src/catalog/index.js';
 import { EventOutbox, FileBlobStore, JobStore, JobWorker, Jobs, MemoryCache, openPostgresStore, openSqliteStore, type Store } from '../src/platform/index.js';
 import { CATALOG_MIGRATIONS, jsonl, until } from './catalog-helpers.js';
-import { STORE_KINDS, TEST_DATABASE_URL, dropSchema, freshSchema } from './helpers/stores.js';
+import { STORE_KINDS, TEST_DATABASE_URL, freshSchema } from './helpers/stores.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -19,7 +19,6 @@ describe.each(STORE_KINDS)('an import whose worker is killed on %s', (kind) => {
     const blobDir = mkdtempSync(join(tmpdir(), 'rouge-imp-blobs-'));
     let store: Store;
     let args: string[];
-    let cleanup = async () => undefined as void;
     if (kind === 'sqlite') {
       const file = join(mkdtempSync(join(tmpdir(), 'rouge-imp-')), 'rouge.db');
       store = openSqliteStore(file, CATALOG_MIGRATIONS);
@@ -28,7 +27,6 @@ describe.each(STORE_KINDS)('an import whose worker is killed on %s', (kind) => {
       const schema = freshSchema();
       store = openPostgresStore({ url: TEST_DATABASE_URL!, schema }, CATALOG_MIGRATIONS);
       args = [TEST_DATABASE_URL!, schema];
-      cleanup = () => dropSchema(schema);
     }
     await store.migrate();
     const blobs = new FileBlobStore(blobDir);
@@ -74,7 +72,6 @@ describe.each(STORE_KINDS)('an import whose worker is killed on %s', (kind) => {
       child.kill('SIGKILL');
       await worker?.stop();
       await store.close();
-      await cleanup();
     }
   });
 });

@@ -10,6 +10,7 @@ import { predictBody } from '../src/cli/commands/predict.js';
 import { buildLogisticRegression, logisticRegressionParameters } from './fixtures/onnx-builder.js';
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
+import { until } from './helpers/until.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -173,7 +174,7 @@ describe('rouge endpoints and rouge predict', () => {
     const human = await rouge$('endpoints', 'deploy', 'fails', '--model', 'ctr@2', '--no-wait');
     const opId = /^Deploying ctr@2 on fails: operation ([0-9A-Z]{26})\. Follow it with rouge operations wait \1\.$/m.exec(human.out)?.[1];
     expect(opId, human.out).toBeDefined();
-    for (let i = 0; i < 500 && !(await api(`/v1/projects/ml/operations/${opId}`)).done; i++) await new Promise((r) => setTimeout(r, 20));
+    await until('the second deploy to end', async () => ((await api(`/v1/projects/ml/operations/${opId}`)).done ? true : undefined));
     // The split was not given: unchanged by either deploy.
     expect((await api('/v1/projects/ml/endpoints/fails')).trafficSplit).toEqual({ [id]: 100 });
   }, SLOW);

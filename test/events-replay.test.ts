@@ -11,7 +11,7 @@ import {
   EVENTS_CHANNEL, EventOutbox, MemoryCache, openCache, openPostgresStore, openSqliteStore, toCloudEvent, type CloudEvent, type Store,
 } from '../src/platform/index.js';
 import { ADMIN_KEY } from './helpers/app.js';
-import { STORE_KINDS, TEST_DATABASE_URL, TEST_REDIS_URL, dropSchema, freshSchema } from './helpers/stores.js';
+import { STORE_KINDS, TEST_DATABASE_URL, TEST_REDIS_URL, freshSchema } from './helpers/stores.js';
 import { until } from './helpers/until.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -68,7 +68,6 @@ describe.each(STORE_KINDS)(`an outbox whose process was killed mid-publish, on %
       const schema = freshSchema();
       store = openPostgresStore({ url: TEST_DATABASE_URL!, schema }, ALL_MIGRATIONS);
       target = [TEST_DATABASE_URL!, schema];
-      cleanups.push(() => dropSchema(schema));
     }
     cleanups.push(() => store.close());
     await store.migrate();

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_MIGRATIONS } from '../src/app.js';
 import { JobStore, JobWorker, openPostgresStore, openSqliteStore, type Store } from '../src/platform/index.js';
-import { STORE_KINDS, TEST_DATABASE_URL, dropSchema, freshSchema } from './helpers/stores.js';
+import { STORE_KINDS, TEST_DATABASE_URL, freshSchema } from './helpers/stores.js';
 import { until } from './helpers/until.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -39,7 +39,6 @@ describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
   it('runs the job again after its lease and completes it once', async () => {
     let store: Store;
     let args: string[];
-    let cleanup = async () => undefined as void;
     if (kind === 'sqlite') {
       const file = join(mkdtempSync(join(tmpdir(), 'rouge-crash-')), 'rouge.db');
       store = openSqliteStore(file, ALL_MIGRATIONS);
@@ -48,7 +47,6 @@ describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
       const schema = freshSchema();
       store = openPostgresStore({ url: TEST_DATABASE_URL!, schema }, ALL_MIGRATIONS);
       args = [TEST_DATABASE_URL!, schema];
-      cleanup = () => dropSchema(schema);
     }
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/fixtures/job-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     const ready = childReady(child);
@@ -85,7 +83,6 @@ describe.each(STORE_KINDS)('a worker killed mid-job on %s', (kind) => {
     } finally {
       child.kill('SIGKILL');
       await store.close();
-      await cleanup();
     }
   }, 180_000);
 });

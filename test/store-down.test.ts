@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { TEST_DATABASE_URL, dropSchema, freshSchema } from './helpers/stores.js';
+import { TEST_DATABASE_URL, freshSchema } from './helpers/stores.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 import { ADMIN_KEY, bearer } from './helpers/app.js';
 
@@ -10,7 +10,6 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL going away while serving', () => {
   const schema = freshSchema();
   afterEach(async () => {
     await app?.close();
-    await dropSchema(schema);
   });
 
   it('turns /readyz and requests into 503 STORE_UNAVAILABLE instead of crashing, and recovers', async () => {

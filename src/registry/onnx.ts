@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as errors from './errors.js';
 import type { Signature, TensorSpec } from './frameworks.js';
 
@@ -29,20 +27,46 @@ function toSpec(m: OrtValueMetadata): TensorSpec {
 /** How long loading one artifact may take before the upload is refused. */
 const INSPECT_TIMEOUT_MS = 10 * 60 * 1000;
 
+/**
+ * The child's program, run with `node --input-type=module -e`: the same code
+ * from the TypeScript sources (tests) and from `dist`, with no loader to find.
+ * onnxruntime-node is imported by the URL this module resolves, so the child
+ * finds it whatever its working directory. Its stdin is a pipe from the
+ * parent: when the parent dies (even by kill -9) the pipe closes and the
+ * child exits instead of loading on for minutes.
+ */
+const CHILD = (ortUrl: string) => `
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+const ort = await import(${JSON.stringify(ortUrl)});
+const path = process.argv[1];
+let out;
+try {
+  const session = await ort.InferenceSession.create(path);
+  out = {
+    ok: true,
+    inputs: session.inputMetadata ?? session.inputNames.map((name) => ({ name, isTensor: true })),
+    outputs: session.outputMetadata ?? session.outputNames.map((name) => ({ name, isTensor: true })),
+  };
+  await session.release();
+} catch (e) {
+  out = { ok: false, error: String(e?.message ?? e).split('\\n')[0] };
+}
+process.stdout.write(JSON.stringify(out), () => process.exit(0));
+`;
+
 function runChild(path: string): Promise<{ ok: boolean; error?: string; inputs?: OrtValueMetadata[]; outputs?: OrtValueMetadata[] }> {
-  const here = fileURLToPath(import.meta.url);
-  const ts = here.endsWith('.ts');
-  const script = join(dirname(here), `onnx-inspect-child.${ts ? 'ts' : 'js'}`);
-  // Under tests the sources are TypeScript: load the child through tsx, as vitest loads us.
-  const execArgv = ts ? ['--import', pathToFileURL(join(dirname(here), '../../node_modules/tsx/dist/loader.mjs')).href] : [];
+  const source = CHILD(import.meta.resolve('onnxruntime-node'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...execArgv, script, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source, path], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.resume();
     const timer = setTimeout(() => child.kill('SIGKILL'), INSPECT_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       try {
         resolve(JSON.parse(out) as never);
       } catch {

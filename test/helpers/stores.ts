@@ -36,28 +36,16 @@ export function freshSchema(): string {
   return `rouge_t_${process.env.ROUGE_TEST_RUN_ID ?? 'adhoc'}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/**
- * Marks a test schema as finished. Nothing is dropped here: Kysely's migrator
- * introspects every table of every schema in the database, and a table or
- * schema dropped by another file in the middle of that query makes it fail.
- * The global teardown (test/global-setup.ts) drops this run's schemas once
- * every file has finished.
- */
-export async function dropSchema(_schema: string): Promise<void> {}
 
 /**
  * Opens an empty store of the given kind: SQLite in memory, or PostgreSQL in a
- * schema of its own that `close()` drops.
+ * schema of its own. Test schemas are never dropped by the file that made
+ * them: Kysely's migrator introspects every table of every schema in the
+ * database, and a schema dropped by another file in the middle of that query
+ * makes it fail. The global teardown (test/global-setup.ts) drops this run's
+ * schemas once every file has finished.
  */
 export async function openTestStore(kind: StoreKind, modules: ModuleMigrations[] = ALL_MIGRATIONS): Promise<Store> {
   if (kind === 'sqlite') return openSqliteStore(':memory:', modules);
-  const schema = freshSchema();
-  const store = openPostgresStore({ url: TEST_DATABASE_URL!, schema, poolSize: 5 }, modules);
-  const close = store.close.bind(store);
-  return Object.assign(store, {
-    async close() {
-      await close();
-      await dropSchema(schema);
-    },
-  });
+  return openPostgresStore({ url: TEST_DATABASE_URL!, schema: freshSchema(), poolSize: 5 }, modules);
 }

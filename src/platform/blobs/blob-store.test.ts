@@ -13,7 +13,7 @@ import { HashingCounter } from './hashing.js';
 import { isValidBlobKey, validateBlobKey, validateBlobPrefix } from './keys.js';
 import { openBlobStore, type BlobConfig } from './open.js';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
-import { startS3rver, type TestS3Server } from './testing/s3rver.js';
+import { startS3rver, type TestS3Server } from '../../../test/helpers/s3rver.js';
 
 const BUCKET = 'rouge-test';
 

@@ -3,9 +3,6 @@
  * `serviceAccount:{name}@{project}` for a workload.
  */
 
-export const USER_NAME_PATTERN = '^[a-z][a-z0-9-]{1,62}$';
-export const SERVICE_ACCOUNT_NAME_PATTERN = '^[a-z][a-z0-9-]{1,62}$';
-
 export type Principal =
   | { kind: 'user'; name: string; id: string }
   | { kind: 'serviceAccount'; name: string; project: string; id: string };

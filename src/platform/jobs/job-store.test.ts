@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStore, STORE_KINDS, TEST_DATABASE_URL, freshSchema, dropSchema } from '../../../test/helpers/stores.js';
+import { openTestStore, STORE_KINDS, TEST_DATABASE_URL, freshSchema } from '../../../test/helpers/stores.js';
 import { ALL_MIGRATIONS } from '../../app.js';
 import { openPostgresStore, type Store } from '../store/index.js';
 import { JobStore } from './job-store.js';
@@ -123,7 +123,6 @@ describe.runIf(TEST_DATABASE_URL)('job queue on PostgreSQL with racing workers',
     } finally {
       await a.close();
       await b.close();
-      await dropSchema(schema);
     }
   });
 });

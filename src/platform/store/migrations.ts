@@ -48,9 +48,6 @@ export async function pendingMigrations(migrator: Migrator): Promise<string[]> {
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
-/** Column type for timestamps and JSON: text in both dialects, so values round-trip identically. */
-export const TEXT = 'text';
-
 /** Returns `bigint`-safe integer column type for the dialect. */
 export function bigintType(dialect: Dialect): 'integer' | 'bigint' {
   return dialect === 'sqlite' ? 'integer' : 'bigint';
