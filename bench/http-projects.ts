@@ -462,7 +462,7 @@ async function runServer(def: ServerDef): Promise<Row> {
     if (m.cpu.otherPct !== null && m.cpu.otherPct > OTHER_MAX_PCT) row.warnings.push(`other processes used ${m.cpu.otherPct.toFixed(0)}% of a core during the run: the machine was not quiet, numbers are unreliable`);
     if (m.cpu.stealPct !== null && m.cpu.stealPct > 5) row.warnings.push(`hypervisor steal was ${m.cpu.stealPct.toFixed(0)}% of a core during the run`);
     if (m.cpu.loadGenPct !== null && m.cpu.loadGenPct > 90) row.warnings.push(`load generator at ${m.cpu.loadGenPct.toFixed(0)}% of its core: this row may measure autocannon, not the server`);
-    const tailLines = server.tail.filter((l) => !/listening on|^Store:/.test(l));
+    const tailLines = server.tail.filter((l) => !/listening on|^(Store|Mode|Cache|Blobs): /.test(l));
     if (tailLines.length > 0) row.warnings.push(`server wrote: ${tailLines.slice(-5).join(' | ')}`);
 
     console.log(

@@ -1048,7 +1048,7 @@ async function main(): Promise<number> {
       rows = defs.map((d) => done.get(d.id)!);
     } finally {
       await stopChild(peer.child, 10_000);
-      const serverTail = rouge.child.tail.filter((l) => !/listening on|^Store:/.test(l));
+      const serverTail = rouge.child.tail.filter((l) => !/listening on|^(Store|Mode|Cache|Blobs): /.test(l));
       await stopChild(rouge.child, 10_000);
       rmSync(rouge.dataDir!, { recursive: true, force: true });
       if (serverTail.length) console.log(`Rouge wrote: ${serverTail.slice(-10).join(' | ')}`);

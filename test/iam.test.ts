@@ -380,7 +380,7 @@ describe.each(STORE_KINDS)('IAM on %s', (kind) => {
   });
 
   it('requires a permission on every route except the documented public ones', async () => {
-    const PUBLIC = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/v2/health/live', '/v2/health/ready'];
+    const PUBLIC = ['/healthz', '/readyz', '/openapi.json', '/v2/health/live', '/v2/health/ready'];
     const routes: Array<{ url: string; method: string; config: Record<string, unknown> }> = [];
     const walker = await buildTestApp(kind, {}, {});
     try {

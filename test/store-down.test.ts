@@ -27,6 +27,9 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL going away while serving', () => {
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().status).toBe('unavailable');
+    // Anyone may ask /readyz: it names the dependency, never the driver's error (hosts, ports, users).
+    expect(ready.json().reason).toBe('the PostgreSQL store is not reachable');
+    expect(ready.body).not.toContain(String(proxy.port));
     const got = await app.inject({ url: '/v1/projects/alive', headers: auth });
     expect(got.statusCode).toBe(503);
     expect(got.json().error).toMatchObject({ code: 503, status: 'UNAVAILABLE' });

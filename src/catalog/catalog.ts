@@ -44,6 +44,8 @@ export interface Catalog {
   registerRoutes(app: FastifyInstance): void;
   /** The import job kinds, for the worker role's worker. */
   jobs: JobDeclaration[];
+  /** Deletes staged import bodies no open import will read, older than `graceMs`; returns how many. */
+  sweepStaged(graceMs: number): Promise<number>;
   /** Registers the storefront's routes (`catalog:search`, `userEvents:write`): the `inference` role's. */
   registerDataRoutes(app: FastifyInstance): void;
   /**
@@ -88,6 +90,7 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
     items,
     events,
     jobs: importer.jobs(),
+    sweepStaged: (graceMs) => importer.sweepStaged(graceMs),
     registerRoutes: (app) => registerCatalogRoutes(app, { items, events, importer, jobs: deps.jobs }),
     registerDataRoutes: (app) => registerCatalogDataRoutes(app, { items, events }),
     warmSearch: () => void index.warm().catch((err: unknown) => deps.log?.warn({ err }, 'catalog search warm-up failed; first searches build their index')),

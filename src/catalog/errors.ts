@@ -18,6 +18,8 @@ export const IMPORT_TOO_LARGE = defineError('IMPORT_TOO_LARGE', 413, 'OUT_OF_RAN
   `The import body is larger than ${p.limit} bytes; upload the file to the blob store and import it with {"blobUri": ...}.`);
 export const BLOB_URI_INVALID = defineError('BLOB_URI_INVALID', 400, 'INVALID_ARGUMENT', (p: { uri: string; store: string }) =>
   `${JSON.stringify(p.uri)} is not an object of this deployment's blob store (${p.store}); upload the file there first.`);
+export const BLOB_URI_OUTSIDE_PROJECT = defineError('BLOB_URI_OUTSIDE_PROJECT', 403, 'PERMISSION_DENIED', (p: { uri: string; area: string }) =>
+  `${JSON.stringify(p.uri)} is not in this project's import area; an import reads only files under ${p.area}, where the project's data engineering puts them.`);
 export const IMPORT_SOURCE_NOT_FOUND = defineError('IMPORT_SOURCE_NOT_FOUND', 400, 'FAILED_PRECONDITION', (p: { uri: string }) =>
   `The import source ${p.uri} does not exist in the blob store.`);
 export const CSV_HEADER_INVALID = defineError('CSV_HEADER_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>

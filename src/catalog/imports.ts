@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import { monotonicFactory } from 'ulid';
+import { decodeTime, monotonicFactory } from 'ulid';
 import { RougeError, isValidBlobKey, nowIso, validateValue, type BlobStore, type JobContext, type JobDeclaration, type Jobs, type Operation } from '../platform/index.js';
 import { checkCsvHeader, csvRecords, readCsvHeader } from './csv.js';
 import * as errors from './errors.js';
@@ -17,6 +17,11 @@ import type { CatalogTables, ItemRow, RejectionRow } from './tables.js';
 
 export const ITEMS_IMPORT = 'catalog.items.import';
 export const EVENTS_IMPORT = 'catalog.userEvents.import';
+/** Where request bodies are staged for their import job: `catalog-imports/{project}/{ulid}.{format}`. */
+const STAGING = 'catalog-imports/';
+/** Where a project's files for `{"blobUri"}` imports live in the blob store. */
+export const importArea = (project: string) => `imports/${project}/`;
+
 /** Items an import must add before the store's statistics are refreshed (the search index's first build reads them all). */
 const ANALYZE_AFTER = 10_000;
 
@@ -81,21 +86,30 @@ export class Importer {
     ];
   }
 
-  /** Stages a request body in the blob store; the Idempotency-Key, when given, names the object so a retried upload replaces it. */
-  async stage(project: string, body: Readable, format: ImportFormat, idempotencyKey?: string): Promise<string> {
-    const name = idempotencyKey ? `k-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}` : this.nextId();
-    const key = `catalog-imports/${project}/${name}.${format}`;
+  /**
+   * Stages a request body in the blob store under a name of its own (a ULID,
+   * which also dates it for the sweep), hashing it on the way: two requests
+   * never share a staged body, whatever their Idempotency-Keys.
+   */
+  async stage(project: string, body: Readable, format: ImportFormat): Promise<{ key: string; sha256: string }> {
+    const key = `${STAGING}${project}/${this.nextId()}.${format}`;
     try {
-      await this.deps.blobs.put(key, body, { maxBytes: this.options.maxImportBytes, contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' });
+      const info = await this.deps.blobs.put(key, body, { maxBytes: this.options.maxImportBytes, contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' });
+      return { key, sha256: info.sha256 };
     } catch (e) {
       if (e instanceof RougeError && e.reason === 'BLOB_TOO_LARGE') throw errors.IMPORT_TOO_LARGE({ limit: this.options.maxImportBytes });
       throw e;
     }
-    return key;
   }
 
-  /** The blob key a `blobUri` names, refusing URIs outside this deployment's blob store. */
-  async resolveBlobUri(uri: string): Promise<string> {
+  /**
+   * The blob key a `blobUri` names. Only files under the project's import area
+   * (`imports/{project}/`) are read: the blob store also holds other projects'
+   * files, staged request bodies and model artifacts, and a caller with
+   * import rights in one project must not read any of those through an import
+   * (nor see their first line in a rejection).
+   */
+  async resolveBlobUri(project: string, uri: string): Promise<string> {
     const prefix = this.deps.blobs.uri('x').slice(0, -1);
     let key = '';
     if (uri.startsWith(prefix)) {
@@ -106,28 +120,69 @@ export class Importer {
       }
     }
     if (!key || !isValidBlobKey(key)) throw errors.BLOB_URI_INVALID({ uri, store: this.deps.blobs.description });
+    const area = importArea(project);
+    if (!key.startsWith(area) || key.split('/').includes('..')) throw errors.BLOB_URI_OUTSIDE_PROJECT({ uri, area: this.deps.blobs.uri(area) });
     if (!(await this.deps.blobs.head(key))) throw errors.IMPORT_SOURCE_NOT_FOUND({ uri });
     return key;
   }
 
-  /** Checks what can be checked at once (a CSV header), then enqueues the import and returns its Operation. */
-  async enqueue(project: string, what: 'items' | 'events', blobKey: string, format: ImportFormat, staged: boolean, idempotencyKey?: string): Promise<Operation> {
+  /**
+   * Checks what can be checked at once (a CSV header), then enqueues the
+   * import and returns its Operation. With an Idempotency-Key, the same key
+   * and the same request (kind, format, and body hash or source) return the
+   * first Operation; the same key with another request is
+   * IDEMPOTENCY_KEY_REUSED, concurrent requests included (the job's unique
+   * key decides). A staged body that no new job will read is deleted at once.
+   */
+  async enqueue(project: string, what: 'items' | 'events', source: { blobKey: string; staged: false } | { blobKey: string; staged: true; sha256: string }, format: ImportFormat, idempotencyKey?: string, createdBy?: string): Promise<Operation> {
+    const { blobKey, staged } = source;
+    const drop = () => (staged ? this.deps.blobs.delete(blobKey).catch(() => undefined) : Promise.resolve());
     if (format === 'csv') {
       try {
         checkCsvHeader(await readCsvHeader((await this.deps.blobs.get(blobKey)).body));
       } catch (e) {
-        if (staged) await this.deps.blobs.delete(blobKey).catch(() => undefined);
+        await drop();
         throw e;
       }
     }
     const payload: ImportPayload = { blobKey, format, staged };
+    const requestHash = createHash('sha256').update(`${what}\n${format}\n${source.staged ? `body:${source.sha256}` : `blob:${blobKey}`}`).digest('base64url');
     try {
-      return await this.deps.jobs.enqueue(project, what === 'items' ? ITEMS_IMPORT : EVENTS_IMPORT, payload, idempotencyKey ? { idempotencyKey } : {});
+      const { operation, created } = await this.deps.jobs.enqueueJob(project, what === 'items' ? ITEMS_IMPORT : EVENTS_IMPORT, payload, { ...(idempotencyKey ? { idempotencyKey, requestHash } : {}), ...(createdBy ? { createdBy } : {}) });
+      if (!created) await drop(); // the first request's job reads its own copy
+      return operation;
     } catch (e) {
-      // No job of a project that does not exist can read the staged body. Other failures keep
-      // it: a retry with the same Idempotency-Key stages to the same key its first job reads.
-      if (staged && e instanceof RougeError && e.reason === 'PROJECT_NOT_FOUND') await this.deps.blobs.delete(blobKey).catch(() => undefined);
+      await drop();
       throw e;
+    }
+  }
+
+  /**
+   * Deletes staged bodies no queued or running import will read: those of
+   * imports that ended (a success deletes its own; a failure, a cancel or a
+   * process that died between staging and enqueueing leave theirs). Bodies
+   * younger than `graceMs` are left: their job may not be enqueued yet.
+   */
+  async sweepStaged(graceMs: number, now = Date.now()): Promise<number> {
+    const needed = new Set((await this.deps.jobs.openPayloads([ITEMS_IMPORT, EVENTS_IMPORT])).map((p) => (p as ImportPayload).blobKey));
+    let removed = 0;
+    let after: string | undefined;
+    for (;;) {
+      const keys = await this.deps.blobs.list(STAGING, { limit: 1000, ...(after ? { after } : {}) });
+      if (keys.length === 0) return removed;
+      for (const key of keys) {
+        const name = key.slice(key.lastIndexOf('/') + 1).split('.')[0]!;
+        let made: number;
+        try {
+          made = decodeTime(name);
+        } catch {
+          made = 0; // not a name Rouge gave: old enough to go
+        }
+        if (now - made < graceMs || needed.has(key)) continue;
+        await this.deps.blobs.delete(key).catch(() => undefined);
+        removed++;
+      }
+      after = keys.at(-1);
     }
   }
 
@@ -141,6 +196,17 @@ export class Importer {
       if (payload.staged && done > 0) return this.result(project, operation, what);
       throw errors.IMPORT_SOURCE_NOT_FOUND({ uri: this.deps.blobs.uri(payload.blobKey) });
     }
+    try {
+      return await this.read(payload, ctx, what, done, totals);
+    } catch (e) {
+      // The last attempt failed: the Operation ends here, and so does the staged body.
+      if (payload.staged && ctx.attempt >= ctx.maxAttempts) await this.deps.blobs.delete(payload.blobKey).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async read(payload: ImportPayload, ctx: JobContext, what: 'items' | 'events', done: number, totals: Omit<ChunkCounts, 'records'>): Promise<ImportResult> {
+    const { project, id: operation } = ctx;
     const body = (await this.deps.blobs.get(payload.blobKey)).body;
     const records = payload.format === 'csv' ? csvRecords(body) : jsonlRecords(body);
     let seen = 0;

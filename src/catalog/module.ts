@@ -4,10 +4,16 @@ import { createCatalog } from './catalog.js';
 import type { ItemService } from './item-service.js';
 import { catalogMigrations } from './migrations.js';
 
+/** How often a worker looks for staged import bodies no import needs, and how old they must be. */
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+const SWEEP_GRACE_MS = 10 * 60 * 1000;
+
 /** What other modules get from the catalog. */
 export interface CatalogFace {
   items: ItemService;
   events: EventService;
+  /** Deletes staged import bodies no open import will read, older than `graceMs` (the worker runs it every 10 minutes). */
+  sweepStagedImports(graceMs: number): Promise<number>;
 }
 
 /**
@@ -27,8 +33,9 @@ export const catalogModule: RougeModule<CatalogFace> = {
   },
   async setup(ctx) {
     const catalog = await createCatalog({ store: ctx.store, blobs: ctx.blobs, outbox: ctx.outbox, cache: ctx.cache, jobs: ctx.jobs, log: ctx.log, hold: ctx.hold });
+    let sweep: NodeJS.Timeout | undefined;
     return {
-      face: { items: catalog.items, events: catalog.events },
+      face: { items: catalog.items, events: catalog.events, sweepStagedImports: (graceMs) => catalog.sweepStaged(graceMs) },
       routes: { api: catalog.registerRoutes, inference: catalog.registerDataRoutes },
       jobs: catalog.jobs,
       // Items and events do not block a delete: the project's deletion removes them, and every
@@ -37,8 +44,18 @@ export const catalogModule: RougeModule<CatalogFace> = {
       // Search is served on inference: build its indexes there, in slices between requests.
       start: () => {
         if (ctx.roles.has('inference')) catalog.warmSearch();
+        if (ctx.worker) {
+          // Staged bodies of imports that ended without deleting theirs (failed, cancelled, or never enqueued).
+          const run = () => void catalog.sweepStaged(SWEEP_GRACE_MS).catch((err: unknown) => ctx.log.warn({ err }, 'sweeping staged imports failed'));
+          run();
+          sweep = setInterval(run, SWEEP_EVERY_MS);
+          sweep.unref();
+        }
       },
-      close: () => catalog.close(),
+      close: async () => {
+        if (sweep) clearInterval(sweep);
+        await catalog.close();
+      },
     };
   },
 };

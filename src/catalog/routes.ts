@@ -86,17 +86,17 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: { items: ItemS
     const idempotencyKey = typeof header === 'string' && /^[\x21-\x7e]{1,255}$/.test(header) ? header : undefined;
     if (type === 'application/json') {
       const body = validateValue<Static<typeof S.BlobImportBody>>(S.BlobImportBody, request.body, 'body');
-      const key = await importer.resolveBlobUri(body.blobUri);
+      const key = await importer.resolveBlobUri(project, body.blobUri);
       const format: ImportFormat = body.format ?? (/\.csv$/i.test(key) ? 'csv' : 'jsonl');
       if (what === 'events' && format === 'csv') throw errors.IMPORT_MEDIA_TYPE({ contentType: 'text/csv', accepted: 'JSONL' });
-      return importer.enqueue(project, what, key, format, false, idempotencyKey);
+      return importer.enqueue(project, what, { blobKey: key, staged: false }, format, idempotencyKey, request.principalName);
     }
     const format: ImportFormat | undefined = type === CSV && what === 'items' ? 'csv' : JSONL_TYPES.includes(type) ? 'jsonl' : undefined;
     if (!format) {
       const accepted = what === 'items' ? 'application/x-ndjson, text/csv or application/json {"blobUri"}' : 'application/x-ndjson or application/json {"blobUri"}';
       throw errors.IMPORT_MEDIA_TYPE({ contentType: type, accepted });
     }
-    const key = await importer.stage(project, request.body as Readable, format, idempotencyKey);
-    return importer.enqueue(project, what, key, format, true, idempotencyKey);
+    const staged = await importer.stage(project, request.body as Readable, format);
+    return importer.enqueue(project, what, { blobKey: staged.key, staged: true, sha256: staged.sha256 }, format, idempotencyKey, request.principalName);
   }
 }

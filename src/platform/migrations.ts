@@ -1,8 +1,8 @@
 import type { ModuleMigrations } from './store/index.js';
 import { projectsMigration } from './projects/index.js';
 import { idempotencyMigration } from './http/index.js';
-import { iamMigration } from './iam/index.js';
-import { jobsMigration } from './jobs/index.js';
+import { auditCountMigration, iamMigration } from './iam/index.js';
+import { jobRequestHashMigration, jobsMigration } from './jobs/index.js';
 import { eventsMigration } from './events/index.js';
 
 /** The platform's own schema, applied before any other module's. */
@@ -14,5 +14,7 @@ export const platformMigrations: ModuleMigrations = {
     '0003_iam': iamMigration,
     '0004_jobs': jobsMigration,
     '0005_events': eventsMigration,
+    '0006_job_request_hash': jobRequestHashMigration,
+    '0007_audit_count': auditCountMigration,
   },
 };

@@ -131,7 +131,7 @@ export class VersionService {
 
   /** Streams the artifact to a private temporary file, hashing and counting it. */
   private async stage(artifact: Readable, declaredSha256: string | undefined): Promise<{ path: string; sha256: string; size: number }> {
-    await mkdir(this.options.tmpDir, { recursive: true });
+    await mkdir(this.options.tmpDir, { recursive: true, mode: 0o700 });
     const path = join(this.options.tmpDir, `upload-${randomUUID()}`);
     const counter = new HashingCounter('artifact', this.options.maxArtifactBytes);
     try {

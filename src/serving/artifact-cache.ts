@@ -21,7 +21,7 @@ export class ArtifactCache {
     if (!artifact) throw new Error(`${version.name} has no artifact`);
     const path = join(this.dir, `${artifact.sha256}.${version.framework}`);
     if (existsSync(path)) return path;
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = join(this.dir, `.${randomUUID()}`);
     const hash = createHash('sha256');
     try {

@@ -30,7 +30,13 @@ export function registerEndpointRoutes(app: FastifyInstance, endpoints: Endpoint
   app.patch<{ Params: E; Querystring: Static<typeof PatchQuery>; Body: Static<typeof S.PatchEndpointBody> }>(`${base}/:endpoint`, { config: { permission: 'serving.endpoints.update', resource }, schema: { tags, summary: 'Change the traffic split (?updateMask=trafficSplit): canary, promote, roll back', params: S.EndpointParams, querystring: PatchQuery, body: S.PatchEndpointBody, response: { 200: S.Endpoint } } },
     async (request) => endpoints.updateSplit(request.params.project, request.params.endpoint, request.body.trafficSplit ?? {}));
   app.post<{ Params: E; Body: Static<typeof S.DeployBody> }>(`${base}/${customMethod('endpoint', 'deployModel')}`, { config: { permission: 'serving.endpoints.deploy', resource }, schema: { tags, summary: 'Deploy a model version; returns an Operation that completes once the model is loaded and warmed', params: S.EndpointParams, body: S.DeployBody, response: { 200: Operation } } },
-    async (request) => endpoints.deployModel(request.params.project, request.params.endpoint, request.body.deployedModel, request.body.trafficSplit ?? {}));
+    async (request) => {
+      // A binding on the endpoint alone does not reach the registry: deploying a version reads it,
+      // so the caller must also be allowed to read the project's versions (GCP asks the same of
+      // Vertex deploys: aiplatform.endpoints.deploy and aiplatform.models.get).
+      await request.authorize('registry.versions.get');
+      return endpoints.deployModel(request.params.project, request.params.endpoint, request.body.deployedModel, request.body.trafficSplit ?? {}, request.principalName);
+    });
   app.post<{ Params: E; Body: Static<typeof S.UndeployBody> }>(`${base}/${customMethod('endpoint', 'undeployModel')}`, { config: { permission: 'serving.endpoints.undeploy', resource }, schema: { tags, summary: 'Undeploy a deployed model', params: S.EndpointParams, body: S.UndeployBody, response: { 200: S.Endpoint } } },
     async (request) => endpoints.undeployModel(request.params.project, request.params.endpoint, request.body.deployedModelId, request.body.trafficSplit));
 }

@@ -118,7 +118,7 @@ export class EndpointService {
    * Resolves the model reference now (an alias is fixed at deploy, as in
    * Vertex), records the deployed model as DEPLOYING and enqueues the load.
    */
-  async deployModel(project: string, endpoint: string, input: { model: string; displayName?: string; batching?: BatchingOptions }, trafficSplit: Record<string, number>): Promise<Operation> {
+  async deployModel(project: string, endpoint: string, input: { model: string; displayName?: string; batching?: BatchingOptions }, trafficSplit: Record<string, number>, createdBy?: string): Promise<Operation> {
     const current = await this.get(project, endpoint);
     const { model, ref } = parseModelRef(input.model);
     const version = await this.versions.resolveVersion(project, model, 'version' in ref ? String(ref.version) : ref.alias);
@@ -135,7 +135,7 @@ export class EndpointService {
       if (await this.store.insertDeployed(candidate)) row = candidate;
     }
     if (!row) throw new Error('could not allocate a deployed model id');
-    return this.jobs.enqueue(project, DEPLOY_JOB, { endpoint, deployedModelId: row.id, trafficSplit }, { maxAttempts: 1 });
+    return this.jobs.enqueue(project, DEPLOY_JOB, { endpoint, deployedModelId: row.id, trafficSplit }, { maxAttempts: 1, ...(createdBy ? { createdBy } : {}) });
   }
 
   async undeployModel(project: string, endpoint: string, deployedModelId: string, trafficSplit: Record<string, number> | undefined): Promise<EndpointView> {

@@ -67,7 +67,7 @@ export class FileBlobStore implements BlobStore {
    */
   async init(): Promise<void> {
     try {
-      await mkdir(this.staging, { recursive: true });
+      await mkdir(this.staging, { recursive: true, mode: 0o700 });
       // Old enough that no live put in another process on this root can still own them.
       const cutoff = Date.now() - STALE_STAGING_MS;
       for (const name of await readdir(this.staging)) {
@@ -90,8 +90,8 @@ export class FileBlobStore implements BlobStore {
     const temp = join(this.staging, randomUUID());
     const counter = meter(body, key, options.maxBytes);
     try {
-      await mkdir(this.staging, { recursive: true });
-      await pipeline(counter, createWriteStream(temp, { flags: 'wx' }));
+      await mkdir(this.staging, { recursive: true, mode: 0o700 });
+      await pipeline(counter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
       await fsync(temp, 'r+');
       await this.publish(temp, target, key, options.ifNoneMatch === true);
     } catch (e) {
@@ -107,7 +107,7 @@ export class FileBlobStore implements BlobStore {
   private async publish(temp: string, target: string, key: string, createOnly: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true, mode: 0o700 });
         if (createOnly) await link(temp, target);
         else await rename(temp, target);
         break;

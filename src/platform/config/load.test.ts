@@ -84,6 +84,7 @@ describe('loadConfig', () => {
       ROUGE_TRUST_PROXY: 'true',
       ROUGE_KEY_PEPPER: 'p'.repeat(40),
       ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
+      ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES: '90d',
     };
 
     it('refuses to start without a shared cache, naming REDIS_URL, unless the process runs alone', () => {
@@ -97,6 +98,14 @@ describe('loadConfig', () => {
     it('takes --single-process as every role, and refuses it with a narrower --roles', () => {
       expect(loadConfig({ flags: { singleProcess: true } }).roles).toEqual(['api', 'inference', 'worker']);
       expect(() => loadConfig({ flags: { singleProcess: true, roles: 'api' } })).toThrow(/--single-process runs every role, but --roles asks for api/);
+    });
+
+    it('requires the bootstrap admin key to expire, and reads the expiry as a duration', () => {
+      const env = { ...prodEnv, REDIS_URL: 'redis://cache:6379' };
+      const { ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES: _drop, ...without } = env;
+      expect(() => loadConfig({ env: without })).toThrow(/bootstrap admin key would never expire: set ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES/);
+      expect(loadConfig({ env }).bootstrapAdminKeyExpiresSeconds).toBe(90 * 86_400);
+      expect(() => loadConfig({ env: { ...env, ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES: 'soon' } })).toThrow(/must be a duration such as 90d/);
     });
 
     it('refuses --auth-disabled', () => {
@@ -119,6 +128,7 @@ describe('loadConfig', () => {
           ROUGE_TRUST_PROXY: '10.0.0.0/8',
           ROUGE_KEY_PEPPER: 'p'.repeat(40),
           ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
+          ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES: '90d',
           REDIS_URL: 'redis://cache:6379',
         },
       });

@@ -17,6 +17,9 @@ export function productionProblems(config: Config): string[] {
   if (!config.bootstrapAdminKey) {
     problems.push('no bootstrap admin key: set ROUGE_BOOTSTRAP_ADMIN_KEY (rk_<keyId>_<secret>) from your secret store; production never generates and prints one');
   }
+  if (config.bootstrapAdminKey && config.bootstrapAdminKeyExpiresSeconds === undefined) {
+    problems.push('the bootstrap admin key would never expire: set ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES (--bootstrap-admin-key-expires), e.g. 90d, and rotate it before then');
+  }
   if (!config.redisUrl && !config.singleProcess) {
     // Without a shared cache, signals never cross processes: an inference process kept serving an
     // undeployed model until its cache expired, and revocations waited for the key cache TTL.

@@ -27,6 +27,7 @@ export interface Config {
   bodyLimit: number;
   shutdownTimeoutMs: number;
   bootstrapAdminKey: string | undefined;
+  bootstrapAdminKeyExpiresSeconds: number | undefined;
   keyPepper: string | undefined;
   keyTtlDays: number;
   keyCacheTtlMs: number;
@@ -42,6 +43,7 @@ export interface Config {
   cachePrefix: string;
   maxArtifactBytes: number;
   fastLane: boolean;
+  metricsToken: string | undefined;
 }
 
 /** Thrown when a setting cannot be parsed; the message names the setting and its source. */
@@ -152,6 +154,16 @@ function trustProxy(raw: unknown): boolean | string | undefined {
 
 const none = () => undefined;
 
+/** A duration such as `90d`, `12h`, `30m` or `3600s`, in seconds (1 second to 10 years). */
+function duration(raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const m = typeof raw === 'string' ? /^\s*(\d{1,9})\s*([dhms])\s*$/.exec(raw) : null;
+  if (!m) throw new Error('must be a duration such as 90d, 12h, 30m or 3600s');
+  const seconds = Number(m[1]) * { d: 86_400, h: 3600, m: 60, s: 1 }[m[2] as 'd' | 'h' | 'm' | 's'];
+  if (seconds < 1 || seconds > 3650 * 86_400) throw new Error('must be from 1 second to 3650 days');
+  return seconds;
+}
+
 /** Every setting Rouge reads, in the order `--help` shows them. */
 export const SETTINGS: Setting[] = [
   { key: 'port', flag: '--port', env: ['ROUGE_PORT'], description: 'TCP port to listen on (0 picks a free one)', parse: integer(0, 65535), defaultValue: () => 8080, defaultText: '8080' },
@@ -170,6 +182,7 @@ export const SETTINGS: Setting[] = [
   { key: 'bodyLimit', flag: '--body-limit', env: ['ROUGE_BODY_LIMIT'], description: 'largest JSON request body, in bytes', parse: integer(1024, 1024 * 1024 * 1024), defaultValue: () => 1024 * 1024, defaultText: '1048576' },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: ['ROUGE_SHUTDOWN_TIMEOUT_MS'], description: 'how long in-flight requests may finish after SIGTERM', parse: integer(0, 600000), defaultValue: () => 10000, defaultText: '10000' },
   { key: 'bootstrapAdminKey', flag: '--bootstrap-admin-key', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY'], description: 'the key of user:admin on first start (rk_<keyId>_<secret>); otherwise one is generated and printed once', parse: optionalText((s) => (/^rk_[A-Za-z0-9]{6,32}_[A-Za-z0-9]{32,128}$/.test(s) ? undefined : 'must look like rk_<keyId>_<secret>: a keyId of 6 to 32 letters and digits, a secret of at least 32 letters and digits')), defaultValue: none, defaultText: '(generated on first start)', secret: true },
+  { key: 'bootstrapAdminKeyExpiresSeconds', flag: '--bootstrap-admin-key-expires', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES'], description: 'lifetime of the bootstrap admin key from the first start, as a duration (90d, 720h, 3600s); required in production', parse: duration, defaultValue: none, defaultText: '(never expires; refused in production)' },
   { key: 'keyPepper', flag: '--key-pepper', env: ['ROUGE_KEY_PEPPER'], description: 'server-side secret mixed into API key hashes (at least 32 characters); required in production', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(generated into <data-dir>/key-pepper)', secret: true },
   { key: 'keyTtlDays', flag: '--key-ttl-days', env: ['ROUGE_KEY_TTL_DAYS'], description: 'default lifetime of a new API key, in days', parse: integer(1, 3650), defaultValue: () => 90, defaultText: '90' },
   { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },
@@ -184,5 +197,6 @@ export const SETTINGS: Setting[] = [
   { key: 'workerConcurrency', flag: '--worker-concurrency', env: ['ROUGE_WORKER_CONCURRENCY'], description: 'jobs a worker process runs at once, per job kind, unless the kind sets its own', parse: integer(1, 256), defaultValue: () => 4, defaultText: '4' },
   { key: 'cachePrefix', flag: '--cache-prefix', env: ['ROUGE_CACHE_PREFIX'], description: 'prefix of every Redis key and channel, so several deployments can share one Redis', parse: text((s) => (/^[A-Za-z0-9:_.-]{1,64}$/.test(s) ? undefined : 'must be 1 to 64 letters, digits, colons, dots, dashes or underscores')), defaultValue: () => 'rouge:', defaultText: 'rouge:' },
   { key: 'fastLane', flag: '--fast-lane', env: ['ROUGE_FAST_LANE'], description: 'answer :predict and OIP infer straight from node:http when the caller is cached (false sends every request through Fastify)', parse: boolean, defaultValue: () => true, defaultText: 'true' },
+  { key: 'metricsToken', flag: '--metrics-token', env: ['ROUGE_METRICS_TOKEN'], description: 'a bearer token that may read /metrics (for a Prometheus scraper; at least 32 characters); otherwise /metrics needs a key with platform.metrics.get', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(none: keys only)', secret: true },
   { key: 'maxArtifactBytes', flag: '--max-artifact-bytes', env: ['ROUGE_MAX_ARTIFACT_BYTES'], description: 'largest model artifact an upload may carry, in bytes', parse: integer(1024, 1024 ** 4), defaultValue: () => 4 * 1024 ** 3, defaultText: '4294967296 (4 GiB)' },
 ];

@@ -36,3 +36,5 @@ export const INTERNAL = defineError('INTERNAL', 500, 'INTERNAL', (p: { requestId
   `Internal error; report request id ${p.requestId} to the operators.`);
 export const ROUTE_ON_OTHER_ROLE = defineError('ROUTE_ON_OTHER_ROLE', 404, 'NOT_FOUND', (p: { method: string; url: string; role: string; roles: string }) =>
   `${p.method} ${p.url} is served by the ${p.role} role, and this process runs ${p.roles}; send it to a process started with --roles ${p.role} (rouge routes --json lists the role of every path).`);
+export const IDEMPOTENCY_KEY_NOT_ACCEPTED = defineError('IDEMPOTENCY_KEY_NOT_ACCEPTED', 400, 'INVALID_ARGUMENT', () =>
+  'This call creates a secret that is shown once and never stored, so a replay could not return it: send it without Idempotency-Key. If a response was lost, list the keys and revoke the one you did not receive.');

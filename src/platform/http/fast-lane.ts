@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { FastifyBaseLogger } from 'fastify';
 import { PlatformErrors as E, type RougeError } from '../errors/index.js';
 import { renderError } from './error-rendering.js';
+import { redactLoggedUrl } from './logging.js';
 import { readLaneBody } from './lane-body.js';
 import { requestIdFor } from './request-id.js';
 import type { RouteConfig } from './route-config.js';
@@ -123,7 +124,7 @@ export class FastLane {
     const seconds = (performance.now() - started) / 1000;
     for (const o of this.observers) o(method, route.config, status, seconds);
     const log = this.log;
-    if (log && status < 500 && (log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) log.info({ reqId: id, method, url, status, ms: Math.round(seconds * 1e5) / 100 }, 'request');
+    if (log && status < 500 && (log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) log.info({ reqId: id, method, url: redactLoggedUrl(url), status, ms: Math.round(seconds * 1e5) / 100 }, 'request');
   }
 
 }

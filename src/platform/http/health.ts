@@ -10,7 +10,8 @@ const Ready = Type.Object({ status: Type.String(), store: Type.String(), reason:
  * Liveness, readiness and metrics. /healthz says only that the process answers
  * (a liveness probe must not restart pods because the database blinked);
  * /readyz says the store answers and its schema is current, so a load balancer
- * sends no traffic to a process that would fail it.
+ * sends no traffic to a process that would fail it. Both are public and say
+ * nothing but which dependency is missing; /metrics needs a key or a token.
  */
 export function registerHealthRoutes(app: FastifyInstance, store: Store, metrics: Registry, extraReadiness: Array<() => Promise<string | undefined>>): void {
   app.get('/healthz', { config: { public: true }, schema: { tags: ['health'], response: { 200: Health } } }, async () => ({ status: 'ok' }));
@@ -23,7 +24,9 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store, metrics
         return reply.code(503).send({ status: 'unavailable', store: store.dialect, reason: `${pending.length} migrations not applied; run rouge migrate` });
       }
     } catch (e) {
-      return reply.code(503).send({ status: 'unavailable', store: store.dialect, reason: `store not reachable: ${(e as Error).message}` });
+      // Anyone may ask /readyz: name the dependency, keep the driver's message (hosts, users) for the log.
+      _req.log.warn({ err: e }, 'readiness: the store is not reachable');
+      return reply.code(503).send({ status: 'unavailable', store: store.dialect, reason: `the ${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} store is not reachable` });
     }
     for (const check of extraReadiness) {
       const problem = await check();
@@ -32,7 +35,9 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store, metrics
     return { status: 'ready', store: store.dialect };
   });
 
-  app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], hide: true } }, async (_req, reply) => {
+  // Metrics name every project, endpoint and deployed model: a key with platform.metrics.get
+  // (orgAdmin, metricsViewer) or the configured scrape token (--metrics-token) may read them.
+  app.get('/metrics', { config: { permission: 'platform.metrics.get', scrapeToken: true, audit: false }, schema: { tags: ['health'], hide: true } }, async (_req, reply) => {
     reply.type(metrics.contentType);
     return metrics.metrics();
   });

@@ -67,6 +67,11 @@ export function installIdempotency(app: FastifyInstance, store: Store): void {
     return true;
   }
 
+  // Refused rather than remembered: a replay record would hold the secret for 24 hours.
+  addRouteHook(app, 'preHandler', ((request: FastifyRequest, _reply: unknown, done: (e?: Error) => void) => {
+    done(request.headers['idempotency-key'] === undefined ? undefined : E.IDEMPOTENCY_KEY_NOT_ACCEPTED());
+  }) as never, (cfg) => cfg.secretResponse === true);
+
   addRouteHook(app, 'onSend', ((request: FastifyRequest, reply: import('fastify').FastifyReply, payload: unknown, done: (e: Error | null, p?: unknown) => void) => {
     const scope = request.idempotencyScope;
     if (!scope) {

@@ -10,9 +10,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The one permission the route needs (`service.resource.verb`), or 'authenticated'. */
     permission?: string;
-    /** No key needed: health, metrics, the OpenAPI document, protocol health. */
+    /** No key needed: health, the OpenAPI document, protocol health. */
     public?: boolean;
+    /** The configured scrape token (`--metrics-token`, sent as a bearer token) is accepted here as well as a key. */
+    scrapeToken?: boolean;
     idempotent?: boolean;
+    /**
+     * The response carries a secret shown once (a new API key). Such a route
+     * refuses Idempotency-Key: a replay record would have to store the secret.
+     */
+    secretResponse?: boolean;
     protocol?: ErrorProtocol;
     /** The resource inside the project the call acts on, for resource-level bindings (`endpoints/ctr`). */
     resource?: (params: Record<string, string>) => string;

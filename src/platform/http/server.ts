@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Config } from '../config/index.js';
 import { PlatformErrors as E } from '../errors/index.js';
 import { lazyChildLoggerFactory } from './lazy-child-logger.js';
-import { loggerOptions } from './logging.js';
+import { loggerOptions, redactLoggedUrl } from './logging.js';
 import { routeConfig } from './route-config.js';
 import { requestIdFor } from './request-id.js';
 import { createValidatorCompiler } from './validation.js';
@@ -91,7 +91,7 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
     if (lane.closing) setImmediate(() => app.server.closeIdleConnections());
     // 5xx are already logged with their cause; below info, skip building the line.
     if (reply.statusCode < 500 && (request.log as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.('info') !== false) {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      request.log.info({ method: request.method, url: redactLoggedUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
     }
     done();
   });

@@ -17,10 +17,14 @@ function resultOf(status: number): 'allowed' | 'denied' | 'failed' {
  * what permission, which resource, the outcome, the request id, address and
  * user agent; never a header or a body, so no secret can reach it.
  */
+/** True when every call of the route is audited on its own (mutations, unless a route says otherwise). */
+export const auditedRoute = (cfg: RouteConfig, method: string) => !cfg.public && (cfg.audit ?? MUTATING.has(method));
+
 export function installAudit(app: FastifyInstance, audit: AuditStore): void {
   const nextId = monotonicFactory();
-  // Only on routes that can be audited: reads and data-plane calls (:predict) run no hook at all.
-  const audited = (cfg: RouteConfig, method: string) => !cfg.public && (cfg.audit ?? MUTATING.has(method));
+  // Only on routes that can be audited: reads and data-plane calls (:predict) run no hook at all;
+  // their refusals are counted by DenialAudit instead.
+  const audited = auditedRoute;
   const onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
     if (!audited(routeConfig(request), request.method)) {
       done(null, payload);
@@ -50,6 +54,7 @@ export function installAudit(app: FastifyInstance, audit: AuditStore): void {
         request_id: String(request.id),
         ip: request.ip ?? '',
         user_agent: String(request.headers['user-agent'] ?? '').slice(0, 256),
+        count: 1,
       });
     } catch (err) {
       request.log.error({ err }, 'audit entry could not be written');

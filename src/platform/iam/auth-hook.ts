@@ -1,8 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastLaneOf, routeConfig, type RouteConfig } from '../http/index.js';
 import type { Authorizer } from './authorizer.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { auditedRoute } from './audit.js';
 import { AUTHENTICATED } from './roles.js';
 import { ORG } from './tables.js';
 
@@ -10,6 +12,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified key's id; undefined on public routes. */
     keyId?: string;
+    /**
+     * Checks a further permission for this request's caller in its project
+     * (PERMISSION_DENIED otherwise): for a route whose one declared permission
+     * does not cover everything it touches (deploying a version needs read
+     * access to the registry as well as the endpoint).
+     */
+    authorize(permission: string, resource?: string): Promise<void>;
   }
 }
 
@@ -19,8 +28,15 @@ declare module 'fastify' {
  * route with neither `public` nor `permission` is refused: the check fails
  * closed, and a test walks every route to keep that from happening.
  */
-export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier; authorizer: Authorizer; limiter: RateLimiter; disabled: boolean }): void {
+export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier; authorizer: Authorizer; limiter: RateLimiter; disabled: boolean; metricsToken?: string | undefined; onDenied?: (request: FastifyRequest, err: unknown, audited: boolean) => void }): void {
   const { verifier, authorizer, limiter } = deps;
+  const scrape = deps.metricsToken ? Buffer.from(`Bearer ${deps.metricsToken}`) : undefined;
+  /** The scrape token, compared in constant time so its bytes cannot be probed by timing. */
+  const isScrapeToken = (authorization: string | undefined) => {
+    if (!scrape || authorization === undefined) return false;
+    const given = Buffer.from(authorization);
+    return given.length === scrape.length && timingSafeEqual(given, scrape);
+  };
 
   /** The project and resource a request acts on, from the route's config and its parameters. */
   const scopeOf = (cfg: RouteConfig, params: Record<string, string>, principal: string): { project: string; resource: string } | undefined => {
@@ -53,11 +69,28 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     if (scope) await authorizer.check(caller.principal, routeConfig(request).permission ?? 'unknown.route.permission', scope.project, scope.resource);
   };
 
+  /** Refusals go to the audit: those of routes audited call by call are written there already. */
+  const denied = (request: FastifyRequest, err: unknown) => {
+    deps.onDenied?.(request, err, auditedRoute(routeConfig(request), request.method));
+    return err;
+  };
+
+  app.decorateRequest('authorize', function (this: FastifyRequest, permission: string, resource = '') {
+    if (deps.disabled) return Promise.resolve();
+    return authorizer.check(this.principalName, permission, paramsOf(this).project ?? ORG, resource).catch((e: unknown) => {
+      throw denied(this, e);
+    });
+  });
+
   // A callback hook, not an async one: when the key and the bindings are cached
   // (nearly every request) the decision is made without a promise or a tick.
   app.addHook('onRequest', (request, _reply, done) => {
     const cfg = routeConfig(request);
     if (cfg.public || cfg.url === undefined) return done();
+    if (cfg.scrapeToken && isScrapeToken(request.headers.authorization)) {
+      request.principalName = 'metricsScraper';
+      return done();
+    }
     if (deps.disabled) {
       request.principalName = 'user:admin';
       return done();
@@ -70,9 +103,9 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
         return done();
       }
     } catch (e) {
-      return done(e as Error);
+      return done(denied(request, e) as Error);
     }
-    slow(request).then(() => done(), done);
+    slow(request).then(() => done(), (e: Error) => done(denied(request, e) as Error));
   });
 
   // The fast lane takes a request only when this decides it from cached state

@@ -59,7 +59,9 @@ export class Authorizer {
     if (org.some((b) => this.roles.grants(b.role, permission))) return;
     if (rows.some((b) => (b.resource === '' || b.resource === resource) && this.roles.grants(b.role, permission))) return;
     const target = project === ORG ? 'the organisation' : `projects/${project}${resource ? `/${resource}` : ''}`;
-    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles: this.roles.rolesGranting(permission).join(' or ') }, { metadata: { principal, permission, resource: target } });
+    const organisation = project === ORG;
+    const roles = (organisation ? this.roles.organisationRolesGranting(permission) : this.roles.rolesGranting(permission)).join(' or ');
+    throw errors.PERMISSION_DENIED({ principal, permission, resource: target, roles, organisation }, { metadata: { principal, permission, resource: target } });
   }
 
   /** Forgets a principal's cached bindings in this process. */

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/index.js';
+import { ConfigError, type Config } from '../config/index.js';
 import { nowIso } from '../store/index.js';
 import { generateKey, hashSecret, parseKey } from './keys.js';
 import type { IamStore } from './store.js';
 import { ORG } from './tables.js';
 
-/** The bootstrap key never expires; rotate it by creating a new key and revoking this one. */
+/** A bootstrap key without --bootstrap-admin-key-expires never expires (development only; production requires an expiry). */
 const NEVER = '9999-12-31T23:59:59.999Z';
 
 /**
@@ -20,7 +20,7 @@ export function resolvePepper(config: Pick<Config, 'keyPepper' | 'dataDir'>): st
   if (config.dataDir === ':memory:') return randomBytes(32).toString('base64url');
   const file = join(config.dataDir, 'key-pepper');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const pepper = randomBytes(32).toString('base64url');
   writeFileSync(file, `${pepper}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
@@ -29,27 +29,40 @@ export function resolvePepper(config: Pick<Config, 'keyPepper' | 'dataDir'>): st
 
 /**
  * Makes sure `user:admin` exists with the organisation role `orgAdmin` and a
- * key. With ROUGE_BOOTSTRAP_ADMIN_KEY that key is installed (idempotently, so
- * every process may run this); without it, the first start generates a key and
- * returns it, once, for the caller to print. Safe under concurrent starts: the
- * user row's primary key decides which process bootstraps.
+ * key. On the first start the key is ROUGE_BOOTSTRAP_ADMIN_KEY (or one
+ * generated and returned, once, for the caller to print), expiring after
+ * `expiresSeconds` when set (production requires it). On later starts the
+ * given key must be one user:admin holds (the bootstrap key, or one that
+ * replaced it): a different key is refused rather than added, so restarting
+ * with another value never mints a second permanent admin key. Every process
+ * runs this at start; the user row's primary key decides which bootstraps.
  */
-export async function bootstrapAdmin(store: IamStore, pepper: string, bootstrapKey: string | undefined): Promise<{ generatedKey?: string }> {
+export async function bootstrapAdmin(store: IamStore, pepper: string, bootstrapKey: string | undefined, expiresSeconds?: number): Promise<{ generatedKey?: string }> {
   const now = nowIso();
+  const parsed = bootstrapKey ? parseKey(bootstrapKey) : undefined;
   return store.db.transaction().execute(async (trx) => {
     // ON CONFLICT DO NOTHING, not a caught unique violation: on PostgreSQL a failed
     // statement aborts the whole transaction, and every process runs this at start.
     const inserted = await trx.insertInto('users').values({ name: 'admin', display_name: 'Administrator', create_time: now })
       .onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
     const created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
-    if (!created && !bootstrapKey) return {};
+    if (!created) {
+      if (!parsed) return {};
+      const held = await trx.selectFrom('api_keys').select(['secret_hash', 'principal']).where('key_id', '=', parsed.keyId).executeTakeFirst();
+      if (held && held.principal === 'user:admin' && held.secret_hash === hashSecret(pepper, parsed.secret)) return {};
+      throw new ConfigError(
+        'ROUGE_BOOTSTRAP_ADMIN_KEY (--bootstrap-admin-key) is not a key of user:admin in this deployment. It only installs the first key, ' +
+          'at the first start; Rouge does not add another admin key at start. To rotate: create a key with `rouge users keys create admin`, ' +
+          'set ROUGE_BOOTSTRAP_ADMIN_KEY to it, and revoke the old one (docs/iam.md, "The bootstrap admin key").',
+      );
+    }
     await trx.insertInto('role_bindings').values({ project: ORG, principal: 'user:admin', role: 'orgAdmin', resource: '', create_time: now })
       .onConflict((oc) => oc.columns(['project', 'principal', 'role', 'resource']).doNothing()).execute();
-    const parsed = bootstrapKey ? parseKey(bootstrapKey) : undefined;
     const key = parsed ?? generateKey();
+    const expire = expiresSeconds === undefined ? NEVER : new Date(Date.now() + expiresSeconds * 1000).toISOString();
     await trx.insertInto('api_keys').values({
       key_id: key.keyId, project: ORG, principal: 'user:admin', secret_hash: hashSecret(pepper, key.secret),
-      display_name: 'bootstrap', create_time: now, expire_time: NEVER, revoke_time: null, last_used_time: null,
+      display_name: 'bootstrap', create_time: now, expire_time: expire, revoke_time: null, last_used_time: null,
     }).onConflict((oc) => oc.column('key_id').doNothing()).execute();
     return parsed ? {} : { generatedKey: `rk_${key.keyId}_${key.secret}` };
   });

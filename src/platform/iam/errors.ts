@@ -6,8 +6,8 @@ export const KEY_EXPIRED = defineError('KEY_EXPIRED', 401, 'UNAUTHENTICATED', (p
   `API key ${p.keyId} expired at ${p.expireTime}; create a new key.`);
 export const KEY_REVOKED = defineError('KEY_REVOKED', 401, 'UNAUTHENTICATED', (p: { keyId: string }) =>
   `API key ${p.keyId} has been revoked; create a new key.`);
-export const PERMISSION_DENIED = defineError('PERMISSION_DENIED', 403, 'PERMISSION_DENIED', (p: { principal: string; permission: string; resource: string; roles: string }) =>
-  `${p.principal} lacks permission ${p.permission} on ${p.resource}; ${p.roles ? `ask a project admin for a binding with role ${p.roles}` : 'only an organisation admin may do this'}.`);
+export const PERMISSION_DENIED = defineError('PERMISSION_DENIED', 403, 'PERMISSION_DENIED', (p: { principal: string; permission: string; resource: string; roles: string; organisation?: boolean }) =>
+  `${p.principal} lacks permission ${p.permission} on ${p.resource}; ${p.roles ? `ask ${p.organisation ? 'an organisation' : 'a project'} admin for a binding with role ${p.roles}` : 'only an organisation admin may do this'}.`);
 export const USER_NOT_FOUND = defineError('USER_NOT_FOUND', 404, 'NOT_FOUND', (p: { user: string }) =>
   `User ${p.user} does not exist; list users with GET /v1/users.`);
 export const USER_ALREADY_EXISTS = defineError('USER_ALREADY_EXISTS', 409, 'ALREADY_EXISTS', (p: { user: string }) =>

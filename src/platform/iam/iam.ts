@@ -8,6 +8,7 @@ import { AuditStore } from './audit-store.js';
 import { installAuth } from './auth-hook.js';
 import { Authorizer } from './authorizer.js';
 import { bootstrapAdmin, resolvePepper } from './bootstrap.js';
+import { DenialAudit } from './denials.js';
 import { KeyVerifier } from './key-verifier.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ResourceKinds } from './resource-kinds.js';
@@ -30,7 +31,9 @@ export interface Iam {
   install(app: FastifyInstance): void;
   /** Registers IAM's own routes (api role). */
   registerRoutes(app: FastifyInstance): void;
-  /** Writes batched last-use times and stops the timer. */
+  /** Writes every pending denial count now (they are otherwise written once their minute is over). */
+  flushDenials(): Promise<void>;
+  /** Writes batched last-use times and pending denial counts, and stops the timers. */
   close(): Promise<void>;
 }
 
@@ -62,7 +65,8 @@ export async function createIam(store: Store, config: Config, cache: Cache, hold
     if (change.keyId) verifier.invalidate(change.keyId);
     if (change.principal) authorizer.invalidate(change.principal);
   });
-  const { generatedKey } = await bootstrapAdmin(iamStore, pepper, config.bootstrapAdminKey);
+  const denials = new DenialAudit(audit);
+  const { generatedKey } = await bootstrapAdmin(iamStore, pepper, config.bootstrapAdminKey, config.bootstrapAdminKeyExpiresSeconds);
   const timer = setInterval(() => {
     verifier.flushLastUsed().catch(() => undefined);
   }, 10_000);
@@ -75,15 +79,17 @@ export async function createIam(store: Store, config: Config, cache: Cache, hold
     audit,
     ...(generatedKey ? { generatedAdminKey: generatedKey } : {}),
     install(app) {
-      installAuth(app, { verifier, authorizer, limiter, disabled: config.authDisabled });
+      installAuth(app, { verifier, authorizer, limiter, disabled: config.authDisabled, metricsToken: config.metricsToken, onDenied: (request, err, audited) => denials.record(request, err, audited) });
       installAudit(app, audit);
     },
     registerRoutes(app) {
       registerPrincipalRoutes(app, service);
       registerBindingAndAuditRoutes(app, service, audit);
     },
+    flushDenials: () => denials.flush(true),
     async close() {
       clearInterval(timer);
+      await denials.close();
       await unsubscribe().catch(() => undefined);
       await verifier.flushLastUsed().catch(() => undefined);
     },

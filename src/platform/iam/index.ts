@@ -5,6 +5,7 @@
 export { createIam } from './iam.js';
 export type { Iam } from './iam.js';
 export { iamMigration } from './migrations.js';
+export { auditCountMigration } from './tables.js';
 export { RoleTable, PLATFORM_ROLES, AUTHENTICATED } from './roles.js';
 export { ResourceKinds } from './resource-kinds.js';
 export type { RoleName } from './roles.js';

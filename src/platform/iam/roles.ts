@@ -46,6 +46,10 @@ const ORG = [
   'iam.userKeys.list',
   'iam.userKeys.delete',
   'iam.orgAuditLog.list',
+  'iam.orgBindings.create',
+  'iam.orgBindings.list',
+  'iam.orgBindings.delete',
+  'platform.metrics.get',
 ];
 
 /** The platform's roles, before any module adds to them. */
@@ -55,7 +59,8 @@ export const PLATFORM_ROLES: readonly RoleDefinition[] = [
   { name: 'admin', description: 'editor, plus service accounts, keys, bindings and the audit log', inherits: ['editor'], permissions: ADMIN },
   { name: 'predictor', description: 'calls the data plane only (predictions, recommendations)' },
   { name: 'ingestor', description: 'writes catalogue items and user events only' },
-  { name: 'orgAdmin', description: 'every permission, organisation-wide; bound at the organisation, not in a project', permissions: ORG, bindable: false },
+  { name: 'orgAdmin', description: 'every permission, organisation-wide; bound at the organisation, not in a project', permissions: ORG, scope: 'organisation' },
+  { name: 'metricsViewer', description: 'reads /metrics (every project\'s request and model counters): for a Prometheus scraper\'s service account', permissions: ['platform.metrics.get'], scope: 'organisation' },
 ];
 
 /**
@@ -67,6 +72,7 @@ export const PLATFORM_ROLES: readonly RoleDefinition[] = [
 export class RoleTable {
   private readonly held = new Map<string, ReadonlySet<string>>();
   private readonly bindable: string[] = [];
+  private readonly orgRoles: string[] = [];
   private readonly descriptions = new Map<string, string>();
 
   /**
@@ -81,7 +87,8 @@ export class RoleTable {
       own.set(d.name, new Set(d.permissions ?? []));
       inherits.set(d.name, d.inherits ?? []);
       this.descriptions.set(d.name, d.description);
-      if (d.bindable !== false) this.bindable.push(d.name);
+      if (d.scope === 'organisation') this.orgRoles.push(d.name);
+      else this.bindable.push(d.name);
     }
     for (const g of grants) {
       for (const [role, perms] of Object.entries(g)) {
@@ -118,17 +125,27 @@ export class RoleTable {
     return this.bindable;
   }
 
+  /** The roles an organisation binding may name (`orgAdmin`, `metricsViewer`). */
+  organisationRoles(): readonly string[] {
+    return this.orgRoles;
+  }
+
   /** The bindable roles that grant a permission, for messages that say whom to ask for what. */
   rolesGranting(permission: string): string[] {
     return this.bindable.filter((r) => this.grants(r, permission));
   }
 
+  /** The organisation roles that grant a permission (for organisation-level routes' messages). */
+  organisationRolesGranting(permission: string): string[] {
+    return this.orgRoles.filter((r) => r !== 'orgAdmin' && this.grants(r, permission));
+  }
+
   /** Every role with its description and permissions, for docs and `GET /v1/roles`. */
-  describe(): Array<{ name: string; description: string; bindable: boolean; permissions: string[] }> {
+  describe(): Array<{ name: string; description: string; scope: 'project' | 'organisation'; permissions: string[] }> {
     return [...this.held.entries()].map(([name, perms]) => ({
       name,
       description: this.descriptions.get(name) ?? '',
-      bindable: this.bindable.includes(name),
+      scope: this.orgRoles.includes(name) ? 'organisation' : 'project',
       permissions: [...perms].sort(),
     }));
   }

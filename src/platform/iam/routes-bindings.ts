@@ -18,7 +18,7 @@ const AuditList = Type.Object({ auditEntries: Type.Array(S.AuditEntry), nextPage
 function toEntry(r: AuditRow) {
   return {
     time: r.time, principal: r.principal, permission: r.permission, resource: r.resource, method: r.method, result: r.result,
-    status: r.status_code, ...(r.reason ? { reason: r.reason } : {}), requestId: r.request_id, ip: r.ip, userAgent: r.user_agent,
+    status: r.status_code, ...(r.reason ? { reason: r.reason } : {}), requestId: r.request_id, ip: r.ip, userAgent: r.user_agent, count: r.count,
   };
 }
 
@@ -37,6 +37,20 @@ export function registerBindingAndAuditRoutes(app: FastifyInstance, iam: IamServ
         if (!b[field]) throw PlatformErrors.MISSING_FIELD({ message: `Missing required field ${field}: name the binding to remove with ?principal=...&role=...` });
       }
       await iam.removeBinding(request.params.project, { principal: b.principal ?? '', role: b.role ?? '', resource: b.resource });
+      return {};
+    });
+
+  // Organisation bindings: orgAdmin, and roles such as metricsViewer that act on no project.
+  const orgTags = ['iam'];
+  app.post<{ Body: Static<typeof S.BindingBody> }>('/v1/bindings', { config: { permission: 'iam.orgBindings.create', idempotent: true, auditScope: 'org' }, schema: { tags: orgTags, summary: 'Grant an organisation role (orgAdmin, metricsViewer)', body: S.BindingBody, response: { 200: S.Binding } } },
+    async (request) => iam.addBinding(ORG, request.body));
+  app.get<{ Querystring: Static<typeof ListBindingsQuery> }>('/v1/bindings', { config: { permission: 'iam.orgBindings.list' }, schema: { tags: orgTags, querystring: ListBindingsQuery, response: { 200: Type.Object({ bindings: Type.Array(S.Binding), nextPageToken: Type.Optional(Type.String()) }) } } },
+    async (request) => iam.listBindings(ORG, { principal: request.query.principal, role: request.query.role }, readPage(request.query)));
+  app.delete<{ Querystring: Static<typeof RemoveQuery> }>('/v1/bindings', { config: { permission: 'iam.orgBindings.delete', auditScope: 'org' }, schema: { tags: orgTags, summary: 'Remove an organisation binding (refused for the last orgAdmin)', querystring: RemoveQuery, response: { 200: Empty } } },
+    async (request) => {
+      const { principal, role } = request.query as { principal?: string; role?: string };
+      if (!principal || !role) throw PlatformErrors.MISSING_FIELD({ message: 'Missing required field: name the binding to remove with ?principal=...&role=...' });
+      await iam.removeBinding(ORG, { principal, role });
       return {};
     });
 

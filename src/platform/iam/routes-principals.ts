@@ -45,7 +45,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, iam: IamService): 
       return {};
     });
 
-  app.post<{ Params: Static<typeof UserParams>; Body: Static<typeof S.CreateKeyBody> }>('/v1/users/:user/keys', { preValidation: emptyBodyIsEmptyObject, config: { permission: 'iam.userKeys.create', allowSelf: self, idempotent: true }, schema: { tags, summary: 'Create a personal API key (shown once)', params: UserParams, body: S.CreateKeyBody, response: { 200: S.CreatedKey } } },
+  app.post<{ Params: Static<typeof UserParams>; Body: Static<typeof S.CreateKeyBody> }>('/v1/users/:user/keys', { preValidation: emptyBodyIsEmptyObject, config: { permission: 'iam.userKeys.create', allowSelf: self, secretResponse: true }, schema: { tags, summary: 'Create a personal API key (shown once)', params: UserParams, body: S.CreateKeyBody, response: { 200: S.CreatedKey } } },
     async (request) => iam.createKey(ORG, userPrincipal(request.params.user), { ...request.body, ttlSeconds: S.seconds(request.body?.ttl) }));
   app.get<{ Params: Static<typeof UserParams> }>('/v1/users/:user/keys', { preValidation: emptyBodyIsEmptyObject, config: { permission: 'iam.userKeys.list', allowSelf: self }, schema: { tags, params: UserParams, response: { 200: Type.Object({ keys: Type.Array(S.KeyInfo) }) } } },
     async (request) => iam.listKeys(ORG, userPrincipal(request.params.user)));
@@ -65,7 +65,7 @@ export function registerPrincipalRoutes(app: FastifyInstance, iam: IamService): 
     });
 
   const saPrincipal = (p: { project: string; serviceAccount: string }) => serviceAccountPrincipal(p.serviceAccount, p.project);
-  app.post<{ Params: Static<typeof SaParams>; Body: Static<typeof S.CreateKeyBody> }>('/v1/projects/:project/serviceAccounts/:serviceAccount/keys', { preValidation: emptyBodyIsEmptyObject, config: { permission: 'iam.serviceAccountKeys.create', idempotent: true }, schema: { tags, summary: 'Create a service-account key (shown once)', params: SaParams, body: S.CreateKeyBody, response: { 200: S.CreatedKey } } },
+  app.post<{ Params: Static<typeof SaParams>; Body: Static<typeof S.CreateKeyBody> }>('/v1/projects/:project/serviceAccounts/:serviceAccount/keys', { preValidation: emptyBodyIsEmptyObject, config: { permission: 'iam.serviceAccountKeys.create', secretResponse: true }, schema: { tags, summary: 'Create a service-account key (shown once)', params: SaParams, body: S.CreateKeyBody, response: { 200: S.CreatedKey } } },
     async (request) => iam.createKey(request.params.project, saPrincipal(request.params), { ...request.body, ttlSeconds: S.seconds(request.body?.ttl) }));
   app.get<{ Params: Static<typeof SaParams> }>('/v1/projects/:project/serviceAccounts/:serviceAccount/keys', { config: { permission: 'iam.serviceAccountKeys.list' }, schema: { tags, params: SaParams, response: { 200: Type.Object({ keys: Type.Array(S.KeyInfo) }) } } },
     async (request) => iam.listKeys(request.params.project, saPrincipal(request.params)));

@@ -39,6 +39,7 @@ export const ProjectParams = Type.Object({ project: ProjectName });
 export const AuditEntry = Type.Object({
   time: Timestamp, principal: Type.String(), permission: Type.String(), resource: Type.String(), method: Type.String(),
   result: Type.String(), status: Type.Integer(), reason: Type.Optional(Type.String()), requestId: Type.String(), ip: Type.String(), userAgent: Type.String(),
+  count: Type.Integer({ description: 'calls this entry stands for: 1, or the refused reads and data-plane calls of one principal and permission in one minute' }),
 });
 
 /** Seconds in a `3600s` duration. */

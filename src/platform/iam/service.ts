@@ -175,7 +175,7 @@ export class IamService {
   // Bindings
   /** Grants a role. A project that does not exist is PROJECT_NOT_FOUND, checked before whether the principal exists. */
   async addBinding(project: string, input: { principal: string; role: string; resource?: string }): Promise<Binding> {
-    this.checkBinding(input);
+    this.checkBinding(project, input);
     // Outside the transaction: a module's check reads through its own handle, which on SQLite
     // would wait for ever on the one connection the transaction holds.
     if (input.resource) await this.resources.check(project, input.resource);
@@ -197,7 +197,7 @@ export class IamService {
     return { bindings: items.map(toBinding), ...(nextPageToken ? { nextPageToken } : {}) };
   }
   async removeBinding(project: string, input: { principal: string; role: string; resource?: string }): Promise<void> {
-    this.checkBinding(input);
+    this.checkBinding(project, input);
     const binding = { project, principal: input.principal, role: input.role, resource: input.resource ?? '' };
     // Held like a grant, so a removal in a project that does not exist says so rather than BINDING_NOT_FOUND.
     const outcome = await this.store.db.transaction().execute(async (trx) => {
@@ -205,7 +205,7 @@ export class IamService {
       return this.store.deleteBinding(binding, trx);
     });
     if (outcome === 'missing') throw errors.BINDING_NOT_FOUND({ binding: describeBinding(input) });
-    if (outcome === 'last-admin') throw errors.LAST_ADMIN_BINDING({ project });
+    if (outcome === 'last-admin') throw errors.LAST_ADMIN_BINDING({ project: project === ORG ? '(the organisation: its last orgAdmin)' : project });
     this.authorizer.invalidate(input.principal);
     this.notify({ principal: input.principal });
   }
@@ -215,8 +215,14 @@ export class IamService {
     return this.store.projectsOf(principal);
   }
 
-  private checkBinding(input: { principal: string; role: string; resource?: string }): void {
+  private checkBinding(project: string, input: { principal: string; role: string; resource?: string }): void {
     if (!parsePrincipal(input.principal)) throw errors.PRINCIPAL_INVALID({ principal: input.principal });
+    if (project === ORG) {
+      const roles = this.roles.organisationRoles();
+      if (!roles.includes(input.role)) throw errors.ROLE_UNKNOWN({ role: input.role, roles: `${roles.join(', ')} (organisation roles; project roles are bound in a project)` });
+      if (input.resource) throw errors.BINDING_RESOURCE_INVALID({ resource: input.resource, kinds: 'none at the organisation level' });
+      return;
+    }
     const roles = this.roles.bindableRoles();
     if (!roles.includes(input.role)) throw errors.ROLE_UNKNOWN({ role: input.role, roles: roles.join(', ') });
     if (input.resource !== undefined && input.resource !== '' && !/^[a-zA-Z]+\/[^/]+$/.test(input.resource)) {

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { dialectOf, isUniqueViolation, type Store } from '../store/index.js';
+import { ORG } from './tables.js';
 import type { ApiKeyRow, BindingRow, IamTables, ServiceAccountRow, UserRow } from './tables.js';
 
 type Db = Kysely<IamTables> | Transaction<IamTables>;
@@ -83,10 +84,15 @@ export class IamStore {
   listKeys(project: string, principal: string): Promise<ApiKeyRow[]> {
     return this.db.selectFrom('api_keys').selectAll().where('project', '=', project).where('principal', '=', principal).orderBy('create_time').orderBy('key_id').execute();
   }
+  /**
+   * Sets the key's revocation time, never later than one already set:
+   * revocation is final, so a second revoke (with a delay, by anyone) can bring
+   * a revocation forward but never take it back or push it later.
+   */
   async revokeKey(project: string, principal: string, keyId: string, revokeTime: string): Promise<boolean> {
     const res = await this.db
       .updateTable('api_keys')
-      .set({ revoke_time: revokeTime })
+      .set((eb) => ({ revoke_time: eb.case().when('revoke_time', 'is', null).then(revokeTime).when('revoke_time', '>', revokeTime).then(revokeTime).else(eb.ref('revoke_time')).end() }))
       .where('project', '=', project).where('principal', '=', principal).where('key_id', '=', keyId)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
@@ -139,9 +145,11 @@ export class IamStore {
       .where('project', '=', b.project).where('principal', '=', b.principal).where('role', '=', b.role).where('resource', '=', b.resource)
       .executeTakeFirst();
     if (!existing) return 'missing';
-    if (b.role === 'admin' && b.resource === '') {
+    // A project keeps one admin, and the organisation one orgAdmin.
+    const keeper = b.project === ORG ? 'orgAdmin' : 'admin';
+    if (b.role === keeper && b.resource === '') {
       // FOR UPDATE locks the project's admin rows on PostgreSQL; SQLite already serialises writers.
-      const q = trx.selectFrom('role_bindings').select('principal').where('project', '=', b.project).where('role', '=', 'admin').where('resource', '=', '');
+      const q = trx.selectFrom('role_bindings').select('principal').where('project', '=', b.project).where('role', '=', keeper).where('resource', '=', '');
       const admins = await (dialectOf(this.db) === 'postgres' ? q.forUpdate() : q).execute();
       if (admins.length <= 1) return 'last-admin';
     }

@@ -1,3 +1,5 @@
+import type { Kysely, Migration } from 'kysely';
+
 /** Row types of the IAM tables (see migrations.ts). */
 export interface IamTables {
   users: { name: string; display_name: string; create_time: string };
@@ -29,6 +31,8 @@ export interface IamTables {
     request_id: string;
     ip: string;
     user_agent: string;
+    /** Calls this entry stands for: 1, or a minute's refusals of one principal and permission (DenialAudit). */
+    count: number;
   };
 }
 
@@ -40,3 +44,10 @@ export type AuditRow = IamTables['audit_log'];
 
 /** The empty project: org-level rows. */
 export const ORG = '';
+
+/** `audit_log.count`: refused data-plane calls and reads are recorded as one entry per minute with their number. */
+export const auditCountMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('audit_log').addColumn('count', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  },
+};

@@ -11,6 +11,6 @@ export { Jobs } from './jobs.js';
 export { toOperation } from './operation.js';
 export type { Operation } from './operation.js';
 export { registerOperationRoutes } from './routes.js';
-export { jobsMigration } from './tables.js';
+export { jobsMigration, jobRequestHashMigration } from './tables.js';
 export type { JobRow, JobState } from './tables.js';
 export * as JobErrors from './errors.js';

@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { dialectOf, type Store } from '../store/index.js';
+import { PlatformErrors } from '../errors/index.js';
 import type { JobRow, JobsTable } from './tables.js';
 
 export interface EnqueueOptions {
   /** Same project, kind and key: the existing job is returned, no second one is made. */
   idempotencyKey?: string;
+  /** A fingerprint of the request, kept with the key: the same key with another fingerprint is IDEMPOTENCY_KEY_REUSED. */
+  requestHash?: string;
+  /** The principal whose request made the job; it may read the Operation whatever its bindings. */
+  createdBy?: string;
   /** Not before this time. */
   runAt?: Date;
   /** Attempts before the job is dead (default 3). */
@@ -46,7 +51,7 @@ export class JobStore {
       project, id: this.nextId(now), kind, payload: JSON.stringify(payload ?? null), state: 'queued',
       attempts: 0, max_attempts: opts.maxAttempts ?? 3, backoff_ms: opts.backoffMs ?? 1000,
       run_at: iso(opts.runAt?.getTime() ?? now), lease_until: null, worker_id: null,
-      idempotency_key: opts.idempotencyKey ?? null, cancel_requested: 0, progress: null, result: null, error: null,
+      idempotency_key: opts.idempotencyKey ?? null, request_hash: opts.requestHash ?? null, created_by: opts.createdBy ?? null, cancel_requested: 0, progress: null, result: null, error: null,
       create_time: iso(now), update_time: iso(now), done_time: null,
     };
     const inserted = await db.insertInto('jobs').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
@@ -56,6 +61,7 @@ export class JobStore {
     const existing = await db.selectFrom('jobs').selectAll()
       .where('project', '=', project).where('kind', '=', kind).where('idempotency_key', '=', opts.idempotencyKey)
       .executeTakeFirstOrThrow();
+    if ((existing.request_hash ?? undefined) !== opts.requestHash) throw PlatformErrors.IDEMPOTENCY_KEY_REUSED();
     return { job: existing, created: false };
   }
 
@@ -171,5 +177,12 @@ export class JobStore {
     const r = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('project', '=', project).where('state', 'in', ['queued', 'running']).executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  /** Payloads of the queued and running jobs of some kinds, in every project (sweeps of what jobs still need). */
+  async openPayloads(kinds: string[]): Promise<string[]> {
+    if (kinds.length === 0) return [];
+    const rows = await this.db.selectFrom('jobs').select('payload').where('kind', 'in', kinds).where('state', 'in', ['queued', 'running']).execute();
+    return rows.map((r) => r.payload);
   }
 }

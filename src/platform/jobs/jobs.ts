@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { JobsTable } from './tables.js';
+import type { JobRow, JobsTable } from './tables.js';
 import { cutPage, type PageRequest } from '../http/pagination.js';
 import type { ProjectHold } from '../projects/index.js';
 import * as errors from './errors.js';
@@ -37,6 +37,15 @@ export class Jobs {
 
   /** Enqueues a job; throws PROJECT_NOT_FOUND when the project does not exist (org-level work, project '', has none). */
   async enqueue(project: string, kind: string, payload: unknown, opts?: EnqueueOptions): Promise<Operation> {
+    return (await this.enqueueJob(project, kind, payload, opts)).operation;
+  }
+
+  /**
+   * Enqueues a job and says whether it is new: false when an idempotency key
+   * returned an existing job (whose request hash matched; another hash is
+   * IDEMPOTENCY_KEY_REUSED), so the caller can drop what it prepared for it.
+   */
+  async enqueueJob(project: string, kind: string, payload: unknown, opts?: EnqueueOptions): Promise<{ operation: Operation; created: boolean }> {
     const hold = project === ORG ? undefined : this.hold;
     const { job, created } = hold
       ? await this.outbox.transaction(async (trx: Transaction<JobsTable>) => {
@@ -48,13 +57,28 @@ export class Jobs {
       this.worker?.wake();
       for (const fn of this.listeners) fn();
     }
-    return toOperation(job);
+    return { operation: toOperation(job), created };
+  }
+
+  /** Payloads of the queued and running jobs of some kinds, every project: for sweeps of what those jobs still need. */
+  openPayloads(kinds: string[]): Promise<unknown[]> {
+    return this.store.openPayloads(kinds).then((rows) => rows.map((p) => JSON.parse(p) as unknown));
   }
 
   async get(project: string, id: string): Promise<Operation> {
+    return toOperation(await this.row(project, id));
+  }
+
+  /** The Operation and who started it, for the route that lets its creator read it. */
+  async getWithCreator(project: string, id: string): Promise<{ operation: Operation; createdBy: string | undefined }> {
+    const row = await this.row(project, id);
+    return { operation: toOperation(row), createdBy: row.created_by ?? undefined };
+  }
+
+  private async row(project: string, id: string): Promise<JobRow> {
     const row = await this.store.get(project, id);
     if (!row) throw errors.OPERATION_NOT_FOUND({ operation: `projects/${project}/operations/${id}` });
-    return toOperation(row);
+    return row;
   }
 
   async list(project: string, filter: { kind?: string; done?: boolean }, page: PageRequest): Promise<{ operations: Operation[]; nextPageToken?: string }> {

@@ -17,6 +17,10 @@ export interface JobsTable {
     lease_until: string | null;
     worker_id: string | null;
     idempotency_key: string | null;
+    /** What the request that made the job carried (a hash), so a reused idempotency key with another request is refused. */
+    request_hash: string | null;
+    /** The principal whose request made the job: it may always read the Operation back. */
+    created_by: string | null;
     cancel_requested: number;
     progress: string | null;
     result: string | null;
@@ -62,5 +66,19 @@ export const jobsMigration: Migration = {
       .unique()
       .where('idempotency_key', 'is not', null)
       .execute();
+  },
+};
+
+/**
+ * `request_hash`: the fingerprint of the request an idempotent job was made
+ * for. The same key with another request (another body, or an items import's
+ * key reused for events) is refused with IDEMPOTENCY_KEY_REUSED instead of
+ * silently answering with the first job. `created_by`: whoever started an
+ * Operation may poll it, even with a binding on one resource only.
+ */
+export const jobRequestHashMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('jobs').addColumn('request_hash', 'text').execute();
+    await db.schema.alterTable('jobs').addColumn('created_by', 'text').execute();
   },
 };

@@ -15,6 +15,8 @@ export interface JobContext {
   kind: string;
   /** 1 on the first attempt. */
   attempt: number;
+  /** The attempt after which a failure is final (the job ends dead). */
+  maxAttempts: number;
   /** Aborted when the job is cancelled or this worker lost its lease: stop soon. */
   signal: AbortSignal;
   /** Reports progress shown by `GET .../operations/{id}` and `rouge operations wait`. */
@@ -157,7 +159,7 @@ export class JobWorker {
         return;
       }
       const ctx: JobContext = {
-        project: row.project, id: row.id, kind: row.kind, attempt: row.attempts, signal: controller.signal,
+        project: row.project, id: row.id, kind: row.kind, attempt: row.attempts, maxAttempts: row.max_attempts, signal: controller.signal,
         progress: (p) => this.store.progress(row, this.workerId, p),
       };
       let outcome: 'ok' | 'error' = 'ok';

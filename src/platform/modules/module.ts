@@ -21,8 +21,8 @@ export interface RoleDefinition {
   /** Roles whose permissions this one also holds (`viewer`, another module's role). */
   inherits?: readonly string[];
   permissions?: readonly string[];
-  /** Whether a project binding may name it; true unless set false. */
-  bindable?: boolean;
+  /** Where a binding may grant it: in a project (the default), or for the whole organisation. */
+  scope?: 'project' | 'organisation';
 }
 
 /**

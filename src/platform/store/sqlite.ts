@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -14,7 +14,13 @@ import type { ModuleMigrations, Store } from './store.js';
  */
 export function openSqliteStore(path: string, modules: ModuleMigrations[]): Store {
   const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Private by default: the data dir holds every project's data and the key pepper.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Created here with 0600 before SQLite opens it, so SQLite (which gives its WAL and
+    // shared-memory files the database file's mode) never makes a world-readable file.
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
