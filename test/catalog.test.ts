@@ -204,14 +204,17 @@ describe.each(STORE_KINDS)('catalog items on %s', (kind) => {
       expect(await app.rouge.blobs.list('catalog-imports/nowhere/')).toEqual([]);
     });
 
-    it('imports from a blobUri of the blob store, and refuses one outside it', async () => {
-      await app.rouge.blobs.put('uploads/items.jsonl', Readable.from([jsonl([{ id: 'B-1', ...lipstick }, { id: 'B-2', ...lipstick }])]));
-      const uri = app.rouge.blobs.uri('uploads/items.jsonl');
-      const op = await finished(app, (await importBody({ blobUri: uri }, 'application/json')).json().name);
+    it('imports from a blobUri in the project\'s import area, and refuses one outside it', async () => {
+      await app.rouge.blobs.put('imports/shop/items.jsonl', Readable.from([jsonl([{ id: 'B-1', ...lipstick }, { id: 'B-2', ...lipstick }])]));
+      const uri = app.rouge.blobs.uri('imports/shop/items.jsonl');
+      const started = await importBody({ blobUri: uri }, 'application/json');
+      expect(started.statusCode, started.body).toBe(200);
+      const op = await finished(app, started.json().name);
       expect(op.response).toMatchObject({ inserted: 2, rejected: 0 });
-      expect(await app.rouge.blobs.head('uploads/items.jsonl')).toBeDefined(); // the caller's file is left alone
+      expect(await app.rouge.blobs.head('imports/shop/items.jsonl')).toBeDefined(); // the caller's file is left alone
       expect(reasonOf(await importBody({ blobUri: 'https://elsewhere.example/items.jsonl' }, 'application/json'))).toBe('BLOB_URI_INVALID');
-      expect(reasonOf(await importBody({ blobUri: app.rouge.blobs.uri('uploads/missing.jsonl') }, 'application/json'))).toBe('IMPORT_SOURCE_NOT_FOUND');
+      expect(reasonOf(await importBody({ blobUri: app.rouge.blobs.uri('imports/shop/missing.jsonl') }, 'application/json'))).toBe('IMPORT_SOURCE_NOT_FOUND');
+      expect(reasonOf(await importBody({ blobUri: app.rouge.blobs.uri('uploads/items.jsonl') }, 'application/json'))).toBe('BLOB_URI_OUTSIDE_PROJECT');
       expect(reasonOf(await importBody({ blobUri: uri, extra: 1 }, 'application/json'))).toBe('UNKNOWN_FIELD');
     });
 

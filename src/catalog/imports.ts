@@ -121,7 +121,7 @@ export class Importer {
     }
     if (!key || !isValidBlobKey(key)) throw errors.BLOB_URI_INVALID({ uri, store: this.deps.blobs.description });
     const area = importArea(project);
-    if (!key.startsWith(area) || key.split('/').includes('..')) throw errors.BLOB_URI_OUTSIDE_PROJECT({ uri, area: this.deps.blobs.uri(area) });
+    if (!key.startsWith(area) || key.split('/').includes('..')) throw errors.BLOB_URI_OUTSIDE_PROJECT({ uri, area: `${prefix}${area}` });
     if (!(await this.deps.blobs.head(key))) throw errors.IMPORT_SOURCE_NOT_FOUND({ uri });
     return key;
   }

@@ -66,7 +66,7 @@ export async function createIam(store: Store, config: Config, cache: Cache, hold
     if (change.principal) authorizer.invalidate(change.principal);
   });
   const denials = new DenialAudit(audit);
-  const { generatedKey } = await bootstrapAdmin(iamStore, pepper, config.bootstrapAdminKey, config.bootstrapAdminKeyExpiresSeconds);
+  const { generatedKey } = await bootstrapAdmin(iamStore, pepper, config.bootstrapAdminKey, config.bootstrapAdminKeyExpiresSeconds, !config.keyPepper && config.dataDir === ':memory:');
   const timer = setInterval(() => {
     verifier.flushLastUsed().catch(() => undefined);
   }, 10_000);
