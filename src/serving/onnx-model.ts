@@ -3,7 +3,7 @@ import type { Signature, TensorSpec } from '../registry/index.js';
 import { Batcher, type BatchingOptions, type BatchObserver } from './batcher.js';
 import * as errors from './errors.js';
 import type { OipRequest, OipTensor, ServedIdentity, ServedModel } from './served-model.js';
-import { ORT_TYPE, describeSignature, flatten, oipType, size, tensorFromJson, tensorToJson } from './tensors.js';
+import { MAX_TENSOR_DEPTH, ORT_TYPE, describeSignature, flatten, oipType, size, tensorFromJson, tensorToJson } from './tensors.js';
 
 type Feeds = Record<string, ort.Tensor>;
 
@@ -69,12 +69,18 @@ export class OnnxModel implements ServedModel {
     const type = ORT_TYPE[spec.datatype];
     if (!type) this.bad(`input ${spec.name} has datatype ${spec.datatype}, which JSON instances cannot carry`);
     const rowDims = spec.shape.slice(1);
+    // A model exported with a fixed batch takes exactly that many rows: onnxruntime would fail the run (a 500).
+    const batch = spec.shape[0];
+    if (batch !== undefined && batch >= 0 && batch !== rowsValues.length) {
+      this.bad(`input ${spec.name} takes exactly ${batch} instance${batch === 1 ? '' : 's'} per request (its first dimension is fixed), got ${rowsValues.length}`);
+    }
     const direct = rowDims.length === 1 ? numericRows(type, rowsValues, rowDims[0]!) : undefined;
     if (direct) return direct;
     const values: unknown[] = [];
     let shape: number[] | undefined;
     for (const [i, v] of rowsValues.entries()) {
       const f = flatten(v);
+      if (!f) this.bad(`instance ${i} of ${spec.name} nests deeper than ${MAX_TENSOR_DEPTH} levels`);
       if (shape === undefined) shape = f.shape;
       else if (f.shape.join() !== shape.join()) this.bad(`instance ${i} has shape [${f.shape.join(',')}] where instance 0 has [${shape.join(',')}]`);
       if (rowDims.length === f.shape.length && rowDims.some((d, k) => d >= 0 && d !== f.shape[k])) {
@@ -120,7 +126,9 @@ export class OnnxModel implements ServedModel {
       if (!Array.isArray(input.shape) || input.shape.length !== spec.shape.length || input.shape.some((d, k) => !Number.isInteger(d) || d < 0 || (spec.shape[k]! >= 0 && spec.shape[k] !== d))) {
         this.bad(`input ${input.name} has shape [${Array.isArray(input.shape) ? input.shape.join(',') : input.shape}]`);
       }
-      const { values } = flatten(input.data);
+      const flat = flatten(input.data);
+      if (!flat) this.bad(`input ${input.name} nests deeper than ${MAX_TENSOR_DEPTH} levels`);
+      const { values } = flat;
       if (values.length !== size(input.shape)) this.bad(`input ${input.name} has ${values.length} values for shape [${input.shape.join(',')}]`);
       const t = tensorFromJson(ORT_TYPE[spec.datatype]!, values, input.shape);
       if (!t) this.bad(`input ${input.name} holds values that are not ${spec.datatype}`);

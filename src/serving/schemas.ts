@@ -40,7 +40,8 @@ export const Endpoint = Type.Object({
 /** Vertex :predict. Tolerant where Vertex clients send more than the path needs (labels). */
 export const PredictBody = Type.Object(
   { instances: Type.Array(Type.Unknown(), { minItems: 1 }), parameters: Type.Optional(Type.Unknown()), labels: Type.Optional(Type.Record(Type.String(), Type.String())) },
-  { additionalProperties: true },
+  // The runtime checks instances against the model's signature (BYTES with a NUL is its INPUT_INVALID).
+  { additionalProperties: true, 'x-allow-nul': true },
 );
 
 /** OIP $inference_request; unknown fields are tolerated, as the protocol's extensions add some. */
@@ -51,5 +52,5 @@ export const InferBody = Type.Object(
     inputs: Type.Array(Type.Object({ name: Type.String(), shape: Type.Array(Type.Integer({ minimum: 0 })), datatype: Type.String(), data: Type.Unknown(), parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }), { minItems: 1 }),
     outputs: Type.Optional(Type.Array(Type.Object({ name: Type.String(), parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }))),
   },
-  { additionalProperties: true },
+  { additionalProperties: true, 'x-allow-nul': true },
 );

@@ -1,6 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import type { TensorSpec } from '../registry/index.js';
 
+/** The values each integer type holds: anything outside is refused rather than wrapped. */
+const INT_RANGE: Partial<Record<ort.Tensor.Type, [number, number]>> = {
+  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535], int32: [-2147483648, 2147483647], uint32: [0, 4294967295],
+};
+
 /** Open Inference Protocol datatype -> onnxruntime element type. */
 export const ORT_TYPE: Record<string, ort.Tensor.Type> = {
   FP32: 'float32', FP64: 'float64', FP16: 'float16', INT8: 'int8', UINT8: 'uint8', INT16: 'int16', UINT16: 'uint16',
@@ -49,21 +54,28 @@ export function tensorFromJson(type: ort.Tensor.Type, values: unknown[], dims: n
     case 'float32': case 'float64': case 'int8': case 'uint8': case 'int16': case 'uint16': case 'int32': case 'uint32': {
       const Ctor = { float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array }[type];
       const data = new Ctor(n);
-      const integer = type !== 'float32' && type !== 'float64';
+      const range = INT_RANGE[type];
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v !== 'number' || (integer && !Number.isInteger(v))) return undefined;
+        if (typeof v !== 'number') return undefined;
+        // A typed array would wrap 300 into a UINT8 as 44 without a word: out of range is the caller's error.
+        if (range && (!Number.isInteger(v) || v < range[0] || v > range[1])) return undefined;
         data[i] = v;
       }
       return new ort.Tensor(type, data, dims);
     }
     case 'int64': case 'uint64': {
       const data = type === 'int64' ? new BigInt64Array(n) : new BigUint64Array(n);
+      const [lo, hi] = type === 'int64' ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v === 'number' && Number.isInteger(v)) data[i] = BigInt(v);
-        else if (typeof v === 'string' && /^-?\d+$/.test(v)) data[i] = BigInt(v);
+        let b: bigint;
+        // Beyond 2^53 a JSON number has already lost digits: such values must come as strings.
+        if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
+        else if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) b = BigInt(v);
         else return undefined;
+        if (b < lo || b > hi) return undefined; // BigInt64Array would wrap it
+        data[i] = b;
       }
       return new ort.Tensor(type, data, dims);
     }
@@ -86,7 +98,8 @@ export function tensorFromJson(type: ort.Tensor.Type, values: unknown[], dims: n
       return new ort.Tensor('bool', data, dims);
     }
     case 'string': {
-      for (const v of values) if (typeof v !== 'string') return undefined;
+      // onnxruntime's strings are C strings: one with a NUL would be cut there without a word.
+      for (const v of values) if (typeof v !== 'string' || v.includes('\u0000')) return undefined;
       return new ort.Tensor('string', values as string[], dims);
     }
     default:
@@ -106,19 +119,34 @@ export function tensorToJson(t: ort.Tensor): unknown[] {
   }
 }
 
-/** Flattens nested JSON arrays (OIP allows nested or flat data), returning the values and the nested shape. */
-export function flatten(value: unknown): { values: unknown[]; shape: number[] } {
+/** Deepest nesting a tensor value may have: no model takes 32 dimensions, and recursion must stay bounded. */
+export const MAX_TENSOR_DEPTH = 32;
+
+/**
+ * Flattens nested JSON arrays (OIP allows nested or flat data), returning the
+ * values and the nested shape; undefined when the nesting is deeper than
+ * MAX_TENSOR_DEPTH (a 20,000-deep array overflowed the stack, a 500).
+ */
+export function flatten(value: unknown): { values: unknown[]; shape: number[] } | undefined {
   if (!Array.isArray(value)) return { values: [value], shape: [] };
   const values: unknown[] = [];
   const shape: number[] = [];
+  let tooDeep = false;
   const walk = (v: unknown, depth: number) => {
     if (Array.isArray(v)) {
+      if (depth >= MAX_TENSOR_DEPTH) {
+        tooDeep = true;
+        return;
+      }
       if (shape.length <= depth) shape.push(v.length);
-      for (const x of v) walk(x, depth + 1);
+      for (const x of v) {
+        walk(x, depth + 1);
+        if (tooDeep) return;
+      }
     } else values.push(v);
   };
   walk(value, 0);
-  return { values, shape };
+  return tooDeep ? undefined : { values, shape };
 }
 
 /** Describes a signature for error messages: `X FP32 [-1,4] -> probability FP32 [-1,1]`. */

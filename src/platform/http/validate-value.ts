@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from 'typebox';
+import { nulError, nulPointer } from './nul.js';
 import { fromValidation, type AjvError } from './to-rouge-error.js';
 
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -20,5 +21,7 @@ export function validateValue<T>(schema: TSchema, value: unknown, context: strin
   let validate = compiled.get(schema);
   if (!validate) compiled.set(schema, (validate = ajv.compile(schema as object)));
   if (!validate(value)) throw fromValidation(validate.errors as unknown as AjvError[], context);
+  const pointer = nulPointer(value);
+  if (pointer !== undefined) throw fromValidation([nulError(pointer)], context);
   return value as T;
 }
