@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { finished, jsonl } from './catalog-helpers.js';
+import { buildIdentityModel, type DimSpec, type OnnxDataType } from './fixtures/onnx-builder.js';
+import { ADMIN_KEY, bearer, buildTestApp } from './helpers/app.js';
+import { multipart } from './helpers/multipart.js';
+import { STORE_KINDS } from './helpers/stores.js';
+import { until } from './helpers/until.js';
+
+const reasonOf = (res: { json(): any }) => res.json().error?.details?.[0]?.reason as string;
+
+/** Bad prediction inputs (issue #14, item 2), over real HTTP with the fast lane on and off. */
+describe.each([true, false])('prediction inputs that do not fit the model, fast lane %s', (fastLane) => {
+  let app: FastifyInstance;
+  let base: string;
+  const MODELS: Array<[string, OnnxDataType, DimSpec[]]> = [['u8', 'uint8', [null, 2]], ['i64', 'int64', [null, 2]], ['str', 'string', [null, 1]], ['fixed', 'float32', [2, 3]]];
+
+  beforeAll(async () => {
+    app = await buildTestApp('sqlite', { fastLane, rateLimitPerSecond: 0 }, { workerPollMs: 10 });
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });
+    for (const [name, datatype, shape] of MODELS) {
+      await app.inject({ method: 'POST', url: '/v1/projects/ds/models', payload: { name } });
+      const { payload, headers } = multipart([{ name: 'metadata', value: '{"framework":"onnx"}' }, { name: 'artifact', filename: 'm.onnx', data: Buffer.from(buildIdentityModel({ name, datatype, shape })) }]);
+      expect((await app.inject({ method: 'POST', url: `/v1/projects/ds/models/${name}/versions`, headers, payload })).statusCode).toBe(200);
+      await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints', payload: { name } });
+      const op = (await app.inject({ method: 'POST', url: `/v1/projects/ds/endpoints/${name}:deployModel`, payload: { deployedModel: { model: `${name}@1` }, trafficSplit: { '0': 100 } } })).json();
+      const done = await until(`deploy ${name}`, async () => {
+        const o = (await app.inject({ url: `/v1/${op.name}` })).json();
+        return o.done ? o : undefined;
+      });
+      expect(done.error, JSON.stringify(done.error)).toBeUndefined();
+    }
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const post = async (path: string, body: string) => {
+    // Twice: the first call warms the caches the lane reads; the second is the one that counts.
+    let res!: Response;
+    for (let i = 0; i < 2; i++) res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...bearer(ADMIN_KEY), 'content-type': 'application/json' }, body });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  const predict = (m: string, instances: unknown) => post(`/v1/projects/ds/endpoints/${m}:predict`, JSON.stringify({ instances }));
+  const infer = (m: string, input: object) => post(`/v2/models/ds.${m}/infer`, JSON.stringify({ inputs: [input] }));
+
+  it('refuses integers out of their type\'s range instead of wrapping them', async () => {
+    expect((await predict('u8', [[1, 255]])).status).toBe(200);
+    const wrapped = await predict('u8', [[300, 1]]);
+    expect([wrapped.status, wrapped.json.error.details[0].reason]).toEqual([400, 'INPUT_INVALID']);
+    expect((await infer('u8', { name: 'input', shape: [1, 2], datatype: 'UINT8', data: [-1, 2] })).status).toBe(400);
+    expect((await predict('i64', [['9223372036854775807', 1]])).status).toBe(200);
+    expect((await predict('i64', [['9223372036854775808', 1]])).status).toBe(400);
+    expect((await predict('i64', [[2 ** 60, 1]])).status).toBe(400); // a JSON number past 2^53 has lost digits already
+  });
+
+  it('refuses BYTES holding a NUL instead of cutting them there', async () => {
+    expect((await predict('str', [['abc']])).status).toBe(200);
+    const cut = await infer('str', { name: 'input', shape: [1, 1], datatype: 'BYTES', data: ['ab\u0000cd'] });
+    expect(cut.status).toBe(400);
+    expect(cut.json.error).toContain('holds values that are not BYTES');
+    expect((await predict('str', [['ab\u0000cd']])).json.error.details[0].reason).toBe('INPUT_INVALID');
+  });
+
+  it('refuses nesting 20,000 deep with INPUT_INVALID instead of overflowing the stack', async () => {
+    const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+    const res = await post('/v1/projects/ds/endpoints/u8:predict', `{"instances": [${deep}]}`);
+    expect([res.status, res.json.error.details[0].reason]).toEqual([400, 'INPUT_INVALID']);
+    const oip = await post('/v2/models/ds.u8/infer', `{"inputs": [{"name": "input", "shape": [1, 2], "datatype": "UINT8", "data": ${deep}}]}`);
+    expect(oip.status).toBe(400);
+  });
+
+  it('tells a caller of a fixed-batch model how many instances it takes', async () => {
+    expect((await predict('fixed', [[1, 2, 3], [4, 5, 6]])).status).toBe(200);
+    const one = await predict('fixed', [[1, 2, 3]]);
+    expect([one.status, one.json.error.details[0].reason]).toEqual([400, 'INPUT_INVALID']);
+    expect(one.json.error.message).toContain('takes exactly 2 instances per request');
+  });
+});
+
+/** NUL characters (issue #14, item 1) on both stores. */
+describe.each(STORE_KINDS)('strings with NUL characters on %s', (kind) => {
+  let app: FastifyInstance;
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it('refuses them at validation naming the field, everywhere, and rejects one import line alone', async () => {
+    app = await buildTestApp(kind, {}, { workerPollMs: 10 });
+    const res = await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'nul', displayName: 'a\u0000b' } });
+    expect([res.statusCode, reasonOf(res)]).toEqual([400, 'INVALID_FIELD']);
+    expect(res.json().error.message).toContain('displayName');
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'shop' } });
+    const item = await app.inject({ method: 'PUT', url: '/v1/projects/shop/catalog/items/x', payload: { title: 'ok', categoryPath: ['A'], attributes: { 'sh\u0000de': 'x' } } });
+    expect([item.statusCode, reasonOf(item)]).toEqual([400, 'INVALID_FIELD']);
+    const events = await app.inject({ method: 'POST', url: '/v1/projects/shop/userEvents:write', payload: { events: [{ eventId: 'e1', type: 'view', userId: 'u\u0000', itemIds: ['x'], eventTime: new Date().toISOString() }] } });
+    expect(events.statusCode).toBe(400);
+    const lines = jsonl([{ id: 'good', title: 'Good', categoryPath: ['A'] }, { id: 'bad', title: 'Ba\u0000d', categoryPath: ['A'] }, { id: 'fine', title: 'Fine', categoryPath: ['A'] }]);
+    const op = await app.inject({ method: 'POST', url: '/v1/projects/shop/catalog/items:import', headers: { 'content-type': 'application/x-ndjson' }, payload: lines });
+    const done = await finished(app, op.json().name);
+    expect(done.response).toMatchObject({ inserted: 2, rejected: 1 });
+  });
+});
