@@ -263,6 +263,8 @@ describe('endpoint CLI parsing', () => {
     expect(predictBody('[[1, 2]]')).toEqual({ instances: [[1, 2]] });
     expect(predictBody('{"instances": [{"X": [1]}], "parameters": {"k": 1}}')).toEqual({ instances: [{ X: [1] }], parameters: { k: 1 } });
     expect(predictBody('{"instances": [[1]], "parameters": {"k": 1}}', '{"k": 2}')).toEqual({ instances: [[1]], parameters: { k: 2 } });
-    expect(() => predictBody('{"rows": [[1]]}')).toThrow(/holds no instances/);
+    expect(() => predictBody('{"rows": [[1]]}')).toThrow(/must be a list of instances \(a JSON array\), not an object/);
+    expect(() => predictBody('{"X": [1, 2]}')).toThrow(/for one instance write \[\{"X":\[1,2\]\}\]/);
+    expect(() => predictBody('[]')).toThrow(/holds no instances: the list is empty/);
   });
 });

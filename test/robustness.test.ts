@@ -104,3 +104,68 @@ describe.each(STORE_KINDS)('strings with NUL characters on %s', (kind) => {
     expect(done.response).toMatchObject({ inserted: 2, rejected: 1 });
   });
 });
+
+/** Items 5, 9, 11 and 12 of issue #14, on both stores. */
+describe.each(STORE_KINDS)('the loose edges of the API on %s', (kind) => {
+  let app: FastifyInstance;
+  afterEach(async () => {
+    await app?.close();
+  });
+  const upload = async (model: string, lineage?: object) => {
+    const { buildLogisticRegression } = await import('./fixtures/onnx-builder.js');
+    const { payload, headers } = multipart([{ name: 'metadata', value: JSON.stringify({ framework: 'onnx', ...(lineage ? { lineage } : {}) }) }, { name: 'artifact', filename: 'm.onnx', data: Buffer.from(buildLogisticRegression({ features: 4, seed: 2 })) }]);
+    return app.inject({ method: 'POST', url: `/v1/projects/ds/models/${model}/versions`, headers, payload });
+  };
+  const deploy = async (split: Record<string, number>) => {
+    const op = (await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ep:deployModel', payload: { deployedModel: { model: 'ctr@1' }, trafficSplit: split } })).json();
+    return until('deploy', async () => {
+      const o = (await app.inject({ url: `/v1/${op.name}` })).json();
+      return o.done ? o.response.id as string : undefined;
+    });
+  };
+
+  it('refuses item ids . and .., a bogus updateMask, lists under a missing project, and an oversized lineage', async () => {
+    app = await buildTestApp(kind, {}, { workerPollMs: 10 });
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });
+    for (const id of ['.', '..']) {
+      const res = await app.inject({ method: 'POST', url: '/v1/projects/ds/catalog/items:import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonl([{ id, title: 't', categoryPath: ['A'] }]) });
+      expect((await finished(app, res.json().name)).response, id).toMatchObject({ inserted: 0, rejected: 1 });
+    }
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/models', payload: { name: 'ctr' } });
+    const before = (await app.inject({ url: '/v1/projects/ds/models/ctr' })).json().updateTime;
+    const bogus = await app.inject({ method: 'PATCH', url: '/v1/projects/ds/models/ctr?updateMask=bogus', payload: { description: 'x' } });
+    expect([bogus.statusCode, reasonOf(bogus)]).toEqual([400, 'INVALID_FIELD']);
+    expect(bogus.json().error.message).toContain('use displayName, description, labels');
+    expect((await app.inject({ url: '/v1/projects/ds/models/ctr' })).json().updateTime).toBe(before);
+    for (const list of ['models', 'endpoints', 'catalog/items', 'operations', 'serviceAccounts', 'bindings']) {
+      const res = await app.inject({ url: `/v1/projects/nowhere/${list}` });
+      expect([res.statusCode, reasonOf(res)], list).toEqual([404, 'PROJECT_NOT_FOUND']);
+    }
+    const huge = await upload('ctr', { note: 'x'.repeat(20_000) });
+    expect([huge.statusCode, reasonOf(huge)]).toEqual([400, 'INVALID_FIELD']);
+    expect((await upload('ctr', { operation: 'op-1' })).statusCode).toBe(200);
+    const missing = await app.inject({ url: '/v1/projects/ds/models/nope/versions/default' });
+    expect([missing.statusCode, reasonOf(missing)]).toEqual([404, 'MODEL_NOT_FOUND']);
+  });
+
+  it('refuses to undeploy the model with the traffic while another is deployed, and answers OIP readiness with the status code', async () => {
+    app = await buildTestApp(kind, {}, { workerPollMs: 10 });
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/models', payload: { name: 'ctr' } });
+    await upload('ctr');
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints', payload: { name: 'ep' } });
+    expect((await app.inject({ url: '/v2/models/ds.ep/ready' })).statusCode).toBe(400);
+    const first = await deploy({ '0': 100 });
+    const second = await deploy({ [first]: 100, '0': 0 });
+    const ready = await app.inject({ url: '/v2/models/ds.ep/ready' });
+    expect([ready.statusCode, ready.json()]).toEqual([200, { name: 'ds.ep', ready: true }]);
+    const refused = await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ep:undeployModel', payload: { deployedModelId: first } });
+    expect([refused.statusCode, reasonOf(refused)]).toEqual([400, 'TRAFFIC_SPLIT_INVALID']);
+    expect(refused.json().error.message).toContain(`{"${second}": 100}`);
+    const moved = await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ep:undeployModel', payload: { deployedModelId: first, trafficSplit: { [second]: 100 } } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ep:undeployModel', payload: { deployedModelId: second } })).statusCode).toBe(200); // the last one may go
+    // The runtime reloads the endpoint on the change's signal, a moment after the answer.
+    await until('the endpoint to report not ready', async () => ((await app.inject({ url: '/v2/models/ds.ep/ready' })).statusCode === 400 ? true : undefined));
+  });
+});

@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import { PageQuery, ProjectName } from '../platform/index.js';
 
 /** Item ids travel in paths: letters, digits and `._~-`, as Retail API product ids do, at most 128 characters. */
-export const ITEM_ID_PATTERN = '^[A-Za-z0-9._~-]{1,128}$';
-export const ItemId = Type.String({ pattern: ITEM_ID_PATTERN, description: 'letters, digits and . _ ~ -, 1 to 128 characters' });
+// `.` and `..` alone are refused: clients that normalise URLs cannot address such an item.
+export const ITEM_ID_PATTERN = '^(?!\\.{1,2}$)[A-Za-z0-9._~-]{1,128}$';
+export const ItemId = Type.String({ pattern: ITEM_ID_PATTERN, description: 'letters, digits and . _ ~ -, 1 to 128 characters, not . or .. alone' });
 
 export const AVAILABILITY = ['in_stock', 'out_of_stock', 'preorder', 'discontinued'] as const;
 export const CONDITION = ['new', 'refurbished', 'used'] as const;

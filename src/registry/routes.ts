@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { Empty, PageQuery, customMethod, readPage } from '../platform/index.js';
+import { Empty, PageQuery, customMethod, readPage, readUpdateMask } from '../platform/index.js';
 import type { ModelService } from './model-service.js';
 import * as S from './schemas.js';
 import { readUpload } from './upload.js';
@@ -23,7 +23,7 @@ export function registerRegistryRoutes(app: FastifyInstance, models: ModelServic
   app.get<{ Params: P }>(`${base}/:model`, { config: { permission: 'registry.models.get' }, schema: { tags, params: S.ModelParams, response: { 200: S.Model } } },
     async (request) => models.get(request.params.project, request.params.model));
   app.patch<{ Params: P; Querystring: Static<typeof PatchQuery>; Body: Static<typeof S.PatchModelBody> }>(`${base}/:model`, { config: { permission: 'registry.models.update' }, schema: { tags, params: S.ModelParams, querystring: PatchQuery, body: S.PatchModelBody, response: { 200: S.Model } } },
-    async (request) => models.update(request.params.project, request.params.model, request.body, (request.query.updateMask ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
+    async (request) => models.update(request.params.project, request.params.model, request.body, readUpdateMask(request.query.updateMask, ['displayName', 'description', 'labels'])));
   app.delete<{ Params: P }>(`${base}/:model`, { config: { permission: 'registry.models.delete' }, schema: { tags, summary: 'Delete a model with all its versions', params: S.ModelParams, response: { 200: Empty } } },
     async (request) => {
       await models.delete(request.params.project, request.params.model);

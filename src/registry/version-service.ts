@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { monotonicFactory } from 'ulid';
-import { BlobErrors, HashingCounter, cutPage, nowIso, type BlobStore, type Emit, type EventOutbox, type PageRequest } from '../platform/index.js';
+import { BlobErrors, HashingCounter, PlatformErrors, cutPage, nowIso, type BlobStore, type Emit, type EventOutbox, type PageRequest } from '../platform/index.js';
 import * as errors from './errors.js';
 import type { Frameworks } from './frameworks.js';
 import { checkAlias, checkLabels, parseVersionRef, type VersionRef } from './names.js';
@@ -15,6 +15,9 @@ import { toVersion, type ModelVersion } from './views.js';
 import { toResolved, type ResolvedVersion } from './resolved.js';
 import type { Transaction } from 'kysely';
 import type { RegistryTables } from './tables.js';
+
+/** Largest `lineage` a version may carry, as JSON. */
+const MAX_LINEAGE_BYTES = 16 * 1024;
 
 /** Where a version is deployed (endpoint names); serving registers one. Empty when nowhere. */
 export type DeployedCheck = (project: string, model: string, version: number) => Promise<string[]>;
@@ -60,6 +63,11 @@ export class VersionService {
     const labels = checkLabels(meta.labels);
     if (!(await this.store.getModel(project, model))) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
     await this.checkParent(project, model, meta.lineage?.parentVersion);
+    // Lineage is a record of where a version came from, not a place to store data (900 KB was accepted).
+    const lineageBytes = Buffer.byteLength(JSON.stringify(meta.lineage ?? {}));
+    if (lineageBytes > MAX_LINEAGE_BYTES) {
+      throw PlatformErrors.INVALID_FIELD({ message: `Invalid metadata.lineage: it is ${lineageBytes} bytes as JSON; the limit is ${MAX_LINEAGE_BYTES}. Keep ids and links there, and the data elsewhere.` }, { fieldViolations: [{ field: 'metadata.lineage', description: 'too large' }] });
+    }
 
     let spec: Record<string, unknown> | null = null;
     let signature: unknown = null;
@@ -163,7 +171,11 @@ export class VersionService {
     const r = typeof ref === 'string' ? parseVersionRef(ref) : ref;
     const label = `projects/${project}/models/${model}@${'version' in r ? r.version : r.alias}`;
     const version = 'version' in r ? r.version : await this.store.aliasVersion(project, model, r.alias, db);
-    if (version === undefined || !(await this.store.getVersion(project, model, version, db))) throw errors.MODEL_VERSION_NOT_FOUND({ ref: label });
+    if (version === undefined || !(await this.store.getVersion(project, model, version, db))) {
+      // A missing model is the more useful answer than a missing version of it (`nope@default`).
+      if (!(await this.store.getModel(project, model, db))) throw errors.MODEL_NOT_FOUND({ model: `projects/${project}/models/${model}` });
+      throw errors.MODEL_VERSION_NOT_FOUND({ ref: label });
+    }
     return version;
   }
 
@@ -173,7 +185,6 @@ export class VersionService {
     return toVersion(row, await this.store.aliasesOf(project, model));
   }
 
-  /** The stored row, for runtimes that need the artifact key or the spec. */
   /** The version a reference names now (`3`, `champion`), as runtimes need it; MODEL_VERSION_NOT_FOUND otherwise. */
   async resolveVersion(project: string, model: string, ref: VersionRef | string): Promise<ResolvedVersion> {
     const version = await this.resolve(project, model, ref);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { Empty, PageQuery, ProjectName, customMethod, readPage } from '../platform/index.js';
+import { Empty, PageQuery, ProjectName, customMethod, readPage, readUpdateMask } from '../platform/index.js';
 import * as S from './schemas.js';
 import type { EndpointService } from './service.js';
 
@@ -28,7 +28,10 @@ export function registerEndpointRoutes(app: FastifyInstance, endpoints: Endpoint
       return {};
     });
   app.patch<{ Params: E; Querystring: Static<typeof PatchQuery>; Body: Static<typeof S.PatchEndpointBody> }>(`${base}/:endpoint`, { config: { permission: 'serving.endpoints.update', resource }, schema: { tags, summary: 'Change the traffic split (?updateMask=trafficSplit): canary, promote, roll back', params: S.EndpointParams, querystring: PatchQuery, body: S.PatchEndpointBody, response: { 200: S.Endpoint } } },
-    async (request) => endpoints.updateSplit(request.params.project, request.params.endpoint, request.body.trafficSplit ?? {}));
+    async (request) => {
+      readUpdateMask(request.query.updateMask, ['trafficSplit']);
+      return endpoints.updateSplit(request.params.project, request.params.endpoint, request.body.trafficSplit ?? {});
+    });
   app.post<{ Params: E; Body: Static<typeof S.DeployBody> }>(`${base}/${customMethod('endpoint', 'deployModel')}`, { config: { permission: 'serving.endpoints.deploy', resource }, schema: { tags, summary: 'Deploy a model version; returns an Operation that completes once the model is loaded and warmed', params: S.EndpointParams, body: S.DeployBody, response: { 200: Operation } } },
     async (request) => {
       // A binding on the endpoint alone does not reach the registry: deploying a version reads it,

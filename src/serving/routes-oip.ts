@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { AUTHENTICATED, VERSION, parsePrincipal, registerFastRoute, type Call } from '../platform/index.js';
 import * as errors from './errors.js';
@@ -51,11 +51,13 @@ export function registerOipRoutes(app: FastifyInstance, predictor: Predictor, ru
       inputs: model.signature?.inputs ?? [], outputs: model.signature?.outputs ?? [],
     };
   };
-  const ready = async (request: FastifyRequest, version?: string) => {
+  // The protocol answers readiness with the status code: 200 when ready, a 4xx when not, which is
+  // what load balancers and health checks read (the body alone would say "ready: false" with a 200).
+  const ready = async (request: FastifyRequest, reply: FastifyReply, version?: string) => {
     const { project, endpoint } = where(request);
     const live = await runtime.endpoint(project, endpoint);
     const ok = version ? live.models.has(version) : live.router.pick() !== undefined;
-    return { name: `${project}.${endpoint}`, ready: ok };
+    return reply.code(ok ? 200 : 400).send({ name: `${project}.${endpoint}`, ready: ok });
   };
   const infer = async (call: Call<Static<typeof S.InferBody>>) => {
     const { project, endpoint } = resolveName(call.params.model ?? '', call.principal);
@@ -65,8 +67,8 @@ export function registerOipRoutes(app: FastifyInstance, predictor: Predictor, ru
 
   app.get<{ Params: Static<typeof ModelParams> }>('/v2/models/:model', { config, schema: { tags, params: ModelParams } }, (r) => metadata(r));
   app.get<{ Params: Static<typeof VersionParams> }>('/v2/models/:model/versions/:version', { config, schema: { tags, params: VersionParams } }, (r) => metadata(r, r.params.version));
-  app.get<{ Params: Static<typeof ModelParams> }>('/v2/models/:model/ready', { config, schema: { tags, params: ModelParams } }, (r) => ready(r));
-  app.get<{ Params: Static<typeof VersionParams> }>('/v2/models/:model/versions/:version/ready', { config, schema: { tags, params: VersionParams } }, (r) => ready(r, r.params.version));
+  app.get<{ Params: Static<typeof ModelParams> }>('/v2/models/:model/ready', { config, schema: { tags, params: ModelParams } }, (r, reply) => ready(r, reply));
+  app.get<{ Params: Static<typeof VersionParams> }>('/v2/models/:model/versions/:version/ready', { config, schema: { tags, params: VersionParams } }, (r, reply) => ready(r, reply, r.params.version));
   registerFastRoute(app, { url: '/v2/models/:model/infer', config, schema: { tags, params: ModelParams, body: S.InferBody }, handler: infer });
   registerFastRoute(app, { url: '/v2/models/:model/versions/:version/infer', config, schema: { tags, params: VersionParams, body: S.InferBody }, handler: infer });
 }

@@ -148,8 +148,13 @@ export class EndpointService {
       if (split === undefined) {
         const current = parseJson<Record<string, number>>(e.traffic_split, {});
         const { [deployedModelId]: removed = 0, ...rest } = current;
-        // Without a new split, the removed model may go only if it had no traffic or was the only one with traffic.
-        if (removed > 0 && Object.values(rest).some((v) => v > 0)) throw errors.TRAFFIC_SPLIT_INVALID({ why: `deployed model ${deployedModelId} has ${removed}% of the traffic; send the trafficSplit to use without it` });
+        // Without a new split, a model with traffic may go only when it is the last one deployed
+        // (Vertex refuses the same): otherwise removing it would leave the others at 0% and every
+        // prediction failing, which no caller means by "undeploy".
+        const others = deployed.filter((d) => d.id !== deployedModelId && d.state === 'ready').map((d) => d.id);
+        if (removed > 0 && others.length > 0) {
+          throw errors.TRAFFIC_SPLIT_INVALID({ why: `deployed model ${deployedModelId} has ${removed}% of the traffic; send the trafficSplit the endpoint should use without it, e.g. {"${others[0]}": 100}` });
+        }
         split = removed > 0 ? {} : rest;
       }
       checkSplit(split, new Set(deployed.filter((d) => d.state === 'ready' && d.id !== deployedModelId).map((d) => d.id)), false);

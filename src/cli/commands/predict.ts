@@ -54,7 +54,8 @@ export function predictBody(instancesText: string, parametersText?: string): { i
   } else {
     instances = json;
   }
-  if (!Array.isArray(instances) || instances.length === 0) throw usageError(`${from} holds no instances: it must be a non-empty JSON array`, INSTANCES_HINT);
+  if (!Array.isArray(instances)) throw usageError(`${from} must be a list of instances (a JSON array), not ${instances === null ? 'null' : typeof instances === 'object' ? 'an object' : `a ${typeof instances}`}; for one instance write [${JSON.stringify(instances)}]`, INSTANCES_HINT);
+  if (instances.length === 0) throw usageError(`${from} holds no instances: the list is empty`, INSTANCES_HINT);
   if (parametersText !== undefined) parameters = readArgument('--parameters', parametersText).json;
   return { instances, ...(parameters !== undefined ? { parameters } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { BlobStore } from '../blobs/index.js';
 import { openBlobStore } from '../blobs/index.js';
 import type { Cache } from '../cache/index.js';
@@ -6,7 +6,7 @@ import { openCache } from '../cache/index.js';
 import { ALL_ROLES, loadConfig, type Config, type Role } from '../config/index.js';
 import { EventOutbox, registerEventRoutes } from '../events/index.js';
 import {
-  ANY_ROLE, RouteTable, createHttpServer, createMetricsRegistry, installHttpMetrics, installIdempotency, installOpenApi, installRoleGate,
+  ANY_ROLE, RouteTable, addRouteHook, createHttpServer, createMetricsRegistry, installHttpMetrics, installIdempotency, installOpenApi, installRoleGate,
   registerForRole, registerHealthRoutes,
 } from '../http/index.js';
 import { PLATFORM_ROLES, ResourceKinds, RoleTable, createIam, type Iam } from '../iam/index.js';
@@ -119,6 +119,12 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
     installRoleGate(app, config.roles);
     iam.install(app);
     installIdempotency(app, store);
+    // A list under a project that does not exist is 404 PROJECT_NOT_FOUND, as a get is, not 200 and empty.
+    addRouteHook(app, 'preHandler', ((request: FastifyRequest, _reply: unknown, done: (e?: Error) => void) => {
+      const project = (request.params as { project?: string } | undefined)?.project;
+      if (project === undefined) return done();
+      projects.get(project).then(() => done(), done);
+    }) as never, (cfg, methods) => methods.includes('GET') && /\.list$/.test(cfg.permission ?? ''));
     const routes = new RouteTable();
     const readiness: Array<() => Promise<string | undefined>> = [];
     await registerForRole(app, routes, ANY_ROLE, true, (scope) => registerHealthRoutes(scope, store, metrics, readiness));

@@ -24,3 +24,4 @@ export { validateValue } from './validate-value.js';
 export { FastLane, type Call, type Admitted, type LaneGuard, type LaneObserver } from './fast-lane.js';
 export { registerFastRoute, fastLaneOf, type FastRouteOptions } from './fast-route.js';
 export { RouteTable, registerForRole, installRoleGate, ANY_ROLE, type RouteEntry } from './route-table.js';
+export { readUpdateMask } from './update-mask.js';
