@@ -169,3 +169,61 @@ describe.each(STORE_KINDS)('the loose edges of the API on %s', (kind) => {
     await until('the endpoint to report not ready', async () => ((await app.inject({ url: '/v2/models/ds.ep/ready' })).statusCode === 400 ? true : undefined));
   });
 });
+
+/** Items 3 and 4 of issue #14: malformed multipart, and the router's and Node's own refusals. */
+describe('bodies and URLs the parsers refuse', () => {
+  let app: FastifyInstance;
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it('answers malformed multipart with 400 MULTIPART_INVALID, and reads a metadata part sent as a file', async () => {
+    app = await buildTestApp('sqlite');
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/models', payload: { name: 'ctr' } });
+    const url = '/v1/projects/ds/models/ctr/versions';
+    const b = 'XyZbOuNdArY';
+    const part = (name: string, body: string, filename?: string) => `--${b}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${body}\r\n`;
+    const cases: Array<[string, string, string]> = [
+      ['truncated', `multipart/form-data; boundary=${b}`, part('metadata', '{"framework":"onnx"}').slice(0, 40)],
+      ['no final boundary', `multipart/form-data; boundary=${b}`, `${part('metadata', '{"framework":"http","spec":{}}')}`],
+      ['no boundary=', 'multipart/form-data', part('metadata', '{}')],
+      ['wrong boundary', 'multipart/form-data; boundary=other', `${part('metadata', '{}')}--${b}--\r\n`],
+    ];
+    for (const [what, type, payload] of cases) {
+      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload });
+      expect([res.statusCode, reasonOf(res)], what).toEqual([400, 'MULTIPART_INVALID']);
+    }
+    const big = await app.inject({ method: 'POST', url, headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload: `${part('metadata', `{"description": "${'x'.repeat(1100 * 1024)}"}`)}--${b}--\r\n` });
+    expect([big.statusCode, reasonOf(big)]).toEqual([400, 'MULTIPART_INVALID']);
+    expect(big.json().error.message).toContain('the metadata part is over');
+    const spec = { upstreams: ['http://127.0.0.1:9'], predictRoute: '/predict', healthRoute: '/health' };
+    const asFile = await app.inject({ method: 'POST', url, headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload: `${part('metadata', JSON.stringify({ framework: 'http', spec }), 'blob')}--${b}--\r\n` });
+    expect(asFile.statusCode, asFile.body).toBe(200);
+  });
+
+  it('answers a bad percent-escape, an over-long segment and a negative Content-Length in the error model', async () => {
+    app = await buildTestApp('sqlite');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    const { connect } = await import('node:net');
+    const raw = (request: string) => new Promise<string>((resolve) => {
+      let out = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write(request));
+      socket.setEncoding('utf8');
+      socket.on('data', (d) => (out += d));
+      socket.on('close', () => resolve(out));
+    });
+    const auth = `Authorization: Bearer ${ADMIN_KEY}\r\nConnection: close\r\nHost: x\r\n`;
+    for (const [what, request, reason] of [
+      ['%ff', `GET /v1/projects/%ff HTTP/1.1\r\n${auth}\r\n`, 'URL_INVALID'],
+      ['long segment', `GET /v1/projects/${'a'.repeat(600)} HTTP/1.1\r\n${auth}\r\n`, 'URL_INVALID'],
+      ['negative length', `POST /v1/projects HTTP/1.1\r\n${auth}Content-Type: application/json\r\nContent-Length: -1\r\n\r\n{}`, 'REQUEST_MALFORMED'],
+    ] as const) {
+      const response = await raw(request);
+      expect(response, what).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+      expect(body.error.details[0].reason, what).toBe(reason);
+    }
+  });
+});

@@ -38,3 +38,7 @@ export const ROUTE_ON_OTHER_ROLE = defineError('ROUTE_ON_OTHER_ROLE', 404, 'NOT_
   `${p.method} ${p.url} is served by the ${p.role} role, and this process runs ${p.roles}; send it to a process started with --roles ${p.role} (rouge routes --json lists the role of every path).`);
 export const IDEMPOTENCY_KEY_NOT_ACCEPTED = defineError('IDEMPOTENCY_KEY_NOT_ACCEPTED', 400, 'INVALID_ARGUMENT', () =>
   'This call creates a secret that is shown once and never stored, so a replay could not return it: send it without Idempotency-Key. If a response was lost, list the keys and revoke the one you did not receive.');
+export const URL_INVALID = defineError('URL_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
+  `The request URL cannot be read: ${p.why}. Percent-encode reserved characters as UTF-8 (%20, %2F) and keep each path segment under 500 characters.`);
+export const REQUEST_MALFORMED = defineError('REQUEST_MALFORMED', 400, 'INVALID_ARGUMENT', () =>
+  'The HTTP request is malformed (for example a negative or non-numeric Content-Length); fix the client or the proxy that sent it.');

@@ -9,7 +9,7 @@ import { loggerOptions, redactLoggedUrl } from './logging.js';
 import { routeConfig } from './route-config.js';
 import { requestIdFor } from './request-id.js';
 import { createValidatorCompiler } from './validation.js';
-import { installErrorHandling } from './error-rendering.js';
+import { installErrorHandling, renderError } from './error-rendering.js';
 import { FastLane } from './fast-lane.js';
 import { attachLane } from './fast-route.js';
 
@@ -45,6 +45,25 @@ export function createHttpServer(config: Config, logger?: FastifyServerOptions['
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // The router's own refusals (a bad percent-escape, a segment over 500 characters) answer in
+    // the error model too, with the protocol of the path they were sent to.
+    frameworkErrors: (error, request, reply) => {
+      const why = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 500 characters' : 'it holds a percent-escape that is not UTF-8';
+      const err = E.URL_INVALID({ why });
+      const oip = String(request.url).startsWith('/v2/');
+      // The reply's generics come from no route here; a plain shape keeps the call honest.
+      const plain = reply as unknown as { code(n: number): { type(t: string): { send(b: unknown): unknown } } };
+      void plain.code(err.httpStatus).type('application/json; charset=utf-8').send(renderError(oip ? 'oip' : 'google', err));
+    },
+    // Requests Node's parser refuses before Fastify sees them (a negative Content-Length): the same shape.
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const body = JSON.stringify(renderError('google', E.REQUEST_MALFORMED()));
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as FastifyInstance;
   lane.log = app.log;
