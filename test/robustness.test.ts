@@ -227,3 +227,32 @@ describe('bodies and URLs the parsers refuse', () => {
     }
   });
 });
+
+/** Item 6 of issue #14: a deploy whose worker was killed ends FAILED, on both stores. */
+describe.each(STORE_KINDS)('a deploy whose worker died, on %s', (kind) => {
+  let app: FastifyInstance;
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it('ends FAILED with the reason once its job is over, and leaves a deploy still loading alone', async () => {
+    // No worker role: the job stays queued, as if its worker had died before finishing it.
+    app = await buildTestApp(kind, { roles: ['api', 'inference'] });
+    const { servingModule } = await import('../src/serving/index.js');
+    const { buildLogisticRegression } = await import('./fixtures/onnx-builder.js');
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'ds' } });
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/models', payload: { name: 'ctr' } });
+    const { payload, headers } = multipart([{ name: 'metadata', value: '{"framework":"onnx"}' }, { name: 'artifact', filename: 'm.onnx', data: Buffer.from(buildLogisticRegression({ features: 4, seed: 3 })) }]);
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/models/ctr/versions', headers, payload });
+    await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints', payload: { name: 'ep' } });
+    const op = (await app.inject({ method: 'POST', url: '/v1/projects/ds/endpoints/ep:deployModel', payload: { deployedModel: { model: 'ctr@1' }, trafficSplit: { '0': 100 } } })).json();
+    const state = async () => (await app.inject({ url: '/v1/projects/ds/endpoints/ep' })).json().deployedModels[0];
+    const sweep = () => app.rouge.use(servingModule).endpoints.failAbandonedDeploys(0);
+    expect(await sweep()).toBe(0); // its job is still queued: it may yet run
+    expect((await state()).state).toBe('DEPLOYING');
+    // The one attempt a deploy gets was spent by a worker that died: the job is over, without a result.
+    await app.rouge.store.db.updateTable('jobs').set({ state: 'dead', error: '{"message":"lease lost"}' }).where('id', '=', op.name.split('/').pop()).execute();
+    expect(await sweep()).toBe(1);
+    expect(await state()).toMatchObject({ state: 'FAILED', error: expect.stringContaining('the deploy did not finish') });
+  });
+});

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,29 @@ describe('rouge serve', () => {
     expect(second.out()).not.toContain('rk_');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('refuses a second rouge serve on the same embedded data dir, and takes over the lock of one that died', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'rouge-lock-'));
+    const first = rouge(['serve', '--port', '0', '--log-level', 'warn'], {}, cwd);
+    await waitFor(() => /Store: /.test(first.out()));
+    const second = rouge(['serve', '--port', '0', '--log-level', 'warn'], {}, cwd);
+    expect(await second.exited).toBe(1);
+    expect(second.err()).toMatch(/another Rouge \(pid \d+\) is already serving from .*\.rouge; SQLite is for one process/);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // A kill -9 leaves the pid file and a staged upload behind: the next start takes both over.
+    const tmp = join(cwd, '.rouge', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const stale = join(tmp, 'upload-left-by-a-kill');
+    writeFileSync(stale, 'x'.repeat(1000));
+    utimesSync(stale, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const third = rouge(['serve', '--port', '0', '--log-level', 'warn'], {}, cwd);
+    await waitFor(() => /Store: /.test(third.out()));
+    await waitFor(() => !existsSync(stale));
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    expect(existsSync(join(cwd, '.rouge', 'rouge.pid'))).toBe(false);
   });
 
   it('exits 1 naming the store when PostgreSQL is down at start', async () => {

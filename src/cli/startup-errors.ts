@@ -1,4 +1,4 @@
-import { CacheUnreachableError, ConfigError, SingleProcessLockError, StoreUnreachableError } from '../platform/index.js';
+import { CacheUnreachableError, ConfigError, DataDirLockedError, SingleProcessLockError, StoreUnreachableError } from '../platform/index.js';
 
 /**
  * Prints why the server could not start and exits: 2 for a bad setting (the
@@ -27,7 +27,7 @@ export function exitOnStartupError(err: unknown): never {
     process.stderr.write('rouge: start Redis, or check --redis-url / REDIS_URL (without it the cache lives in memory)\n');
     process.exit(1);
   }
-  if (err instanceof SingleProcessLockError) {
+  if (err instanceof SingleProcessLockError || err instanceof DataDirLockedError) {
     process.stderr.write(`rouge: ${err.message}\n`);
     process.exit(1);
   }

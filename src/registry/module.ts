@@ -24,6 +24,8 @@ export const DEPLOYED_CHECKS = extensionPoint<DeployedCheck>('registry.deployedC
 /** How often a worker sweeps artifacts whose version row was never written, and how old they must be. */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const SWEEP_OLDER_THAN_MS = 60 * 60 * 1000;
+/** How long an upload's staging file may sit untouched before a start deletes it (a live upload writes to it all the time). */
+const STALE_UPLOAD_MS = 60 * 1000;
 
 /**
  * The model registry as a module: models, versions, aliases and artifacts;
@@ -56,7 +58,9 @@ export const registryModule: RougeModule<RegistryFace> = {
         },
       },
       countInProject: async (project, db) => ({ kind: 'models', count: await models.count(project, db) }),
-      start() {
+      async start() {
+        // Files of uploads whose process was killed mid-way; a live upload touches its file continuously.
+        await versions.cleanStaleUploads(STALE_UPLOAD_MS).catch((err: unknown) => ctx.log.warn({ err }, 'cleaning stale uploads failed'));
         if (!ctx.worker) return;
         // Artifacts whose version row was never written (the uploader died in between).
         sweep = setInterval(() => void versions.sweepUploads(SWEEP_OLDER_THAN_MS).catch(() => undefined), SWEEP_EVERY_MS);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -135,6 +135,32 @@ export class VersionService {
     throw errors.PARENT_VERSION_NOT_FOUND({ model: `projects/${project}/models/${model}`, version: parent }, {
       fieldViolations: [{ field: 'metadata.lineage.parentVersion', description: `no version ${parent} in ${model}` }],
     });
+  }
+
+  /**
+   * Deletes staged upload files older than `olderThanMs`: a process killed
+   * mid-upload (kill -9) leaves its file behind, and three such kills once left
+   * 480 MB. Run at start; a live upload's file is younger than any sensible age.
+   */
+  async cleanStaleUploads(olderThanMs: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.options.tmpDir);
+    } catch {
+      return 0; // no staging directory yet
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of names) {
+      if (!name.startsWith('upload-')) continue;
+      const path = join(this.options.tmpDir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Streams the artifact to a private temporary file, hashing and counting it. */

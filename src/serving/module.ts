@@ -17,6 +17,9 @@ import { ServingMetrics } from './serving-metrics.js';
 import { ServingStore } from './store.js';
 import { servingMigration } from './tables.js';
 
+/** How often a worker looks for deploys whose worker died, and how old their rows must be. */
+const ABANDONED_AFTER_MS = 60_000;
+
 /** What other modules get from serving. */
 export interface ServingFace {
   endpoints: EndpointService;
@@ -59,6 +62,7 @@ export const servingModule: RougeModule<ServingFace> = {
     const predictor = new Predictor(runtime, metrics, logger);
     ctx.contribute(DEPLOYED_CHECKS, (project, model, version) => store.endpointsServing(project, model, version));
     if (inference) await runtime.start(ctx.cache);
+    let sweep: NodeJS.Timeout | undefined;
     return {
       face: { endpoints, runtime, requestLogs: logger },
       routes: {
@@ -72,7 +76,16 @@ export const servingModule: RougeModule<ServingFace> = {
       resources: [{ collection: 'endpoints', exists: async (project, id) => (await store.getEndpoint(project, id)) !== undefined }],
       readiness: async () => (inference && !runtime.isReady() ? 'models are still loading' : undefined),
       countInProject: async (project, db) => ({ kind: 'endpoints', count: await endpoints.count(project, db) }),
+      start() {
+        if (!ctx.worker) return;
+        // Deploys whose worker was killed mid-load end FAILED instead of DEPLOYING for ever.
+        const run = () => void endpoints.failAbandonedDeploys(ABANDONED_AFTER_MS).catch((err: unknown) => ctx.log.warn({ err }, 'sweeping abandoned deploys failed'));
+        run();
+        sweep = setInterval(run, ABANDONED_AFTER_MS);
+        sweep.unref();
+      },
       async close() {
+        if (sweep) clearInterval(sweep);
         await logger.close();
         await runtime.close();
         if (memory) await rm(cacheDir, { recursive: true, force: true });

@@ -72,6 +72,25 @@ export class EndpointService {
     private readonly serves: (framework: string) => boolean = (f) => f === 'onnx' || f === 'http',
   ) {}
 
+  /**
+   * Marks FAILED the deployed models whose deploy will never finish: their
+   * job ended without a result (its worker was killed and the one attempt a
+   * deploy gets is spent) or never existed. Models still loading under a
+   * queued or running job are left alone, and so are rows younger than
+   * `graceMs` (a deploy writes its row just before it enqueues its job).
+   */
+  async failAbandonedDeploys(graceMs: number): Promise<number> {
+    const open = new Set((await this.jobs.openPayloads([DEPLOY_JOB])).map((p) => (p as { deployedModelId?: string }).deployedModelId));
+    let failed = 0;
+    for (const d of await this.store.deployingBefore(new Date(Date.now() - graceMs).toISOString())) {
+      if (open.has(d.id)) continue;
+      await this.store.setDeployedState(d.project, d.endpoint, d.id, 'failed', 'the deploy did not finish: the process loading the model stopped (deploy it again)');
+      this.announce(d.project, d.endpoint);
+      failed++;
+    }
+    return failed;
+  }
+
   /** Tells every inference process to reload the endpoint. */
   announce(project: string, endpoint: string): void {
     void this.signals.publish(SERVING_CHANNEL, JSON.stringify({ project, endpoint })).catch(() => undefined);

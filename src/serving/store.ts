@@ -49,6 +49,11 @@ export class ServingStore {
     return Number(r.n);
   }
 
+  /** Deployed models still loading, in every project, created before `before` (for the abandoned-deploy sweep). */
+  deployingBefore(before: string): Promise<DeployedRow[]> {
+    return this.db.selectFrom('deployed_models').selectAll().where('state', '=', 'deploying').where('create_time', '<', before).execute();
+  }
+
   deployedOn(project: string, endpoint: string, db: Db = this.db): Promise<DeployedRow[]> {
     return db.selectFrom('deployed_models').selectAll().where('project', '=', project).where('endpoint', '=', endpoint).orderBy('create_time').execute();
   }

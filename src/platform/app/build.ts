@@ -18,6 +18,8 @@ import { openStore, type ModuleMigrations, type Store } from '../store/index.js'
 import { VERSION } from '../version.js';
 import { orderModules } from './order.js';
 import { holdSingleProcessLock } from './single-process-lock.js';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import { mkdirSync } from 'node:fs';
 
 /** Signals channel that wakes workers when a job is enqueued anywhere. */
 const JOBS_CHANNEL = 'rouge.jobs';
@@ -95,6 +97,16 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
+    // One process per embedded store: taken before the store opens, so a second one touches nothing.
+    if (!options.store && !config.databaseUrl && config.dataDir !== ':memory:') {
+      try {
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        closers.push(lockDataDir(config.dataDir));
+      } catch (e) {
+        // A data dir that cannot be made is reported by the store, with the setting to fix.
+        if (e instanceof DataDirLockedError) throw e;
+      }
+    }
     const store = options.store ?? (await openStore(config, migrationsOf(modules)));
     if (!options.store || options.closeStore === true) closers.push(() => store.close());
     await store.migrate();

@@ -6,3 +6,4 @@ export { buildPlatformApp, migrationsOf } from './build.js';
 export type { BuildOptions, RougeServices } from './build.js';
 export { orderModules } from './order.js';
 export { SingleProcessLockError } from './single-process-lock.js';
+export { DataDirLockedError } from './data-dir-lock.js';
