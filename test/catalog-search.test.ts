@@ -164,3 +164,38 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)('the search index across pro
     }
   });
 });
+
+describe.each(STORE_KINDS)('search refinements on %s (issue #14, item 14)', (kind) => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildTestApp(kind, {}, { workerPollMs: 10 });
+    await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'shop' } });
+    // Invented words: "quorblefax" is one product type; "quorble liner" and "fax balm" are others that hold the parts.
+    const items = [
+      ...[1, 2, 3].map((n) => ({ id: `q-${n}`, title: `Velvet quorblefax ${n}`, brand: n === 1 ? 'Zeta' : 'Omik', categoryPath: ['Faces', 'Quorblefaxes'], price: { amount: n * 1000, currency: 'EUR' }, availability: n === 3 ? 'out_of_stock' : 'in_stock' })),
+      { id: 'l-1', title: 'Quorble liner', categoryPath: ['Faces', 'Liners'] },
+      { id: 'b-1', title: 'Fax balm', categoryPath: ['Faces', 'Balms'] },
+    ];
+    const res = await app.inject({ method: 'POST', url: '/v1/projects/shop/catalog/items:import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonl(items) });
+    await finished(app, res.json().name);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  const search = async (query: string, extra = '') => (await app.inject({ url: `/v1/projects/shop/catalog:search?query=${encodeURIComponent(query)}${extra}` })).json() as Answer;
+
+  it('joins words split by the shopper when the catalogue holds the joined word', async () => {
+    const split = await search('quorble fax');
+    expect(split.categories[0]!.path).toEqual(['Faces', 'Quorblefaxes']);
+    expect(split.items.map((i) => i.id).sort()).toEqual(['q-1', 'q-2', 'q-3']);
+  });
+
+  it('keeps only the matched items that pass a filter, and refuses a bad one', async () => {
+    const inStock = await search('quorblefax', `&filter=${encodeURIComponent('availability = "in_stock" AND price.amount <= 2000')}`);
+    expect(inStock.items.map((i) => i.id)).toEqual(expect.arrayContaining(['q-1', 'q-2']));
+    expect(inStock.items).toHaveLength(2);
+    expect((await search('quorblefax', `&filter=${encodeURIComponent('brand = "Zeta"')}`)).items.map((i) => i.id)).toEqual(['q-1']);
+    const bad = await app.inject({ url: `/v1/projects/shop/catalog:search?query=quorblefax&filter=${encodeURIComponent('colour = "red"')}` });
+    expect([bad.statusCode, reasonOf(bad)]).toEqual([400, 'FILTER_INVALID']);
+  });
+});

@@ -183,6 +183,18 @@ describe('rouge catalog', () => {
     expect(del.out).toBe('Deleted item PUT-1.\n');
     expect((await app.inject({ url: '/v1/projects/shop/catalog/items/PUT-1' })).statusCode).toBe(404);
   }, SLOW);
+
+  it('sets synonyms from a file and prints them back; refuses a one-phrase line before sending', async () => {
+    const set = await rouge$('catalog', 'synonyms', 'set', file('syn.txt', 'zonk, plinx colour\n\nfrub, grob, wex\n'));
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toBe('Set 2 synonym groups in project shop.\n');
+    const got = await rouge$('catalog', 'synonyms', 'get');
+    expect(got.out).toBe('zonk, plinx colour\nfrub, grob, wex\n');
+    expect((await api('/v1/projects/shop/catalog/synonyms')).synonyms).toEqual([['zonk', 'plinx colour'], ['frub', 'grob', 'wex']]);
+    const bad = await rouge$('catalog', 'synonyms', 'set', file('bad.txt', 'lonely\n'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('line 1 holds one phrase');
+  }, SLOW);
 });
 
 describe('rouge events', () => {

@@ -118,8 +118,18 @@ export class ItemService {
     return { categories: roots, totalItems };
   }
 
-  async search(project: string, query: string, pageSize: number, page: PageRequest): Promise<SearchResponse> {
+  /**
+   * Maps a query to categories and ranked items; `filter` (the platform's
+   * syntax, on item fields) keeps only the matched items that pass it, in the
+   * same order, so a storefront can search in stock, one brand or a price band.
+   */
+  async search(project: string, query: string, pageSize: number, page: PageRequest, filter?: string): Promise<SearchResponse> {
+    const checked = parseItemFilter(filter);
     const hits = await this.index.search(project, query);
+    if (checked && hits.ids.length > 0) {
+      const pass = await this.store.passing(project, hits.ids, checked);
+      hits.ids = hits.ids.filter((id) => pass.has(id));
+    }
     const offset = page.after ? Number(page.after[0]) || 0 : 0;
     const ids = hits.ids.slice(offset, offset + pageSize);
     const rows = new Map((await this.store.byIds(project, ids)).map((r) => [r.id, r]));

@@ -79,6 +79,16 @@ export class ItemStore {
     return q.orderBy('id').limit(limit).execute();
   }
 
+  /** The ids among `ids` whose items pass the filter (in no order), read in chunks. */
+  async passing(project: string, ids: string[], filter: CheckedFilter): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('catalog_items').select('id').where('project', '=', project).where('id', 'in', ids.slice(i, i + 500)).where(itemFilterSql(filter, this.dialect)).execute();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
+  }
+
   /** Item counts per leaf category path. */
   async categoryCounts(project: string): Promise<Array<{ category: string; category_path: string; n: number }>> {
     const rows = await this.db.selectFrom('catalog_items')

@@ -31,7 +31,7 @@ export function registerCatalogDataRoutes(app: FastifyInstance, deps: { items: I
     scope.get<{ Params: P; Querystring: Static<typeof S.SearchQuery> }>('/v1/projects/:project/catalog::search', {
       config: { permission: 'catalog.search', audit: false, exposure: 'public' },
       schema: { tags, summary: 'Map a query to the catalogue categories it means, with the matching items inside them', params: S.ProjectParams, querystring: S.SearchQuery, response: { 200: SearchResponse } },
-    }, async (request) => items.search(request.params.project, request.query.query, request.query.pageSize ?? 20, readPage({ pageToken: request.query.pageToken })));
+    }, async (request) => items.search(request.params.project, request.query.query, request.query.pageSize ?? 20, readPage({ pageToken: request.query.pageToken }), request.query.filter));
 
     const etags = ['userEvents'];
     scope.post<{ Params: P; Body: Static<typeof S.WriteEventsBody> }>('/v1/projects/:project/userEvents::write', {

@@ -81,6 +81,7 @@ export const SearchQuery = Type.Object(
     query: Type.String({ minLength: 1, maxLength: 1000, description: 'what the shopper typed, 1 to 1000 characters' }),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'items per page, 1 to 200 (default 20)' })),
     pageToken: PageQuery.pageToken,
+    filter: Type.Optional(Type.String({ maxLength: 1000, description: 'keep matched items that pass it, in the platform filter syntax: availability = "in_stock" AND price.amount < 50000' })),
   },
   { additionalProperties: false },
 );

@@ -47,6 +47,31 @@ export interface SearchHits {
   message?: string;
 }
 
+/**
+ * "lip stick" for "lipstick": two adjacent query words whose concatenation is
+ * a word of this catalogue become one segment matching either the joined word
+ * or both words. The catalogue's own vocabulary decides, so no list of product
+ * words is needed; a pair that joins into nothing the catalogue holds is left alone.
+ */
+function joinSplitWords(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }>): Array<{ alternatives: string[][] }> {
+  const single = (s: { alternatives: string[][] } | undefined) => (s && s.alternatives.length === 1 && s.alternatives[0]!.length === 1 ? s.alternatives[0]![0]! : undefined);
+  const out: Array<{ alternatives: string[][] }> = [];
+  for (let i = 0; i < segments.length; i++) {
+    const a = single(segments[i]);
+    const b = single(segments[i + 1]);
+    if (a && b) {
+      const joined = a + b;
+      if (idx.search.search(joined, { fuzzy: false, prefix: false }).length > 0) {
+        out.push({ alternatives: [[joined], [a, b]] });
+        i++;
+        continue;
+      }
+    }
+    out.push(segments[i]!);
+  }
+  return out;
+}
+
 class ProjectIndex {
   readonly search = new MiniSearch<Doc>({
     fields: ['title', 'brand', 'category', 'description'],
@@ -149,7 +174,7 @@ export class SearchIndex {
     const idx = await this.index(project);
     const ws = queryWords(query, MAX_QUERY_WORDS);
     if (ws.length === 0) return { categories: [], ids: [], message: 'The query holds no words to search for (only punctuation, spaces or function words).' };
-    const expanded = idx.synonyms.expand(ws);
+    const expanded = joinSplitWords(idx, idx.synonyms.expand(ws));
     const build = (combineWith: 'AND' | 'OR', tolerant: boolean): Query => ({
       combineWith,
       ...(tolerant ? {} : { fuzzy: false }),

@@ -167,16 +167,27 @@ class CatalogApi:
         "children": [...]}], "totalItems"}``; a parent counts its descendants' items."""
         return self._client._request("GET", self._client._project_path("catalog", "categories"))
 
-    def search(self, query, page_size=None, page_token=None):
+    def search(self, query, page_size=None, page_token=None, filter=None):
         """The categories a shopper's query means, and the items inside them.
 
         Returns ``{"categories": [{"path", "score", "matchedItems"}], "items":
         [...], "totalSize", "matched", "message"?, "nextPageToken"?}``. A query
         that matches nothing returns ``matched`` False, no categories, no
-        items and a ``message`` saying so.
+        items and a ``message`` saying so. ``filter`` keeps the matched items
+        that pass it, in the platform's syntax (docs/filters.md), e.g.
+        ``'availability = "in_stock" AND price.amount < 50000'``.
         """
         path = self._client._project_path("catalog") + ":search"
-        return self._client._request("GET", path, query={"query": query, "pageSize": page_size, "pageToken": page_token})
+        return self._client._request("GET", path, query={"query": query, "pageSize": page_size, "pageToken": page_token, "filter": filter})
+
+    def get_synonyms(self):
+        """The synonym groups search treats as one, e.g. ``[["lipstick", "lip colour"]]``."""
+        return self._client._request("GET", self._client._project_path("catalog") + "/synonyms")["synonyms"]
+
+    def set_synonyms(self, groups):
+        """Replaces the synonym groups (a list of lists of phrases); returns them as stored."""
+        body = {"synonyms": [list(g) for g in groups]}
+        return self._client._request("PUT", self._client._project_path("catalog") + "/synonyms", json=body)["synonyms"]
 
     def import_file(self, path, wait=True, progress=None, format=None, timeout=600, idempotency_key=None):
         """Imports items from a JSONL (.jsonl, .ndjson) or CSV (.csv) file.

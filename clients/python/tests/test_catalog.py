@@ -158,6 +158,12 @@ class CatalogTest(unittest.TestCase):
         self.assertTrue(all(i["categoryPath"] == [dept, kind_a.capitalize()] for i in found["items"]))
         self.assertEqual(found["totalSize"], 4)
 
+        # A filter keeps the matched items that pass it; synonyms are read and set from the SDK.
+        none_pass = self.client.catalog.search(typo, filter='price.amount < 0')
+        self.assertEqual(none_pass["items"], [])
+        self.assertEqual(self.client.catalog.set_synonyms([[kind_a, "zzqq colour"]]), [[kind_a, "zzqq colour"]])
+        self.assertEqual(self.client.catalog.get_synonyms(), [[kind_a, "zzqq colour"]])
+
         nothing = self.client.catalog.search("qqqzzzvvvxxx")
         self.assertFalse(nothing["matched"])
         self.assertEqual((nothing["categories"], nothing["items"]), ([], []))

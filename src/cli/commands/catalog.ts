@@ -317,13 +317,14 @@ export function registerCatalogCommands(program: Command): void {
   apiCommand(catalog, 'search <query>', 'the categories a shopper\'s query means, with scores, and the items inside them')
     .option('--page-size <n>', 'items per page, 1 to 200 (default 20)', positiveInt)
     .option('--page-token <token>', 'the next page, from a previous search')
-    .addHelpText('after', '\nExample: rouge catalog search "lipstik" --page-size 5')
-    .action(async (query: string, opts: GlobalFlags & { pageSize?: number; pageToken?: string }) => {
+    .option('--filter <filter>', 'keep matched items that pass it (docs/filters.md): availability = "in_stock" AND price.amount < 50000')
+    .addHelpText('after', '\nExample: rouge catalog search "lipstik" --page-size 5 --filter \'availability = "in_stock"\'')
+    .action(async (query: string, opts: GlobalFlags & { pageSize?: number; pageToken?: string; filter?: string }) => {
       if (query.trim() === '') throw usageError('the query is empty', 'pass what a shopper would type, such as rouge catalog search "red lipstick"');
       if (opts.pageSize !== undefined && opts.pageSize > 200) throw usageError(`--page-size ${opts.pageSize} is more than 200`, 'pass --page-size 200 or less');
       const ctx = resolveContext(opts);
       const project = requireProject(ctx);
-      const r = await ctx.client.request<SearchResult>('GET', `${projectPath(project)}/catalog:search`, { query: { query, pageSize: opts.pageSize, pageToken: opts.pageToken } });
+      const r = await ctx.client.request<SearchResult>('GET', `${projectPath(project)}/catalog:search`, { query: { query, pageSize: opts.pageSize, pageToken: opts.pageToken, filter: opts.filter } });
       emit(ctx.json, r, () => {
         if (!r.matched || r.categories.length === 0) {
           note(`Nothing matched ${JSON.stringify(query)}: ${r.message ?? 'no category of the catalogue matches the query.'}`);
@@ -335,4 +336,36 @@ export function registerCatalogCommands(program: Command): void {
         if (r.nextPageToken) note(`${r.totalSize} items in all; next page: rouge catalog search ${JSON.stringify(query)} --page-token ${r.nextPageToken}`);
       });
     });
+
+  const synonyms = catalog.command('synonyms').description('the synonym groups search treats as one word or phrase ("lip colour" = "lipstick")');
+  apiCommand(synonyms, 'get', 'print the synonym groups, one group a line').action(async (opts: GlobalFlags) => {
+    const ctx = resolveContext(opts);
+    const project = requireProject(ctx);
+    const body = await ctx.client.request<{ synonyms: string[][] }>('GET', `${projectPath(project)}/catalog/synonyms`);
+    emit(ctx.json, body, () => {
+      if (body.synonyms.length === 0) note(`No synonyms in project ${project}; set them with rouge catalog synonyms set <file>.`);
+      for (const group of body.synonyms) say(group.join(', '));
+    });
+  });
+  apiCommand(synonyms, 'set <file>', 'replace the synonym groups from a file: one group a line, phrases separated by commas ("-" reads standard input)')
+    .addHelpText('after', '\nExample file:\n  lipstick, lip colour, lip color\n  kajal, kohl, eye pencil')
+    .action(async (file: string, opts: GlobalFlags) => {
+      const text = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw usageError(`cannot read ${file}: ${e.code ?? e.message}`, 'pass a text file with one synonym group a line');
+      });
+      const groups = text.split(/\r?\n/).map((line) => line.split(',').map((p) => p.trim()).filter(Boolean)).filter((g) => g.length > 0);
+      for (const [i, g] of groups.entries()) {
+        if (g.length < 2) throw usageError(`line ${i + 1} holds one phrase (${JSON.stringify(g[0])}); a group needs two or more, separated by commas`, 'write lipstick, lip colour');
+      }
+      const ctx = resolveContext(opts);
+      const project = requireProject(ctx);
+      const body = await ctx.client.request<{ synonyms: string[][] }>('PUT', `${projectPath(project)}/catalog/synonyms`, { body: { synonyms: groups } });
+      emit(ctx.json, body, () => say(`Set ${body.synonyms.length} synonym group${body.synonyms.length === 1 ? '' : 's'} in project ${project}.`));
+    });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
