@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,12 @@ describe('rouge serve', () => {
     const p = rouge(['serve'], { NODE_ENV: 'production' });
     expect(await p.exited).toBe(2);
     expect(p.err()).toContain('refusing to start in production mode');
+  });
+
+  it('says what npm start is doing before the build, so the first 30-45 s are not silent', () => {
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(start.indexOf('compiling TypeScript')).toBeGreaterThanOrEqual(0);
+    expect(start.indexOf('compiling TypeScript')).toBeLessThan(start.indexOf('npm run build'));
   });
 
   it('applies migrations with rouge migrate', async () => {
