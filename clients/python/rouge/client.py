@@ -69,6 +69,15 @@ class Client:
         #: Shoppers' events (:class:`rouge.catalog.EventsApi`).
         self.events = EventsApi(self)
 
+        from .iam import BindingsApi, ProjectsApi, ServiceAccountsApi
+
+        #: Projects (:class:`rouge.iam.ProjectsApi`).
+        self.projects = ProjectsApi(self)
+        #: Service accounts of the project and their keys (:class:`rouge.iam.ServiceAccountsApi`).
+        self.service_accounts = ServiceAccountsApi(self)
+        #: Role bindings of the project (:class:`rouge.iam.BindingsApi`).
+        self.bindings = BindingsApi(self)
+
     def __repr__(self):
         return "Client({!r}, project={!r})".format(self.base_url, self.project)
 

@@ -259,3 +259,42 @@ class OfflineTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class IamTest(unittest.TestCase):
+    """Projects, service accounts, keys and bindings through a live server (the run's key is an orgAdmin's)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.environ.get("ROUGE_URL"):
+            reason = "ROUGE_URL is not set: the IAM tests need a live Rouge server (see the module docstring)"
+            print("\nSKIPPED: " + reason, file=sys.stderr)
+            raise unittest.SkipTest(reason)
+
+    def test_project_service_account_key_and_binding(self):
+        admin = rouge.Client()
+        name = "py-iam-" + secrets.token_hex(3)
+        created = admin.projects.create(name, display_name="Py IAM", time_zone="Asia/Kolkata")
+        self.assertEqual((created["projectId"], created["timeZone"]), (name, "Asia/Kolkata"))
+        self.assertIn(name, [p["projectId"] for p in admin.projects.list()])
+        client = rouge.Client(project=name)
+        client.service_accounts.create("web", display_name="Storefront")
+        self.assertEqual([s["serviceAccountId"] for s in client.service_accounts.list()], ["web"])
+        key = client.service_accounts.create_key("web", ttl_seconds=3600)
+        self.assertTrue(key["key"].startswith("rk_"))
+        client.bindings.add("serviceAccount:web@" + name, "viewer")
+        self.assertIn(("serviceAccount:web@" + name, "viewer"), [(b["principal"], b["role"]) for b in client.bindings.list()])
+        as_web = rouge.Client(api_key=key["key"], project=name)
+        self.assertEqual(as_web.projects.get(name)["projectId"], name)
+        with self.assertRaises(rouge.ApiError) as denied:
+            as_web.service_accounts.create("nope")
+        self.assertEqual(denied.exception.reason, "PERMISSION_DENIED")
+        client.bindings.remove("serviceAccount:web@" + name, "viewer")
+        revoked = client.service_accounts.revoke_key("web", key["keyId"])
+        self.assertEqual(revoked["state"], "REVOKED")
+        self.assertEqual(client.service_accounts.list_keys("web")[0]["state"], "REVOKED")
+        client.service_accounts.delete("web")
+        admin.projects.delete(name)
+        with self.assertRaises(rouge.ApiError) as gone:
+            admin.projects.get(name)
+        self.assertEqual(gone.exception.reason, "PROJECT_NOT_FOUND")
