@@ -7,7 +7,7 @@
  * dev dependency: if it cannot load, this file fails at import (it never skips).
  */
 import type { AddressInfo } from 'node:net';
-import { PredictionServiceClient, helpers } from '@google-cloud/aiplatform';
+import { EndpointServiceClient, ModelServiceClient, PredictionServiceClient, helpers } from '@google-cloud/aiplatform';
 import type { FastifyInstance } from 'fastify';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,12 +64,23 @@ describe('the official Vertex AI Node.js client (@google-cloud/aiplatform 6, RES
   let app: FastifyInstance;
   let port: number;
   let deployedModelId: string;
-  const clients: PredictionServiceClient[] = [];
+  const clients: Array<{ close(): Promise<void> }> = [];
   const clientWith = (key: string, auth: 'oauth2' | 'fetch' = 'fetch') => {
     const authClient = auth === 'oauth2' ? oauthClient(key) : (bearerAuth(key) as unknown as OAuth2Client);
     const client = new PredictionServiceClient({ fallback: true, protocol: 'http', apiEndpoint: '127.0.0.1', port, authClient });
     clients.push(client);
     return client;
+  };
+  const options = (key: string) => ({ fallback: true as const, protocol: 'http', apiEndpoint: '127.0.0.1', port, authClient: bearerAuth(key) as unknown as OAuth2Client });
+  const endpointClient = (key = ADMIN_KEY) => {
+    const c = new EndpointServiceClient(options(key));
+    clients.push(c);
+    return c;
+  };
+  const modelClient = (key = ADMIN_KEY) => {
+    const c = new ModelServiceClient(options(key));
+    clients.push(c);
+    return c;
   };
 
   beforeAll(async () => {
@@ -93,6 +104,13 @@ describe('the official Vertex AI Node.js client (@google-cloud/aiplatform 6, RES
     });
     expect(op.error).toBeUndefined();
     deployedModelId = op.response.id;
+    // A second version becomes the default; the deployed first one carries `champion`.
+    const second = multipart([
+      { name: 'metadata', value: '{"framework":"onnx","aliases":["default"]}' },
+      { name: 'artifact', filename: 'ctr.onnx', data: Buffer.from(buildLogisticRegression({ features: FEATURES, seed: 8 })) },
+    ]);
+    expect((await app.inject({ method: 'POST', url: '/v1/projects/ds/models/ctr/versions', headers: second.headers, payload: second.payload })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/v1/projects/ds/models/ctr/versions/1:mergeVersionAliases', payload: { versionAliases: ['champion'] } })).statusCode).toBe(200);
   });
 
   afterAll(async () => {
@@ -105,6 +123,49 @@ describe('the official Vertex AI Node.js client (@google-cloud/aiplatform 6, RES
     () => { throw new Error('the call should have failed'); },
     (e: unknown) => e as GaxError,
   );
+
+  it('EndpointServiceClient.getEndpoint and listEndpoints read the endpoint in Vertex form, with its deployed model and split', async () => {
+    const client = endpointClient();
+    const [endpoint] = await client.getEndpoint({ name: ENDPOINT });
+    expect(endpoint.name).toBe(ENDPOINT);
+    expect(endpoint.displayName).toBe('ctr-prod');
+    expect(endpoint.deployedModels).toHaveLength(1);
+    expect(endpoint.deployedModels![0]).toMatchObject({ id: deployedModelId, model: 'projects/ds/locations/us-central1/models/ctr', modelVersionId: '1' });
+    expect(endpoint.trafficSplit).toEqual({ [deployedModelId]: 100 });
+    expect(endpoint.createTime?.seconds).toBeDefined();
+    const [list] = await client.listEndpoints({ parent: 'projects/ds/locations/europe-west4' });
+    expect(list.map((e) => e.name)).toEqual(['projects/ds/locations/europe-west4/endpoints/ctr-prod']);
+    const missing = await failure(client.getEndpoint({ name: 'projects/ds/locations/us-central1/endpoints/nope' }));
+    expect(missing.code).toBe(5);
+    expect(missing.reason).toBe('ENDPOINT_NOT_FOUND');
+  });
+
+  it('ModelServiceClient.getModel (default, @version, @alias), listModels and listModelVersions', async () => {
+    const client = modelClient();
+    const [model] = await client.getModel({ name: 'projects/ds/locations/us-central1/models/ctr' });
+    expect(model).toMatchObject({ name: 'projects/ds/locations/us-central1/models/ctr', versionId: '2', displayName: 'ctr' });
+    expect(model.versionAliases).toEqual(['default']);
+    const [first] = await client.getModel({ name: 'projects/ds/locations/us-central1/models/ctr@1' });
+    expect(first.versionId).toBe('1');
+    expect(first.versionAliases).toContain('champion');
+    expect(first.artifactUri).toBeTruthy();
+    const [byAlias] = await client.getModel({ name: 'projects/ds/locations/us-central1/models/ctr@champion' });
+    expect(byAlias.versionId).toBe('1');
+    const [models] = await client.listModels({ parent: 'projects/ds/locations/us-central1' });
+    expect(models.map((m) => [m.name, m.versionId])).toEqual([['projects/ds/locations/us-central1/models/ctr', '2']]);
+    const [versions] = await client.listModelVersions({ name: 'projects/ds/locations/us-central1/models/ctr' });
+    expect(versions.map((m) => m.versionId)).toEqual(['1', '2']);
+    const missing = await failure(client.getModel({ name: 'projects/ds/locations/us-central1/models/nope' }));
+    expect(missing.code).toBe(5);
+    expect(missing.reason).toBe('MODEL_NOT_FOUND');
+    const noVersion = await failure(client.getModel({ name: 'projects/ds/locations/us-central1/models/ctr@9' }));
+    expect(noVersion.reason).toBe('MODEL_VERSION_NOT_FOUND');
+  });
+
+  it('a bad key gets UNAUTHENTICATED from the Vertex-form reads, never the data', async () => {
+    const err = await failure(endpointClient(`rk_notakey000_${'x'.repeat(40)}`).listEndpoints({ parent: 'projects/ds/locations/us-central1' }));
+    expect(err.code).toBe(16);
+  });
 
   it.each(['fetch', 'oauth2'] as const)('gets correct predictions, instances built with helpers.toValue (%s auth)', async (auth) => {
     const client = clientWith(ADMIN_KEY, auth);

@@ -6,6 +6,7 @@ import { FRAMEWORKS, Frameworks } from './frameworks.js';
 import { registryMigrations } from './migrations.js';
 import { ModelService } from './model-service.js';
 import { registerRegistryRoutes } from './routes.js';
+import { registerVertexModelReads } from './routes-vertex.js';
 import { RegistryStore } from './store.js';
 import { VersionService, type DeployedCheck } from './version-service.js';
 
@@ -54,6 +55,7 @@ export const registryModule: RougeModule<RegistryFace> = {
           await app.register(async (scope) => {
             await scope.register(multipart);
             registerRegistryRoutes(scope, models, versions, ctx.config.maxArtifactBytes);
+            registerVertexModelReads(scope, models, versions);
           });
         },
       },

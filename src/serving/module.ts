@@ -8,6 +8,7 @@ import { deployHandler } from './deploy-job.js';
 import { Predictor } from './predictor.js';
 import { RequestLogger } from './request-log.js';
 import { registerEndpointRoutes } from './routes-endpoints.js';
+import { registerVertexEndpointReads } from './routes-vertex.js';
 import { registerOipRoutes } from './routes-oip.js';
 import { registerVertexRoutes } from './routes-predict.js';
 import { ServingRuntime } from './runtime.js';
@@ -66,7 +67,10 @@ export const servingModule: RougeModule<ServingFace> = {
     return {
       face: { endpoints, runtime, requestLogs: logger },
       routes: {
-        api: (app) => registerEndpointRoutes(app, endpoints),
+        api: (app) => {
+          registerEndpointRoutes(app, endpoints);
+          registerVertexEndpointReads(app, endpoints);
+        },
         inference: (app) => {
           registerVertexRoutes(app, predictor);
           registerOipRoutes(app, predictor, runtime);

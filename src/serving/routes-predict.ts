@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { PlatformErrors as E, customMethod, registerFastRoute, type Call } from '../platform/index.js';
+import { PlatformErrors as E, LocationName, customMethod, registerFastRoute, type Call } from '../platform/index.js';
 import type { Predictor } from './predictor.js';
 import * as S from './schemas.js';
 
-const LocParams = Type.Object({ ...S.EndpointParams.properties, location: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
+const LocParams = Type.Object({ ...S.EndpointParams.properties, location: LocationName });
 
 /**
  * Vertex AI online prediction. The same handler answers with and without the

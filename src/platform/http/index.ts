@@ -25,3 +25,4 @@ export { FastLane, type Call, type Admitted, type LaneGuard, type LaneObserver }
 export { registerFastRoute, fastLaneOf, type FastRouteOptions } from './fast-route.js';
 export { RouteTable, registerForRole, installRoleGate, ANY_ROLE, type RouteEntry } from './route-table.js';
 export { readUpdateMask } from './update-mask.js';
+export { LocationName, VertexListQuery, VertexGetQuery, withLocation } from './vertex.js';
