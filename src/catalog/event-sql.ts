@@ -13,7 +13,7 @@ import type { EventRow } from './tables.js';
  */
 
 /** Every user_events column but `project`, in the order of a row's JSON array. */
-const COLUMNS = ['event_id', 'type', 'user_id', 'session_id', 'item_ids', 'query', 'event_time', 'variant', 'recommendation_id', 'resolved_bid_id', 'value_amount', 'value_currency', 'ingest_time'] as const satisfies ReadonlyArray<keyof EventRow>;
+const COLUMNS = ['event_id', 'type', 'user_id', 'session_id', 'item_ids', 'query', 'event_time', 'variant', 'recommendation_id', 'resolved_bid_id', 'value_amount', 'value_currency', 'line_items', 'page_categories', 'ingest_time'] as const satisfies ReadonlyArray<keyof EventRow>;
 
 // A lone surrogate half (valid in a JS string, not in UTF-8) that JSON.stringify escaped, after an even run of backslashes.
 const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;

@@ -1,8 +1,9 @@
 import type { Static } from 'typebox';
-import { RougeError, validateValue, type FieldViolation } from '../platform/index.js';
+import { PlatformErrors, RougeError, validateValue, type FieldViolation } from '../platform/index.js';
 import * as errors from './errors.js';
 import { checkCurrency } from './items.js';
-import { UserEvent as UserEventSchema } from './schemas.js';
+import { fromRetailEvent, isRetailEvent } from './retail-event.js';
+import { EVENT_TYPES, UserEvent as UserEventSchema } from './schemas.js';
 import type { EventRow } from './tables.js';
 
 export type UserEvent = Static<typeof UserEventSchema>;
@@ -16,16 +17,28 @@ export const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
  * caller reports for this event (its field names start with `context`).
  */
 export function checkEvent(value: unknown, context: string, now: number, schemaChecked = false): UserEvent {
-  // A route body was validated against the same schema already; a JSONL line was not.
-  const e = schemaChecked ? (value as UserEvent) : validateValue<UserEvent>(UserEventSchema, value, context);
   // validateValue names fields of a 'body' bare (`eventTime`); other contexts prefix them (`events[3].eventTime`).
   const f = (name: string) => (context === 'body' ? name : `${context}.${name}`);
+  if (isRetailEvent(value)) value = fromRetailEvent(value, f, now);
+  else checkType(value, f);
+  // A route body was validated against the same schema already; a JSONL line was not.
+  const e = schemaChecked ? (value as UserEvent) : validateValue<UserEvent>(UserEventSchema, value, context);
   const at = Date.parse(e.eventTime);
   if (!Number.isFinite(at)) throw errors.EVENT_TIME_IN_FUTURE({ eventTime: e.eventTime }, { fieldViolations: [{ field: f('eventTime'), description: 'not a time' }] });
   if (at > now + FUTURE_TOLERANCE_MS) throw errors.EVENT_TIME_IN_FUTURE({ eventTime: e.eventTime }, { fieldViolations: [{ field: f('eventTime'), description: 'more than an hour in the future' }] });
   if (e.userId === undefined && e.sessionId === undefined) throw errors.EVENT_WITHOUT_VISITOR(undefined, { fieldViolations: [{ field: context === 'body' ? 'userId' : context, description: 'needs userId or sessionId' }] });
   if (e.value) checkCurrency(e.value.currency, f('value.currency'));
+  e.lineItems?.forEach((l, i) => l.price && checkCurrency(l.price.currency, f(`lineItems[${i}].price.currency`)));
   return e;
+}
+
+/** An unknown `type` named with the types there are (the schema alone says "must be equal to constant"). */
+function checkType(value: unknown, f: (name: string) => string): void {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && !(EVENT_TYPES as readonly string[]).includes(type)) {
+    const message = `type ${JSON.stringify(type.slice(0, 64))} is not an event type; use one of ${EVENT_TYPES.join(', ')} (or send Retail's UserEvent with its eventType)`;
+    throw PlatformErrors.INVALID_FIELD({ message }, { fieldViolations: [{ field: f('type'), description: message }] });
+  }
 }
 
 /** The field violation a rejected event contributes to a batch's error: its field, reason and message. */
@@ -50,6 +63,8 @@ export function toEventRow(project: string, e: UserEvent, ingestTime: string): E
     resolved_bid_id: e.resolvedBidId ?? null,
     value_amount: e.value?.amount ?? null,
     value_currency: e.value?.currency ?? null,
+    line_items: e.lineItems ? JSON.stringify(e.lineItems) : null,
+    page_categories: e.pageCategories ? JSON.stringify(e.pageCategories) : null,
     ingest_time: ingestTime,
   };
 }
@@ -68,5 +83,7 @@ export function toUserEvent(r: EventRow): UserEvent {
     ...(r.recommendation_id !== null ? { recommendationId: r.recommendation_id } : {}),
     ...(r.resolved_bid_id !== null ? { resolvedBidId: r.resolved_bid_id } : {}),
     ...(r.value_amount !== null && r.value_currency !== null ? { value: { amount: Number(r.value_amount), currency: r.value_currency } } : {}),
+    ...(r.line_items ? { lineItems: JSON.parse(r.line_items) as NonNullable<UserEvent['lineItems']> } : {}),
+    ...(r.page_categories ? { pageCategories: JSON.parse(r.page_categories) as string[] } : {}),
   };
 }

@@ -22,8 +22,17 @@ export const eventIndexesMigration: Migration = {
   },
 };
 
+/** What a purchase held (for ad attribution) and the categories a page view showed (Retail's UserEvent). */
+export const eventLineItemsMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('user_events').addColumn('line_items', 'text').execute();
+    await db.schema.alterTable('user_events').addColumn('page_categories', 'text').execute();
+  },
+};
+
 /** The catalog module's migrations by name, for the app's migration list. */
 export const catalogMigrations: Record<string, Migration> = {
   '0001_catalog': catalogMigration,
   '0002_event_indexes': eventIndexesMigration,
+  '0003_event_line_items': eventLineItemsMigration,
 };

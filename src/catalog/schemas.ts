@@ -8,7 +8,7 @@ export const ItemId = Type.String({ pattern: ITEM_ID_PATTERN, description: 'lett
 
 export const AVAILABILITY = ['in_stock', 'out_of_stock', 'preorder', 'discontinued'] as const;
 export const CONDITION = ['new', 'refurbished', 'used'] as const;
-export const EVENT_TYPES = ['view', 'add_to_cart', 'purchase', 'search', 'impression', 'click'] as const;
+export const EVENT_TYPES = ['view', 'add_to_cart', 'purchase', 'search', 'impression', 'click', 'page_view'] as const;
 
 /** Money: integer minor units (cents, paise) and an ISO 4217 code; the code is checked against the ICU list in the service. */
 export const Money = Type.Object(
@@ -66,6 +66,11 @@ export const UserEvent = Type.Object(
     recommendationId: Type.Optional(Id),
     resolvedBidId: Type.Optional(Id),
     value: Type.Optional(Money),
+    lineItems: Type.Optional(Type.Array(
+      Type.Object({ id: ItemId, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), price: Type.Optional(Money) }, { additionalProperties: false }),
+      { maxItems: 200, description: 'what a purchase or cart held: item, quantity and unit price (minor units)' },
+    )),
+    pageCategories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 10, description: 'the category a page_view showed, as Retail writes it: "Makeup > Lips"' })),
   },
   { additionalProperties: false },
 );

@@ -48,6 +48,10 @@ export interface CatalogTables {
     resolved_bid_id: string | null;
     value_amount: number | null;
     value_currency: string | null;
+    /** JSON array of {id, quantity, price?}; null when the event had none. */
+    line_items: string | null;
+    /** JSON array of the categories a page_view showed. */
+    page_categories: string | null;
     ingest_time: string;
   };
   /** A session seen with a user id: its anonymous events count for that user. */
