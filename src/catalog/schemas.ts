@@ -91,7 +91,7 @@ export const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 export const WriteEventsBody = Type.Object(
-  { events: Type.Array(UserEvent, { minItems: 1, maxItems: 1000, description: '1 to 1,000 events, written all or nothing' }) },
+  { events: Type.Array(UserEvent, { minItems: 1, maxItems: 1000, description: '1 to 1,000 events, written all or nothing; each in Rouge\'s shape or as a Google Retail API UserEvent (eventType, visitorId, productDetails...)' }) },
   { additionalProperties: false },
 );
 export const ExportQuery = Type.Object(
