@@ -44,6 +44,19 @@ program
     await printRoutes(opts);
   });
 
+program
+  .command('recs')
+  .description('recommendation engine tools that run locally, without a server')
+  .command('evaluate')
+  .description('train on a "user item item ..." file by leave-one-out and print full-ranking and sampled metrics')
+  .requiredOption('--dataset <file>', 'one user per line: user_id item_id item_id ... in time order (X_item2attributes.json beside it is read as content)')
+  .option('--json', 'print one line: {"full": {...}, "sampled": {...}, "users": N, "seconds": S}')
+  .option('--baseline <name>', 'evaluate a baseline instead of the model: popularity or itemknn')
+  .action(async (opts: { dataset: string; json?: boolean; baseline?: string }) => {
+    const { recsEvaluate } = await import('./recs-evaluate.js');
+    await recsEvaluate(opts);
+  });
+
 registerApiCommands(program);
 
 // `rouge projects list | head` closes the pipe early; that is not an error.
