@@ -6,6 +6,7 @@ import { ImportStore } from './import-store.js';
 import { Importer } from './imports.js';
 import { ItemService } from './item-service.js';
 import { ItemStore, type Db } from './item-store.js';
+import { QueryCache, type CategoryMatchResult, type QueryCacheStats } from './query-cache.js';
 import { registerCatalogRoutes } from './routes.js';
 import { registerCatalogDataRoutes } from './routes-data.js';
 import { SearchIndex } from './search-index.js';
@@ -34,6 +35,8 @@ export interface CatalogDeps {
   importLeaseMs?: number;
   /** How often each process checks its search index against the store (default 30 s). */
   reconcileMs?: number;
+  /** Answers `matchCategories` keeps, over all projects (default 50,000). */
+  queryCacheSize?: number;
 }
 
 /** The catalog's services and its lifecycle, as `createCatalog` returns them. */
@@ -55,6 +58,10 @@ export interface Catalog {
    * of a project builds its index anyway.
    */
   warmSearch(): void;
+  /** The categories a query matches, best first, from the query cache (see `CatalogFace.matchCategories`). */
+  matchCategories(project: string, query: string): Promise<CategoryMatchResult>;
+  /** The query cache's counters. */
+  queryCacheStats(): QueryCacheStats;
   /** Deletes a project's catalogue and events (a project deletion hook). */
   deleteProject(project: string, trx: Db): Promise<void>;
   /** Stops listening for index changes. */
@@ -80,6 +87,7 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
   const index = new SearchIndex(itemStore, deps.cache, deps.log);
   await index.start(deps.reconcileMs);
   const hold: ProjectHold = deps.hold ?? (async () => undefined);
+  const queries = new QueryCache(index, deps.queryCacheSize);
   const items = new ItemService(itemStore, deps.outbox, index, hold);
   const events = new EventService(eventStore, hold);
   const importer = new Importer(
@@ -93,6 +101,8 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
     sweepStaged: (graceMs) => importer.sweepStaged(graceMs),
     registerRoutes: (app) => registerCatalogRoutes(app, { items, events, importer, jobs: deps.jobs }),
     registerDataRoutes: (app) => registerCatalogDataRoutes(app, { items, events }),
+    matchCategories: (project, query) => queries.match(project, query),
+    queryCacheStats: () => queries.stats(),
     warmSearch: () => void index.warm().catch((err: unknown) => deps.log?.warn({ err }, 'catalog search warm-up failed; first searches build their index')),
     async deleteProject(project, trx) {
       await itemStore.deleteProject(project, trx);

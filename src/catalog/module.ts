@@ -2,6 +2,7 @@ import type { RougeModule } from '../platform/index.js';
 import type { EventService } from './event-service.js';
 import { createCatalog } from './catalog.js';
 import type { ItemService } from './item-service.js';
+import type { CategoryMatchResult, QueryCacheStats } from './query-cache.js';
 import { catalogMigrations } from './migrations.js';
 
 /** How often a worker looks for staged import bodies no import needs, and how old they must be. */
@@ -14,6 +15,20 @@ export interface CatalogFace {
   events: EventService;
   /** Deletes staged import bodies no open import will read, older than `graceMs` (the worker runs it every 10 minutes). */
   sweepStagedImports(graceMs: number): Promise<number>;
+  /**
+   * The categories a query matches, best first (the same match
+   * `catalog:search` makes, without its items), from a per-process cache of
+   * 50,000 answers that the catalogue's change signals invalidate in every
+   * process. A hit costs a few microseconds, a miss a search (3-4 ms of CPU
+   * on 100,000 items). The answer is frozen: copy it to change it.
+   *
+   * @example
+   * const { matched, categories } = await catalog.matchCategories('shop', 'red lipstick');
+   * const allowed = new Set(categories.map((c) => c.path.join(' > ')));
+   */
+  matchCategories(project: string, query: string): Promise<CategoryMatchResult>;
+  /** The query cache's hits and misses since start, and the answers it holds, for benchmarks and metrics. */
+  queryCacheStats(): QueryCacheStats;
 }
 
 /**
@@ -35,7 +50,13 @@ export const catalogModule: RougeModule<CatalogFace> = {
     const catalog = await createCatalog({ store: ctx.store, blobs: ctx.blobs, outbox: ctx.outbox, cache: ctx.cache, jobs: ctx.jobs, log: ctx.log, hold: ctx.hold });
     let sweep: NodeJS.Timeout | undefined;
     return {
-      face: { items: catalog.items, events: catalog.events, sweepStagedImports: (graceMs) => catalog.sweepStaged(graceMs) },
+      face: {
+        items: catalog.items,
+        events: catalog.events,
+        sweepStagedImports: (graceMs) => catalog.sweepStaged(graceMs),
+        matchCategories: (project, query) => catalog.matchCategories(project, query),
+        queryCacheStats: () => catalog.queryCacheStats(),
+      },
       routes: { api: catalog.registerRoutes, inference: catalog.registerDataRoutes },
       jobs: catalog.jobs,
       // Items and events do not block a delete: the project's deletion removes them, and every

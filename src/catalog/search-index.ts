@@ -1,27 +1,18 @@
-import MiniSearch, { type Query, type SearchResult } from 'minisearch';
+import type { Query } from 'minisearch';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Cache } from '../platform/index.js';
-import { CATEGORY_SEPARATOR } from './items.js';
-import type { IndexedRow, ItemStore } from './item-store.js';
+import { rankCategories, type CategoryMatch } from './category-rank.js';
+import type { ItemStore } from './item-store.js';
 import { Pacer } from './pacer.js';
+import { ProjectIndex } from './project-index.js';
 import { Synonyms } from './synonyms.js';
-import { fuzziness, indexTerm, queryWords, words } from './text.js';
+import { queryWords } from './text.js';
 
 /** The signals channel on which item and synonym changes reach every process's index. */
 export const CATALOG_CHANNEL = 'rouge.catalog.changes';
 
-/** A category keeps up with the best one when its score is at least this share of the best: below it, it is another product type. */
-const CATEGORY_RATIO = 0.5;
 /** Query words searched; the rest of a long query is ignored. */
 const MAX_QUERY_WORDS = 32;
-
-interface Doc {
-  id: string;
-  title: string;
-  brand: string;
-  category: string;
-  description: string;
-}
 
 /** The pending entry that stands for a synonyms change (no item id starts with NUL). */
 const SYNONYMS = '\u0000synonyms';
@@ -33,6 +24,15 @@ interface Loading {
   dropped: boolean;
 }
 
+/**
+ * The words of a query that decide its answer (lower case, no accents,
+ * punctuation or function words, at most 32): two queries with the same words
+ * get the same answer, so a cache keys on them.
+ */
+export function normaliseQuery(query: string): string[] {
+  return queryWords(query, MAX_QUERY_WORDS);
+}
+
 /** What a change signal carries. */
 export interface ChangeSignal {
   project: string;
@@ -42,9 +42,11 @@ export interface ChangeSignal {
 
 /** The outcome of a search before items are read: the matched categories and the ranked ids inside them. */
 export interface SearchHits {
-  categories: Array<{ path: string[]; score: number; matchedItems: number }>;
+  categories: CategoryMatch[];
   ids: string[];
   message?: string;
+  /** The version of the project's index that answered: while `version(project)` still returns it, the same query gets the same answer. */
+  version: number;
 }
 
 /**
@@ -72,67 +74,22 @@ function joinSplitWords(idx: ProjectIndex, segments: Array<{ alternatives: strin
   return out;
 }
 
-class ProjectIndex {
-  readonly search = new MiniSearch<Doc>({
-    fields: ['title', 'brand', 'category', 'description'],
-    tokenize: words,
-    processTerm: (t) => indexTerm(t),
-    searchOptions: {
-      // A word naming the category says most about what a product is; a description mentions many things.
-      boost: { category: 3, title: 2, brand: 1.5, description: 0.4 },
-      fuzzy: (term) => fuzziness(term),
-    },
-  });
-  /** id -> category key, and category key -> item count: coverage needs both. */
-  readonly categoryOf = new Map<string, string>();
-  readonly sizes = new Map<string, number>();
-  readonly paths = new Map<string, string[]>();
-  /** The newest update_time applied, and whether a full reload is due (a missed deletion). */
-  latest = '';
-  synonyms = new Synonyms([]);
-
-  put(row: IndexedRow): void {
-    const path = JSON.parse(row.category_path) as string[];
-    const doc: Doc = { id: row.id, title: row.title, brand: row.brand, category: path.join(' '), description: row.description };
-    this.paths.set(row.category, path);
-    const before = this.categoryOf.get(row.id);
-    if (before !== undefined) {
-      this.search.replace(doc);
-      this.resize(before, -1);
-    } else this.search.add(doc);
-    this.categoryOf.set(row.id, row.category);
-    this.resize(row.category, 1);
-    if (row.update_time > this.latest) this.latest = row.update_time;
-  }
-
-  remove(id: string): void {
-    const before = this.categoryOf.get(id);
-    if (before === undefined) return;
-    this.search.discard(id);
-    this.categoryOf.delete(id);
-    this.resize(before, -1);
-  }
-
-  private resize(category: string, by: number): void {
-    const n = (this.sizes.get(category) ?? 0) + by;
-    if (n <= 0) this.sizes.delete(category);
-    else this.sizes.set(category, n);
-  }
-}
-
 /**
  * The query-to-category index (one per serving process, per project, built on
  * first use): a MiniSearch full-text index over items' titles, brands,
  * category paths and descriptions, with typo tolerance, stemming and
  * per-project synonyms. A search finds items, then votes for their
- * categories: a category's score is the mean of its best three item scores,
- * weighted by the share of its items that matched; only categories close to
+ * categories (`rankCategories`: the quality of a category's best items, the
+ * share of its items that matched, and how many did); only categories close to
  * the best survive, and only their items are returned. So "lipstick" yields the
  * category whose items are lipsticks, not the lip balm whose description
  * mentions lipstick, and nothing in the code knows what a lipstick is.
  *
  * Changes arrive through the signals port within milliseconds; a periodic
- * check against the store repairs anything a lost signal missed.
+ * check against the store repairs anything a lost signal missed. Each
+ * project's index has a `version` that every change of what it answers moves,
+ * so a cache of answers (`QueryCache`) knows, in every process, when the
+ * signals made one stale.
  */
 export class SearchIndex {
   private readonly projects = new Map<string, ProjectIndex>();
@@ -170,10 +127,17 @@ export class SearchIndex {
     await this.cache.publish(CATALOG_CHANNEL, JSON.stringify(change));
   }
 
-  async search(project: string, query: string): Promise<SearchHits> {
+  /**
+   * Matches a query to categories and the ranked ids of their items; with
+   * `ids: false` only the categories (the ids are left empty), which spares
+   * sorting every matched item when a caller needs only the categories.
+   */
+  async search(project: string, query: string, options: { ids?: boolean } = {}): Promise<SearchHits> {
     const idx = await this.index(project);
-    const ws = queryWords(query, MAX_QUERY_WORDS);
-    if (ws.length === 0) return { categories: [], ids: [], message: 'The query holds no words to search for (only punctuation, spaces or function words).' };
+    // Read before searching, with no await in between: the answer below is this version's.
+    const version = idx.version;
+    const ws = normaliseQuery(query);
+    if (ws.length === 0) return { categories: [], ids: [], version, message: 'The query holds no words to search for (only punctuation, spaces or function words).' };
     const expanded = joinSplitWords(idx, idx.synonyms.expand(ws));
     const build = (combineWith: 'AND' | 'OR', tolerant: boolean): Query => ({
       combineWith,
@@ -194,8 +158,13 @@ export class SearchIndex {
     if (hits.length === 0) hits = idx.search.search(build('AND', true));
     if (hits.length === 0 && expanded.length > 1) hits = idx.search.search(build('OR', false));
     if (hits.length === 0 && expanded.length > 1) hits = idx.search.search(build('OR', true));
-    if (hits.length === 0) return { categories: [], ids: [], message: `No item in the catalogue matches ${JSON.stringify(query.length > 80 ? `${query.slice(0, 80)}...` : query)}.` };
-    return rankCategories(idx, hits);
+    if (hits.length === 0) return { categories: [], ids: [], version, message: `No item in the catalogue matches ${JSON.stringify(query.length > 80 ? `${query.slice(0, 80)}...` : query)}.` };
+    return { ...rankCategories(idx, hits, options.ids ?? true), version };
+  }
+
+  /** The version of a project's loaded index (see `SearchHits.version`); undefined while it is not loaded. */
+  version(project: string): number | undefined {
+    return this.projects.get(project)?.version;
   }
 
   /** Applies a change signal to a loaded (or loading) index; unloaded projects load fresh when first searched. */
@@ -205,7 +174,7 @@ export class SearchIndex {
     if (loading && change.synonyms) loading.pending.add(SYNONYMS);
     const idx = this.projects.get(change.project);
     if (!idx) return;
-    if (change.synonyms) idx.synonyms = new Synonyms(await this.items.synonyms(change.project));
+    if (change.synonyms) idx.setSynonyms(new Synonyms(await this.items.synonyms(change.project)));
     if (change.ids) await this.apply(change.project, idx, change.ids);
   }
 
@@ -236,7 +205,7 @@ export class SearchIndex {
         while (entry.pending.size > 0) {
           const ids = [...entry.pending];
           entry.pending.clear();
-          if (ids.includes(SYNONYMS)) idx.synonyms = new Synonyms(await this.items.synonyms(project));
+          if (ids.includes(SYNONYMS)) idx.setSynonyms(new Synonyms(await this.items.synonyms(project)));
           await this.apply(project, idx, ids.filter((id) => id !== SYNONYMS));
         }
         if (!entry.dropped) this.projects.set(project, idx);
@@ -251,7 +220,7 @@ export class SearchIndex {
 
   private async load(project: string): Promise<ProjectIndex> {
     const idx = new ProjectIndex();
-    idx.synonyms = new Synonyms(await this.items.synonyms(project));
+    idx.setSynonyms(new Synonyms(await this.items.synonyms(project)));
     // Built in slices: other requests are served meanwhile, and signals arriving meanwhile wait in `pending`.
     const pacer = new Pacer();
     let after: string | undefined;
@@ -292,31 +261,4 @@ export class SearchIndex {
     const loading = this.loading.get(project);
     if (loading) loading.dropped = true;
   }
-}
-
-function rankCategories(idx: ProjectIndex, hits: SearchResult[]): SearchHits {
-  const byCategory = new Map<string, { scores: number[]; ids: Array<{ id: string; score: number }> }>();
-  for (const h of hits) {
-    const id = String(h.id);
-    const c = idx.categoryOf.get(id);
-    if (c === undefined) continue;
-    let entry = byCategory.get(c);
-    if (!entry) byCategory.set(c, (entry = { scores: [], ids: [] }));
-    entry.scores.push(h.score);
-    entry.ids.push({ id, score: h.score });
-  }
-  const scored = [...byCategory].map(([category, e]) => {
-    // Hits arrive best first, so the first three scores are the category's best.
-    const top = e.scores.slice(0, 3);
-    const mean = top.reduce((a, b) => a + b, 0) / top.length;
-    const coverage = e.scores.length / (idx.sizes.get(category) ?? e.scores.length);
-    return { category, score: mean * (0.5 + 0.5 * Math.sqrt(Math.min(1, coverage))), entry: e };
-  }).sort((a, b) => b.score - a.score || a.category.localeCompare(b.category));
-  const best = scored[0]!.score;
-  const kept = scored.filter((s) => s.score >= CATEGORY_RATIO * best);
-  const ids = kept.flatMap((k) => k.entry.ids).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).map((x) => x.id);
-  return {
-    categories: kept.map((k) => ({ path: idx.paths.get(k.category) ?? k.category.split(CATEGORY_SEPARATOR), score: Math.round((k.score / best) * 10_000) / 10_000, matchedItems: k.entry.ids.length })),
-    ids,
-  };
 }
