@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { catalogModule } from './catalog/index.js';
+import { demoModule } from './demo/index.js';
+import { placementsModule } from './placements/index.js';
 import { buildPlatformApp, migrationsOf, type BuildOptions, type RougeModule } from './platform/index.js';
 import { registryModule } from './registry/index.js';
 import { servingModule } from './serving/index.js';
 
 /** The modules Rouge ships with. A new module is one folder and one line here. */
-export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule];
+export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, placementsModule, demoModule];
 
 /** Every migration of the platform and the shipped modules, in dependency order. */
 export const ALL_MIGRATIONS = migrationsOf(MODULES);

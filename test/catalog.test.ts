@@ -296,7 +296,7 @@ describe.each(STORE_KINDS)('catalog items on %s', (kind) => {
     }
     const as = (key: string, method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) => app.inject({ method, url, headers: bearer(key), ...(payload ? { payload } : {}) });
 
-    it('lets an ingestor write items and events but not search, and a predictor search but not write', async () => {
+    it('lets an ingestor write items and events but not search, and a predictor search and report events but not write items', async () => {
       const ingestor = await keyWithRole('ingestor');
       const predictor = await keyWithRole('predictor');
       expect((await as(ingestor, 'PUT', '/v1/projects/shop/catalog/items/P-1', lipstick)).statusCode).toBe(200);
@@ -305,7 +305,9 @@ describe.each(STORE_KINDS)('catalog items on %s', (kind) => {
       expect((await as(ingestor, 'GET', '/v1/projects/shop/catalog:search?query=lipstick')).statusCode).toBe(403);
       expect((await as(predictor, 'GET', '/v1/projects/shop/catalog:search?query=lipstick')).statusCode).toBe(200);
       expect((await as(predictor, 'PUT', '/v1/projects/shop/catalog/items/P-2', lipstick)).statusCode).toBe(403);
-      expect((await as(predictor, 'POST', '/v1/projects/shop/userEvents:write', { events: [event] })).statusCode).toBe(403);
+      // The storefront reports what shoppers do with the recommendations it is given (docs/iam.md).
+      expect((await as(predictor, 'POST', '/v1/projects/shop/userEvents:write', { events: [{ ...event, eventId: 'from-storefront' }] })).statusCode).toBe(200);
+      expect((await as(predictor, 'POST', '/v1/projects/shop/userEvents:import', { blobUri: 'file:///nowhere' })).statusCode).toBe(403);
       expect((await as(ADMIN_KEY, 'GET', '/v1/projects/shop/catalog/items/P-1')).statusCode).toBe(200);
     });
   });

@@ -69,6 +69,20 @@ export class EventService {
     return (await this.store.history(project, userId, limit)).map(toUserEvent);
   }
 
+  /**
+   * What a shopper did lately, oldest first, for recommendations read live:
+   * a user's events (with the sessions linked to them), or a session's; a
+   * session linked to a user stands for that user. At most `limit` events.
+   */
+  async recent(project: string, who: { userId?: string; sessionId?: string }, limit = 50): Promise<UserEvent[]> {
+    let userId = who.userId;
+    if (userId === undefined && who.sessionId !== undefined) userId = await this.store.sessionUser(project, who.sessionId);
+    const rows = userId !== undefined
+      ? await this.store.recentOfUser(project, userId, limit)
+      : who.sessionId !== undefined ? await this.store.recentOfSession(project, who.sessionId, limit) : [];
+    return rows.reverse().map(toUserEvent);
+  }
+
   /** The user a session was linked to, if any. */
   userOfSession(project: string, sessionId: string): Promise<string | undefined> {
     return this.store.sessionUser(project, sessionId);

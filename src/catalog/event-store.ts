@@ -52,8 +52,8 @@ export class EventStore {
     return this.historyQuery(project, userId, limit).execute();
   }
 
-  /** The query `history` runs, unexecuted, so that a test can read its plan. */
-  historyQuery(project: string, userId: string, limit: number) {
+  /** The query `history` runs, unexecuted, so that a test can read its plan; `newest` reads from the other end. */
+  historyQuery(project: string, userId: string, limit: number, newest = false) {
     const signedIn = this.db.selectFrom('user_events').selectAll().where('project', '=', project).where('user_id', '=', userId);
     const anonymous = this.db.selectFrom('user_events').selectAll().where('project', '=', project).where('user_id', 'is', null)
       .where('session_id', 'in', (eb) => eb.selectFrom('user_events as e')
@@ -62,7 +62,18 @@ export class EventStore {
         .where('e.project', '=', project).where('e.user_id', '=', userId).where('s.user_id', '=', userId));
     // Materialised, then sorted: asked for ordered arms, SQLite walks the time index over all the project's events.
     return this.db.with((cte) => cte('h').materialized(), () => signedIn.unionAll(anonymous))
-      .selectFrom('h').selectAll().orderBy('event_time').orderBy('event_id').limit(limit);
+      .selectFrom('h').selectAll().orderBy('event_time', newest ? 'desc' : 'asc').orderBy('event_id', newest ? 'desc' : 'asc').limit(limit);
+  }
+
+  /** The newest `limit` events of a user (their linked sessions included), newest first. */
+  recentOfUser(project: string, userId: string, limit: number): Promise<EventRow[]> {
+    return this.historyQuery(project, userId, limit, true).execute();
+  }
+
+  /** The newest `limit` anonymous events of a session, newest first (the partial index of anonymous events finds them). */
+  recentOfSession(project: string, sessionId: string, limit: number): Promise<EventRow[]> {
+    return this.db.selectFrom('user_events').selectAll().where('project', '=', project).where('user_id', 'is', null).where('session_id', '=', sessionId)
+      .orderBy('event_time', 'desc').orderBy('event_id', 'desc').limit(limit).execute();
   }
 
   async sessionUser(project: string, sessionId: string): Promise<string | undefined> {

@@ -11,6 +11,7 @@ import { registerModelCommands } from './models.js';
 import { registerOperationCommands } from './operations.js';
 import { registerPredictCommand } from './predict.js';
 import { registerProjectCommands } from './projects.js';
+import { registerRecommenderCommands } from './recommenders.js';
 import { registerServiceAccountCommands } from './service-accounts.js';
 import { registerUserCommands } from './users.js';
 import { registerWhoamiCommand } from './whoami.js';
@@ -33,6 +34,7 @@ export function registerApiCommands(program: Command): void {
   registerPredictCommand(program);
   registerCatalogCommands(program);
   registerEventCommands(program);
+  registerRecommenderCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);

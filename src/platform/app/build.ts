@@ -169,7 +169,7 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
     const built = new Map<string, ModuleParts<unknown>>();
     for (const m of modules) {
       const ctx: ModuleContext = {
-        config, roles, store, cache, blobs, outbox, jobs, worker, hold, metrics, log: app.log,
+        config, roles, store, cache, blobs, outbox, jobs, worker, hold, projects, metrics, log: app.log,
         use: (dep) => {
           if (!(m.requires ?? []).includes(dep)) throw new Error(`module ${m.name} uses ${dep.name} without declaring it in requires`);
           return built.get(dep.name)!.face as never;

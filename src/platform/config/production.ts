@@ -25,6 +25,9 @@ export function productionProblems(config: Config): string[] {
     // undeployed model until its cache expired, and revocations waited for the key cache TTL.
     problems.push('no shared cache: set REDIS_URL (--redis-url) so processes tell each other about changes (deploys, revocations, campaigns), or --single-process when this one process runs every role alone');
   }
+  if (config.demo) {
+    problems.push('--demo loads a generated demo project with made-up shoppers: remove it (load real data with userEvents:import and catalog/items:import)');
+  }
   if (config.authDisabled) {
     problems.push('authentication is switched off (--auth-disabled): remove it');
   }

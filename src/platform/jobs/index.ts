@@ -10,7 +10,7 @@ export type { JobHandler, JobContext, HandlerOptions, WorkerOptions } from './wo
 export { Jobs } from './jobs.js';
 export { toOperation } from './operation.js';
 export type { Operation } from './operation.js';
-export { registerOperationRoutes } from './routes.js';
+export { registerOperationRoutes, OperationSchema } from './routes.js';
 export { jobsMigration, jobRequestHashMigration } from './tables.js';
 export type { JobRow, JobState } from './tables.js';
 export * as JobErrors from './errors.js';

@@ -9,13 +9,15 @@ import type { Jobs } from './jobs.js';
 const Params = Type.Object({ project: ProjectName, operation: Type.String({ pattern: '^[0-9A-Z]{26}$', description: 'the operation id' }) });
 const ProjectParams = Type.Object({ project: ProjectName });
 const ListQuery = Type.Object({ ...PageQuery, kind: Type.Optional(Type.String({ maxLength: 128 })), done: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-const Operation = Type.Object({
+/** An Operation as every route that starts one answers it (google.longrunning.Operation). */
+export const OperationSchema = Type.Object({
   name: Type.String(),
   done: Type.Boolean(),
   metadata: Type.Object({}, { additionalProperties: true }),
   error: Type.Optional(Type.Object({ code: Type.Integer(), message: Type.String(), details: Type.Array(Type.Object({}, { additionalProperties: true })) })),
   response: Type.Optional(Type.Unknown()),
 });
+const Operation = OperationSchema;
 
 /** Operations (long-running work) under /v1/projects/{p}/operations. */
 export function registerOperationRoutes(app: FastifyInstance, jobs: Jobs): void {

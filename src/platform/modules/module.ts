@@ -6,7 +6,7 @@ import type { Cache } from '../cache/index.js';
 import type { Config, Role } from '../config/index.js';
 import type { EventOutbox } from '../events/index.js';
 import type { HandlerOptions, JobHandler, JobWorker, Jobs } from '../jobs/index.js';
-import type { ProjectHold } from '../projects/index.js';
+import type { ProjectHold, ProjectService } from '../projects/index.js';
 import type { Store } from '../store/index.js';
 import type { Contribution, ExtensionPoint } from './extension.js';
 
@@ -86,6 +86,8 @@ export interface ModuleContext {
   worker: JobWorker | undefined;
   /** Checks and holds a project in the transaction that creates something in it. */
   hold: ProjectHold;
+  /** Projects, for the rare module that creates one itself (the demo). */
+  projects: ProjectService;
   metrics: Registry;
   log: FastifyBaseLogger;
   /** The face of a module this one `requires`; throws for one it did not declare. */

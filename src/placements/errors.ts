@@ -1,0 +1,14 @@
+import { defineError } from '../platform/index.js';
+
+export const RECOMMENDER_NOT_FOUND = defineError('RECOMMENDER_NOT_FOUND', 404, 'NOT_FOUND', (p: { recommender: string }) =>
+  `Recommender ${p.recommender} does not exist; list recommenders with GET /v1/projects/{project}/recommenders.`);
+export const RECOMMENDER_ALREADY_EXISTS = defineError('RECOMMENDER_ALREADY_EXISTS', 409, 'ALREADY_EXISTS', (p: { recommender: string }) =>
+  `Recommender ${p.recommender} already exists; PATCH it to change its model, rules or fields.`);
+export const MODEL_NOT_RECS = defineError('MODEL_NOT_RECS', 400, 'FAILED_PRECONDITION', (p: { model: string; framework: string }) =>
+  `Model ${p.model} is a ${p.framework} version; a recommender needs a rouge-recs version (train one with rouge recs train).`);
+export const CONTEXT_MISSING = defineError('CONTEXT_MISSING', 400, 'INVALID_ARGUMENT', (p: { kind: string; needs: string }) =>
+  `A ${p.kind} recommender needs ${p.needs} in the request.`);
+export const NO_EVENTS = defineError('NO_EVENTS', 400, 'FAILED_PRECONDITION', (p: { project: string }) =>
+  `Project ${p.project} has no user events to train on; write some with userEvents:write or userEvents:import first.`);
+export const TRAINING_DATA_INVALID = defineError('TRAINING_DATA_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
+  `The training data cannot be used: ${p.why}.`);

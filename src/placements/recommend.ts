@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import type { CatalogFace, UserEvent } from '../catalog/index.js';
+import type { Scored } from '../recs/index.js';
+import type { CompiledRecommenders, CompiledRecommender } from './compiled.js';
+import * as errors from './errors.js';
+import { sellable, type ItemRecord, type ItemTable } from './item-table.js';
+import type { ItemMapping, LoadedModel, ModelCache } from './loaded-models.js';
+import { FilterCache } from './filter-cache.js';
+import type { ItemField } from './schemas.js';
+
+/** How many recent events of a shopper the live history reads. */
+const HISTORY_EVENTS = 50;
+/** Most candidates fetched before rules that reorder or thin them out (boosts, a brand cap). */
+const MAX_CANDIDATES = 400;
+
+export interface RecommendRequest {
+  userId?: string;
+  sessionId?: string;
+  itemIds?: string[];
+  query?: string;
+  filter?: string;
+  limit?: number;
+  fields?: ItemField[];
+}
+
+type Reason = Scored['reason'] | 'query_match' | 'fallback_popular';
+export interface RecommendedItem {
+  id: string;
+  score: number;
+  reason: Reason;
+  [field: string]: unknown;
+}
+
+export interface RecommendResult {
+  items: RecommendedItem[];
+  matched: boolean;
+  fallback: boolean;
+  notes: string[];
+  modelVersion: string;
+  recommendationId: string;
+}
+
+/** What the shopper's context resolved to. */
+interface Context {
+  /** Model indices of the context items and the live history, oldest first. */
+  history: number[];
+  /** Indices never to return: the context items and what the shopper already has in view. */
+  seen: Set<number>;
+  purchased: Set<string>;
+  /** Categories the fallback stays in; empty means the whole catalogue. */
+  categories: Set<string>;
+  notes: string[];
+}
+
+/**
+ * The `:recommend` path: a recommender's kind picks candidates from its
+ * model, the rules and the request's filter decide what may be shown, and a
+ * placement that would come back empty falls back to what is popular in the
+ * same category. Everything it reads per request is in memory (the model, the
+ * items, the compiled rules) except the shopper's recent events, which are
+ * read live so what they did a second ago counts.
+ */
+export class Recommender {
+  private readonly filters = new FilterCache();
+
+  constructor(
+    private readonly compiled: CompiledRecommenders,
+    private readonly models: ModelCache,
+    private readonly items: ItemTable,
+    private readonly catalog: CatalogFace,
+  ) {}
+
+  async recommend(project: string, name: string, req: RecommendRequest): Promise<RecommendResult> {
+    const rec = await this.compiled.get(project, name);
+    const requestFilter = this.filters.get(req.filter);
+    const loaded = await this.models.get(project, rec.model);
+    const map = loaded.mapOnto(await this.items.of(project));
+    const limit = req.limit ?? 10;
+    const ctx = await this.context(project, rec, req, loaded, map);
+
+    let categoryOnly: Set<string> | undefined;
+    let matched = true;
+    if (rec.kind === 'search') {
+      const query = req.query?.trim();
+      if (!query) throw errors.CONTEXT_MISSING({ kind: 'search', needs: 'a non-empty query' });
+      const match = await this.catalog.matchCategories(project, query);
+      if (!match.matched || match.categories.length === 0) {
+        return { items: [], matched: false, fallback: false, notes: [`no category of the catalogue matches ${JSON.stringify(query.slice(0, 100))}`], modelVersion: loaded.version.name, recommendationId: randomUUID() };
+      }
+      categoryOnly = new Set(match.categories.map((c) => c.path.join(' > ')));
+      ctx.categories = categoryOnly;
+    }
+
+    const { rules } = rec;
+    const accept = (i: number): boolean => {
+      const r = map.byIndex[i];
+      return r !== undefined && sellable(r) && !ctx.seen.has(i) && !rules.exclude.has(r.id) && !ctx.purchased.has(r.id)
+        && (categoryOnly === undefined || categoryOnly.has(r.category))
+        && (rules.filter === undefined || rules.filter(r)) && (requestFilter === undefined || requestFilter(r));
+    };
+    const reorders = rules.maxPerBrand !== undefined || rules.boosts.length > 0;
+    const want = Math.min(MAX_CANDIDATES, reorders ? limit * 4 : limit);
+
+    let scored: Array<{ item: number; score: number; reason: Reason }> = [];
+    const m = loaded.model;
+    const context = ctx.history.filter((i) => i >= 0);
+    switch (rec.kind) {
+      case 'similar':
+      case 'bought-together': {
+        const anchors = req.itemIds?.map((id) => m.indexOf(id)).filter((i) => i >= 0) ?? [];
+        if (!req.itemIds?.length) throw errors.CONTEXT_MISSING({ kind: rec.kind, needs: 'itemIds (the product on the page, or the cart)' });
+        matched = anchors.length > 0;
+        scored = merge(anchors.map((a) => (rec.kind === 'similar' ? m.similar(a, want, accept) : m.boughtTogether(a, want, accept))), want);
+        break;
+      }
+      case 'for-you':
+        if (req.userId === undefined && req.sessionId === undefined && !req.itemIds?.length) throw errors.CONTEXT_MISSING({ kind: 'for-you', needs: 'a userId, a sessionId or itemIds' });
+        matched = context.length > 0;
+        if (matched) scored = m.recommend(context, want, accept).filter((s) => s.reason !== 'popular');
+        else ctx.notes.push('no history for this shopper yet: showing what is popular');
+        break;
+      case 'search':
+        scored = (context.length > 0 ? m.recommend(context, want, accept).filter((s) => s.reason !== 'popular') : [])
+          .map((s) => ({ ...s, reason: 'query_match' as const }));
+        if (scored.length < want) scored = fillFrom(scored, map, categoryOnly!, accept, want, 'query_match');
+        break;
+      case 'trending':
+        scored = m.trending(want, accept);
+        break;
+      case 'popular':
+        scored = m.popular(want, accept);
+        break;
+    }
+
+    let items = applyRules(scored, rec, map, limit);
+    let fallback = false;
+    if (items.length < limit && rec.kind !== 'search') {
+      const before = items.length;
+      const pool = fillFrom(items, map, ctx.categories, accept, limit * (reorders ? 4 : 1), 'fallback_popular');
+      items = applyRules(pool, rec, map, limit);
+      fallback = items.length > before;
+    }
+    if (items.length === 0) ctx.notes.push('the rules and filters leave no item to show');
+    return {
+      items: items.map((s) => view(s, map.byIndex[s.item]!, req.fields ?? rec.fields)),
+      matched, fallback, notes: ctx.notes, modelVersion: loaded.version.name, recommendationId: randomUUID(),
+    };
+  }
+
+  private async context(project: string, rec: CompiledRecommender, req: RecommendRequest, loaded: LoadedModel, map: ItemMapping): Promise<Context> {
+    const m = loaded.model;
+    const ctx: Context = { history: [], seen: new Set(), purchased: new Set(), categories: new Set(), notes: [] };
+    const unknown: string[] = [];
+    const live = rec.kind === 'for-you' || rec.kind === 'search' || rec.rules.excludePurchased;
+    let events: UserEvent[] = [];
+    if (live && (req.userId !== undefined || req.sessionId !== undefined)) {
+      events = await this.catalog.events.recent(project, { ...(req.userId !== undefined ? { userId: req.userId } : {}), ...(req.sessionId !== undefined ? { sessionId: req.sessionId } : {}) }, HISTORY_EVENTS);
+    }
+    for (const e of events) {
+      for (const id of e.itemIds ?? []) {
+        if (e.type === 'purchase') ctx.purchased.add(id);
+        if (e.type === 'impression' || e.type === 'search' || e.type === 'page_view') continue;
+        const i = m.indexOf(id);
+        if (i >= 0) ctx.history.push(i);
+      }
+    }
+    if (!rec.rules.excludePurchased) ctx.purchased.clear();
+    for (const id of req.itemIds ?? []) {
+      const i = m.indexOf(id);
+      if (i < 0) {
+        unknown.push(id);
+        const r = map.items.byId.get(id);
+        if (r) ctx.categories.add(r.category);
+        continue;
+      }
+      ctx.history.push(i);
+      ctx.seen.add(i);
+    }
+    if (unknown.length > 0) ctx.notes.push(`not known to the model (new since training, or not in the catalogue): ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}`);
+    // The fallback stays near what the shopper is looking at: the context items' and latest history's categories.
+    for (const i of ctx.history.slice(-3)) {
+      const r = map.byIndex[i];
+      if (r) ctx.categories.add(r.category);
+    }
+    return ctx;
+  }
+}
+
+/** Sums the scores of several anchors' lists (a cart of several items), best first. */
+function merge(lists: Scored[][], k: number): Scored[] {
+  if (lists.length === 1) return lists[0]!;
+  const by = new Map<number, Scored>();
+  for (const list of lists) {
+    for (const s of list) {
+      const have = by.get(s.item);
+      if (have) have.score += s.score;
+      else by.set(s.item, { ...s });
+    }
+  }
+  return [...by.values()].sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/** Adds popular items of the given categories (every category when none) until `want` items are there. */
+function fillFrom<T extends { item: number; score: number; reason: Reason }>(have: T[], map: ItemMapping, categories: Set<string>, accept: (i: number) => boolean, want: number, reason: Reason): Array<{ item: number; score: number; reason: Reason }> {
+  const out: Array<{ item: number; score: number; reason: Reason }> = [...have];
+  const taken = new Set(have.map((s) => s.item));
+  const lists = categories.size > 0 ? [...categories].map((c) => map.byCategory.get(c)).filter((l): l is Int32Array => l !== undefined) : [...map.byCategory.values()];
+  // Round-robin over the categories' popularity lists, so one category does not crowd out the others.
+  const pos = new Array<number>(lists.length).fill(0);
+  let open = lists.length;
+  let rank = 0;
+  while (out.length < want && open > 0) {
+    open = 0;
+    for (let l = 0; l < lists.length && out.length < want; l++) {
+      const list = lists[l]!;
+      while (pos[l]! < list.length) {
+        const i = list[pos[l]!++]!;
+        if (!taken.has(i) && accept(i)) {
+          taken.add(i);
+          out.push({ item: i, score: 1 / (1 + rank++), reason });
+          break;
+        }
+      }
+      if (pos[l]! < list.length) open++;
+    }
+  }
+  return out;
+}
+
+/** Boosts, then the brand cap, then the limit. */
+function applyRules(scored: Array<{ item: number; score: number; reason: Reason }>, rec: CompiledRecommender, map: ItemMapping, limit: number): Array<{ item: number; score: number; reason: Reason }> {
+  const { boosts, maxPerBrand } = rec.rules;
+  let list = scored;
+  if (boosts.length > 0) {
+    list = list.map((s) => {
+      const r = map.byIndex[s.item]!;
+      let score = s.score;
+      for (const b of boosts) if (b.test(r)) score *= b.factor;
+      return { ...s, score };
+    }).sort((a, b) => b.score - a.score);
+  }
+  if (maxPerBrand === undefined) return list.slice(0, limit);
+  const perBrand = new Map<string, number>();
+  const out = [];
+  for (const s of list) {
+    const brand = map.byIndex[s.item]!.brand;
+    const n = perBrand.get(brand) ?? 0;
+    if (n >= maxPerBrand) continue;
+    perBrand.set(brand, n + 1);
+    out.push(s);
+    if (out.length === limit) break;
+  }
+  return out;
+}
+
+function view(s: { item: number; score: number; reason: Reason }, r: ItemRecord, fields: readonly ItemField[]): RecommendedItem {
+  const out: RecommendedItem = { id: r.id, score: Math.round(s.score * 1e6) / 1e6, reason: s.reason };
+  for (const f of fields) {
+    const v = r[f];
+    if (v !== undefined) out[f] = v;
+  }
+  return out;
+}
+

@@ -1,0 +1,83 @@
+/**
+ * `rouge serve --demo`: the demo project loads once the process starts,
+ * /readyz waits for it, the storefront's calls work in it, and the demo's
+ * images and product pages are served. SQLite only: the demo is what
+ * `npm start` shows on one machine; the recommendation tests cover PostgreSQL.
+ */
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogModule } from '../src/catalog/index.js';
+import { demoModule, loadDemo } from '../src/demo/index.js';
+import { placementsModule } from '../src/placements/index.js';
+import { registryModule } from '../src/registry/index.js';
+import { loadConfig } from '../src/platform/index.js';
+import { buildTestApp } from './helpers/app.js';
+
+describe('the demo (rouge serve --demo)', () => {
+  let app: FastifyInstance;
+  let readyBefore: number;
+  beforeAll(async () => {
+    app = await buildTestApp('sqlite', { demo: true }, { workerPollMs: 10 });
+    await app.rouge.start();
+    readyBefore = (await app.inject({ url: '/readyz' })).statusCode;
+    await app.rouge.use(demoModule).loaded;
+  }, 180_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers /readyz 503 while loading and 200 once the demo is ready', async () => {
+    expect(readyBefore).toBe(503);
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('holds a beauty catalogue, shopping events, a champion model and one recommender per kind', async () => {
+    const recs = (await app.inject({ url: '/v1/projects/demo/recommenders' })).json().recommenders.map((r: { recommenderId: string }) => r.recommenderId);
+    expect(recs.sort()).toEqual(['bought-together', 'for-you', 'popular', 'search', 'similar', 'trending']);
+    const v = (await app.inject({ url: '/v1/projects/demo/models/recs/versions/champion' })).json();
+    expect(v.framework).toBe('rouge-recs');
+    expect(v.metadata.interactions).toBeGreaterThan(10_000);
+  });
+
+  it('answers "lipstick" with lipsticks only, with images served by Rouge', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/projects/demo/recommenders/search:recommend', payload: { query: 'lipstick', userId: 'user-1', limit: 10, fields: ['title', 'categoryPath', 'imageLink'] } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.matched).toBe(true);
+    expect(body.items).toHaveLength(10);
+    for (const item of body.items) expect(item.categoryPath.at(-1), item.title).toBe('Lipstick');
+    const path = new URL(body.items[0].imageLink).pathname;
+    const img = await app.inject({ url: path, headers: { authorization: '' } });
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    const meta = await sharp(img.rawPayload).metadata();
+    expect([meta.width, meta.height]).toEqual([1024, 1024]);
+    const page = await app.inject({ url: `/demo/products/${body.items[0].id}`, headers: { authorization: '' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(body.items[0].title.replace(/&/g, '&#38;'));
+  });
+
+  it('keeps the demo across starts: a second load finds it and changes nothing', async () => {
+    const before = (await app.inject({ url: '/v1/projects/demo/models/recs/versions' })).json().versions.length;
+    const deps = { projects: app.rouge.projects, catalog: app.rouge.use(catalogModule), registry: app.rouge.use(registryModule), placements: app.rouge.use(placementsModule), jobs: app.rouge.jobs, log: () => undefined };
+    const again = await loadDemo(deps, { baseUrl: 'http://localhost:8080' });
+    expect(again.created).toBe(false);
+    expect((await app.inject({ url: '/v1/projects/demo/models/recs/versions' })).json().versions.length).toBe(before);
+  });
+});
+
+describe('--demo and production', () => {
+  it('is refused with --production', () => {
+    expect(() => loadConfig({ flags: { production: true, demo: true } })).toThrow(/--demo loads a generated demo project/);
+  });
+  it('leaves the store empty without --demo: no demo project, and its image route says how to get one', async () => {
+    const app = await buildTestApp('sqlite');
+    await app.rouge.start();
+    expect((await app.inject({ url: '/v1/projects/demo' })).statusCode).toBe(404);
+    const img = await app.inject({ url: '/demo/images/X-1.png', headers: { authorization: '' } });
+    expect(img.statusCode).toBe(404);
+    expect(img.body).toContain('--demo');
+    await app.close();
+  });
+});
