@@ -61,6 +61,16 @@ describe.each(STORE_KINDS)('recommendations on %s', (storeKind) => {
     }
   });
 
+  it('search: the query\'s other words order the category\'s items ("red lipstick" puts red lipsticks first)', async () => {
+    const kind = shop.cat.kinds[1]!;
+    const adjective = shop.cat.adjectives[2]!;
+    const carrying = shop.cat.items.filter((i) => i.id.startsWith(`${kind}-`) && i.title.includes(adjective) && !shop.outOfStock.includes(i.id)).map((i) => i.id);
+    expect(carrying.length).toBeGreaterThan(0);
+    const r = await ok('search', { query: `${adjective} ${kind}`, limit: 20, fields: ['title'] });
+    expect(r.items.every((i) => kindOf(i.id) === kind)).toBe(true);
+    expect(r.items.slice(0, carrying.length).map((i) => i.id).sort()).toEqual([...carrying].sort());
+  });
+
   it('search: a query that matches no category returns no items, matched false and a note', async () => {
     const r = await ok('search', { query: 'qqqxv zzzyw' });
     expect(r).toMatchObject({ items: [], matched: false, fallback: false });

@@ -23,3 +23,4 @@ export * as CatalogErrors from './errors.js';
 export { createCatalog } from './catalog.js';
 export type { Catalog, CatalogDeps } from './catalog.js';
 export { parseItemFilter, ITEM_FILTER_FIELDS } from './item-filter.js';
+export { searchTerms } from './text.js';

@@ -51,3 +51,17 @@ export function fuzziness(term: string): number {
   if (term.length < 4 || /^\p{N}+$/u.test(term)) return 0;
   return term.length < 8 ? 1 : 2;
 }
+
+/**
+ * The terms of a text as search compares them: words, stemmed, without
+ * function words. For other modules that match a query's words against items
+ * in memory the way the index would (a search placement's in-category order).
+ */
+export function searchTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    const t = indexTerm(w);
+    if (t !== null) out.push(t);
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { RougeError, readPage, type Cache } from '../platform/index.js';
-import { CATALOG_CHANNEL, type CatalogFace, type Item } from '../catalog/index.js';
+import { CATALOG_CHANNEL, searchTerms, type CatalogFace, type Item } from '../catalog/index.js';
 
 /** Catalogue paths are joined with this in filters and category keys (the catalog's own separator). */
 const SEPARATOR = ' > ';
@@ -25,9 +25,14 @@ export interface ItemRecord {
   attributes: Record<string, unknown>;
   createTime: string;
   updateTime: string;
+  /** Lower-case words of the title, brand and text attributes (a shade's name), for a search's words beyond its category. */
+  words: ReadonlySet<string>;
   /** False once the item is deleted: a model may still hold its index. */
   live: boolean;
 }
+
+/** A text's terms as the catalogue's search compares them (stemmed: "lipsticks" is "lipstick"). */
+export const wordsOf = searchTerms;
 
 function toRecord(item: Item): ItemRecord {
   const category = item.categoryPath.join(SEPARATOR);
@@ -36,7 +41,9 @@ function toRecord(item: Item): ItemRecord {
     id: item.id, title: item.title, brand: item.brand, categoryPath: item.categoryPath, category, prefixes,
     ...(item.price ? { price: item.price } : {}), availability: item.availability,
     ...(item.link ? { link: item.link } : {}), ...(item.imageLink ? { imageLink: item.imageLink } : {}),
-    attributes: item.attributes, createTime: item.createTime, updateTime: item.updateTime, live: true,
+    attributes: item.attributes, createTime: item.createTime, updateTime: item.updateTime,
+    words: new Set([...wordsOf(item.title), ...wordsOf(item.brand), ...Object.values(item.attributes).flatMap((v) => (typeof v === 'string' ? wordsOf(v) : []))]),
+    live: true,
   };
 }
 

@@ -3,7 +3,7 @@ import type { CatalogFace, UserEvent } from '../catalog/index.js';
 import type { Scored } from '../recs/index.js';
 import type { CompiledRecommenders, CompiledRecommender } from './compiled.js';
 import * as errors from './errors.js';
-import { sellable, type ItemRecord, type ItemTable } from './item-table.js';
+import { sellable, wordsOf, type ItemRecord, type ItemTable } from './item-table.js';
 import type { ItemMapping, LoadedModel, ModelCache } from './loaded-models.js';
 import { FilterCache } from './filter-cache.js';
 import type { ItemField } from './schemas.js';
@@ -12,6 +12,8 @@ import type { ItemField } from './schemas.js';
 const HISTORY_EVENTS = 50;
 /** Most candidates fetched before rules that reorder or thin them out (boosts, a brand cap). */
 const MAX_CANDIDATES = 400;
+/** Items of the matched categories a search weighs against the query's other words, most popular first. */
+const SEARCH_POOL = 1000;
 
 export interface RecommendRequest {
   userId?: string;
@@ -120,9 +122,7 @@ export class Recommender {
         else ctx.notes.push('no history for this shopper yet: showing what is popular');
         break;
       case 'search':
-        scored = (context.length > 0 ? m.recommend(context, want, accept).filter((s) => s.reason !== 'popular') : [])
-          .map((s) => ({ ...s, reason: 'query_match' as const }));
-        if (scored.length < want) scored = fillFrom(scored, map, categoryOnly!, accept, want, 'query_match');
+        scored = searchRanking(req.query!, context.length > 0 ? m.recommend(context, want, accept).filter((s) => s.reason !== 'popular') : [], map, categoryOnly!, accept, want);
         break;
       case 'trending':
         scored = m.trending(want, accept);
@@ -184,6 +184,26 @@ export class Recommender {
     }
     return ctx;
   }
+}
+
+/**
+ * A search's ranking inside its categories: items carrying more of the
+ * query's words come first ("red" in "red lipstick": every matched item
+ * carries the category's word, so only the rest reorders them); among equals,
+ * the model's picks for the shopper, then the categories' popular items.
+ */
+function searchRanking(query: string, personal: Scored[], map: ItemMapping, categories: Set<string>, accept: (i: number) => boolean, want: number): Array<{ item: number; score: number; reason: Reason }> {
+  const words = wordsOf(query);
+  const top = personal[0]?.score ?? 1;
+  const pool = fillFrom(personal.map((s) => ({ item: s.item, score: 1 + s.score / top, reason: 'query_match' as Reason })), map, categories, accept, personal.length + SEARCH_POOL, 'query_match');
+  for (const s of pool) {
+    const r = map.byIndex[s.item]!;
+    let hits = 0;
+    for (const w of words) if (r.words.has(w)) hits++;
+    // Base scores stay under 2 (personal picks 1-2, popular ones under 1), so one more word always wins.
+    s.score += 2 * hits;
+  }
+  return pool.sort((a, b) => b.score - a.score).slice(0, want);
 }
 
 /** Sums the scores of several anchors' lists (a cart of several items), best first. */
