@@ -264,6 +264,20 @@ describe.each(STORE_KINDS)('recommendations on %s', (storeKind) => {
     expect(versions.has(first.modelVersion)).toBe(true);
   });
 
+  it('leaves the served model and its alias untouched when a training run is stopped halfway', async () => {
+    const { runTraining } = await import('../src/placements/training.js');
+    const { catalogModule } = await import('../src/catalog/index.js');
+    const { registryModule } = await import('../src/registry/index.js');
+    const before = (await app.inject({ url: `/v1/projects/${PROJECT}/models/recs/versions` })).json().versions.length;
+    const served = (await ok('popular', { limit: 1 })).modelVersion;
+    const stop = new AbortController();
+    // Stopped once training has begun, as a killed worker or a cancel would stop it.
+    const job = { project: PROJECT, id: 'stopped-run', kind: 'placements.recs.train', attempt: 1, maxAttempts: 1, signal: stop.signal, progress: async (p: Record<string, unknown>) => { if (p.message === 'training') stop.abort(); } };
+    await expect(runTraining({ catalog: app.rouge.use(catalogModule), registry: app.rouge.use(registryModule) }, { alias: 'champion' }, job)).rejects.toThrow();
+    expect((await app.inject({ url: `/v1/projects/${PROJECT}/models/recs/versions` })).json().versions.length).toBe(before);
+    expect((await ok('popular', { limit: 1 })).modelVersion).toBe(served);
+  });
+
   it('refuses to train a project without events, leaving no version behind', async () => {
     await app.inject({ method: 'POST', url: '/v1/projects', payload: { name: 'empty-shop' } });
     const res = await app.inject({ method: 'POST', url: '/v1/projects/empty-shop/recs:train', payload: {} });
