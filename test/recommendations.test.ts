@@ -286,4 +286,17 @@ describe.each(STORE_KINDS)('recommendations on %s', (storeKind) => {
     expect(op.error.message).toContain('no user events');
     expect((await app.inject({ url: '/v1/projects/empty-shop/models/recs' })).statusCode).toBe(404);
   });
+  it('trains from a JSONL export in the project\'s import area, and refuses a file outside it at once', async () => {
+    const { Readable } = await import('node:stream');
+    const exported = (await app.inject({ url: `/v1/projects/${PROJECT}/userEvents:export` })).body;
+    const key = `imports/${PROJECT}/history.jsonl`;
+    await app.rouge.blobs.put(key, Readable.from([`${exported}not json\n`]));
+    const r = await train(app, { eventsUri: app.rouge.blobs.uri(key), model: 'recs-from-file' });
+    expect(r.modelVersion).toBe(`projects/${PROJECT}/models/recs-from-file/versions/1`);
+    expect(r.rejectedLines).toBe(1);
+    expect(r.events).toBe(exported.split('\n').filter(Boolean).length);
+    const outside = await app.inject({ method: 'POST', url: `/v1/projects/${PROJECT}/recs:train`, payload: { eventsUri: app.rouge.blobs.uri('imports/storefront/x.jsonl') } });
+    expect(outside.statusCode).toBe(403);
+    expect(reasonOf(outside)).toBe('BLOB_URI_OUTSIDE_PROJECT');
+  });
 });

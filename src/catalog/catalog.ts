@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { BlobStore, Cache, EventOutbox, JobDeclaration, Jobs, ProjectHold, Store } from '../platform/index.js';
+import { readEventsFile, type EventsFileCounts } from './events-file.js';
+import type { UserEvent } from './events.js';
 import { EventService } from './event-service.js';
 import { EventStore } from './event-store.js';
 import { ImportStore } from './import-store.js';
@@ -62,6 +64,10 @@ export interface Catalog {
   matchCategories(project: string, query: string): Promise<CategoryMatchResult>;
   /** The query cache's counters. */
   queryCacheStats(): QueryCacheStats;
+  /** The valid events of a JSONL file under the project's import area; `counts` tallies lines and refused ones. */
+  readEventsFile(project: string, blobUri: string, counts: EventsFileCounts): AsyncGenerator<UserEvent>;
+  /** The blob key of a URI under the project's import area (the import's checks). */
+  resolveImportUri(project: string, blobUri: string): Promise<string>;
   /** Deletes a project's catalogue and events (a project deletion hook). */
   deleteProject(project: string, trx: Db): Promise<void>;
   /** Stops listening for index changes. */
@@ -97,6 +103,8 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
   return {
     items,
     events,
+    readEventsFile: (project, blobUri, counts) => readEventsFile({ blobs: deps.blobs, importer }, project, blobUri, counts),
+    resolveImportUri: (project, blobUri) => importer.resolveBlobUri(project, blobUri),
     jobs: importer.jobs(),
     sweepStaged: (graceMs) => importer.sweepStaged(graceMs),
     registerRoutes: (app) => registerCatalogRoutes(app, { items, events, importer, jobs: deps.jobs }),

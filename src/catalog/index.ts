@@ -24,3 +24,4 @@ export { createCatalog } from './catalog.js';
 export type { Catalog, CatalogDeps } from './catalog.js';
 export { parseItemFilter, ITEM_FILTER_FIELDS } from './item-filter.js';
 export { searchTerms } from './text.js';
+export type { EventsFileCounts } from './events-file.js';

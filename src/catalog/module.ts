@@ -3,6 +3,8 @@ import type { EventService } from './event-service.js';
 import { createCatalog } from './catalog.js';
 import type { ItemService } from './item-service.js';
 import type { CategoryMatchResult, QueryCacheStats } from './query-cache.js';
+import type { EventsFileCounts } from './events-file.js';
+import type { UserEvent } from './events.js';
 import { catalogMigrations } from './migrations.js';
 
 /** How often a worker looks for staged import bodies no import needs, and how old they must be. */
@@ -29,6 +31,14 @@ export interface CatalogFace {
   matchCategories(project: string, query: string): Promise<CategoryMatchResult>;
   /** The query cache's hits and misses since start, and the answers it holds, for benchmarks and metrics. */
   queryCacheStats(): QueryCacheStats;
+  /**
+   * The valid events of a JSONL file (an export) under the project's import
+   * area, streamed; refused lines are counted in `counts` and skipped. A URI
+   * outside that area is BLOB_URI_OUTSIDE_PROJECT, a missing file IMPORT_SOURCE_NOT_FOUND.
+   */
+  readEventsFile(project: string, blobUri: string, counts: EventsFileCounts): AsyncGenerator<UserEvent>;
+  /** Checks, before a job is queued, that a URI names a file `readEventsFile` may read (its errors, at once). */
+  checkImportUri(project: string, blobUri: string): Promise<void>;
 }
 
 /**
@@ -55,6 +65,10 @@ export const catalogModule: RougeModule<CatalogFace> = {
         events: catalog.events,
         sweepStagedImports: (graceMs) => catalog.sweepStaged(graceMs),
         matchCategories: (project, query) => catalog.matchCategories(project, query),
+        readEventsFile: (project, blobUri, counts) => catalog.readEventsFile(project, blobUri, counts),
+        checkImportUri: async (project, blobUri) => {
+          await catalog.resolveImportUri(project, blobUri);
+        },
         queryCacheStats: () => catalog.queryCacheStats(),
       },
       routes: { api: catalog.registerRoutes, inference: catalog.registerDataRoutes },

@@ -51,7 +51,7 @@ export const placementsModule: RougeModule<PlacementsFace> = {
     return {
       face: { recommenders, recommender },
       routes: {
-        api: (app) => registerPlacementRoutes(app, { recommenders, jobs: ctx.jobs }),
+        api: (app) => registerPlacementRoutes(app, { recommenders, jobs: ctx.jobs, catalog }),
         inference: (app) => registerRecommendRoute(app, recommender),
       },
       jobs: [{ kind: TRAIN_JOB, concurrency: 1, leaseMs: 10 * 60_000, handler: (payload: TrainPayload, job) => runTraining({ catalog, registry }, payload, job) }],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { Empty, OperationSchema, PageQuery, ProjectName, readPage, readUpdateMask, type Jobs } from '../platform/index.js';
+import type { CatalogFace } from '../catalog/index.js';
 import type { RecommenderService } from './recommenders.js';
 import * as S from './schemas.js';
 import { TRAIN_JOB } from './training.js';
@@ -11,8 +12,8 @@ const PatchQuery = Type.Object({ updateMask: Type.Optional(Type.String({ maxLeng
 type P = Static<typeof S.RecommenderParams>;
 
 /** Recommender management and training, on the `api` role. */
-export function registerPlacementRoutes(app: FastifyInstance, deps: { recommenders: RecommenderService; jobs: Jobs }): void {
-  const { recommenders, jobs } = deps;
+export function registerPlacementRoutes(app: FastifyInstance, deps: { recommenders: RecommenderService; jobs: Jobs; catalog: CatalogFace }): void {
+  const { recommenders, jobs, catalog } = deps;
   const tags = ['recommendations'];
   const base = '/v1/projects/:project/recommenders';
   const resource = (p: Record<string, string>) => `recommenders/${p.recommender}`;
@@ -31,5 +32,9 @@ export function registerPlacementRoutes(app: FastifyInstance, deps: { recommende
       return {};
     });
   app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof S.TrainBody> }>('/v1/projects/:project/recs::train', { config: { permission: 'placements.recs.train', idempotent: true }, schema: { tags, summary: 'Train a recommendation model from the project\'s events; an Operation whose response names the new version', params: ProjectParams, body: S.TrainBody, response: { 200: OperationSchema } } },
-    async (request) => jobs.enqueue(request.params.project, TRAIN_JOB, request.body, { createdBy: request.principalName }));
+    async (request) => {
+      // A file outside the project's import area, or missing, is refused now rather than by the job.
+      if (request.body.eventsUri) await catalog.checkImportUri(request.params.project, request.body.eventsUri);
+      return jobs.enqueue(request.params.project, TRAIN_JOB, request.body, { createdBy: request.principalName });
+    });
 }

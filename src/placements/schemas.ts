@@ -79,6 +79,7 @@ export const TrainBody = Type.Object(
   {
     model: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'the model to add a version to; default recs (created if missing)' })),
     alias: Type.Optional(Type.String({ pattern: '^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$', description: 'an alias to move to the new version, such as champion' })),
+    eventsUri: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'train on this JSONL export (under the project\'s imports/{project}/ area of the blob store) instead of the stored events' })),
     eventWeights: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 100 }), { description: 'weight per event type; defaults view 1, add_to_cart 3, purchase 5, click 1, search 0, impression 0, page_view 0' })),
   },
   { additionalProperties: false },

@@ -1,4 +1,4 @@
-import type { CatalogFace } from '../catalog/index.js';
+import type { CatalogFace, UserEvent } from '../catalog/index.js';
 import { readPage } from '../platform/index.js';
 import type { ItemContent, TrainInput, UserSequence } from '../recs/index.js';
 
@@ -25,14 +25,14 @@ export interface TrainingData extends TrainInput {
 }
 
 /**
- * A project's events and items as the engine's input: one sequence per
+ * A project's events (stored, or an export file's) and items as the engine's input: one sequence per
  * shopper in time order, each interaction weighted by its event type; the
  * anonymous events of a session that later signed in count for that user, as
  * the live history does; each purchase's items form a basket; every
  * catalogue item brings its content, so items with no events yet can still be
  * recommended by similarity.
  */
-export async function readTrainingData(catalog: CatalogFace, project: string, weights: Readonly<Record<string, number>>, onProgress: (events: number) => void): Promise<TrainingData> {
+export async function readTrainingData(catalog: CatalogFace, project: string, source: AsyncIterable<UserEvent>, weights: Readonly<Record<string, number>>, onProgress: (events: number) => void): Promise<TrainingData> {
   const who: string[] = [];
   const sessions: Array<string | undefined> = [];
   const item: string[] = [];
@@ -41,7 +41,7 @@ export async function readTrainingData(catalog: CatalogFace, project: string, we
   const links = new Map<string, string>();
   const baskets: string[][] = [];
   let events = 0;
-  for await (const e of catalog.events.export(project, undefined)) {
+  for await (const e of source) {
     events++;
     if (events % 50_000 === 0) onProgress(events);
     if (e.userId !== undefined && e.sessionId !== undefined) links.set(e.sessionId, e.userId);

@@ -12,6 +12,8 @@ export const TRAIN_JOB = 'placements.recs.train';
 
 export interface TrainPayload {
   model?: string;
+  /** A JSONL export under the project's import area to train on instead of the stored events. */
+  eventsUri?: string;
   alias?: string;
   eventWeights?: Record<string, number>;
 }
@@ -28,7 +30,9 @@ export async function runTraining(deps: { catalog: CatalogFace; registry: Regist
   const modelName = payload.model ?? 'recs';
   const weights = { ...DEFAULT_EVENT_WEIGHTS, ...(payload.eventWeights ?? {}) };
   await job.progress({ message: 'reading events' });
-  const data = await readTrainingData(deps.catalog, job.project, weights, (events) => void job.progress({ message: 'reading events', events }));
+  const counts = { lines: 0, rejected: 0 };
+  const source = payload.eventsUri ? deps.catalog.readEventsFile(job.project, payload.eventsUri, counts) : deps.catalog.events.export(job.project, undefined);
+  const data = await readTrainingData(deps.catalog, job.project, source, weights, (events) => void job.progress({ message: 'reading events', events }));
   const interactions = data.sequences.reduce((n, s) => n + s.items.length, 0);
   if (interactions === 0) throw errors.NO_EVENTS({ project: job.project });
   job.signal.throwIfAborted();
@@ -56,11 +60,12 @@ export async function runTraining(deps: { catalog: CatalogFace; registry: Regist
     framework: RECS_FRAMEWORK,
     ...(payload.alias ? { aliases: [payload.alias] } : {}),
     metrics,
-    description: `trained on ${data.events} events, ${interactions} weighted interactions`,
+    description: `trained on ${data.events} events${payload.eventsUri ? ` of ${payload.eventsUri}` : ''}, ${interactions} weighted interactions`,
     lineage: { operation: `projects/${job.project}/operations/${job.id}` },
   }, Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), 'system:placements');
   return {
     modelVersion: version.name, versionAliases: version.versionAliases, events: data.events, interactions,
+    ...(payload.eventsUri ? { eventsUri: payload.eventsUri, rejectedLines: counts.rejected } : {}),
     users: model.stats.users, items: model.stats.items, metrics, seconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }
