@@ -104,9 +104,54 @@ export class ListBuilder {
   }
 }
 
-/** Positions of the `keep` largest of values[0..m), largest first. */
-function topIndices(values: Float64Array, m: number, keep: number): number[] {
-  const order = Array.from({ length: m }, (_, i) => i);
-  order.sort((x, y) => values[y]! - values[x]! || x - y);
-  return order.length > keep ? order.slice(0, keep) : order;
+/** Positions of the `keep` largest of values[0..m), largest first (ties: the lower position first). */
+export function topIndices(values: Float64Array, m: number, keep: number): number[] {
+  // x ranks before y: a larger value, or the same value at a lower position.
+  const before = (x: number, y: number) => values[x]! > values[y]! || (values[x] === values[y] && x < y);
+  if (m <= keep) {
+    const all = Array.from({ length: m }, (_, i) => i);
+    return all.sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
+  }
+  // A heap of the best `keep` seen so far, the worst at the root: O(m log keep), not a sort of all m.
+  // Popular items co-occur with tens of thousands of others, and sorting them all dominated training.
+  const heap = new Int32Array(keep);
+  for (let i = 0; i < keep; i++) {
+    heap[i] = i;
+    siftUp(heap, i, before);
+  }
+  for (let i = keep; i < m; i++) {
+    if (!before(i, heap[0]!)) continue;
+    heap[0] = i;
+    siftDown(heap, keep, before);
+  }
+  return Array.from(heap).sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
+}
+
+/** Restores the heap upwards from `i` (the root holds the item ranking last). */
+function siftUp(heap: Int32Array, i: number, before: (x: number, y: number) => boolean): void {
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[parent]!, heap[i]!)) return;
+    const t = heap[parent]!;
+    heap[parent] = heap[i]!;
+    heap[i] = t;
+    i = parent;
+  }
+}
+
+/** Restores the heap downwards from the root. */
+function siftDown(heap: Int32Array, size: number, before: (x: number, y: number) => boolean): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let worst = i;
+    if (l < size && before(heap[worst]!, heap[l]!)) worst = l;
+    if (r < size && before(heap[worst]!, heap[r]!)) worst = r;
+    if (worst === i) return;
+    const t = heap[worst]!;
+    heap[worst] = heap[i]!;
+    heap[i] = t;
+    i = worst;
+  }
 }
