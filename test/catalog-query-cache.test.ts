@@ -55,6 +55,10 @@ describe.each(STORE_KINDS)('matchCategories, the cached query-to-category match,
     expect(after.size).toBeGreaterThan(0);
     // Shared between callers, so it cannot be changed by one of them.
     expect(() => first.categories.push({ path: [], score: 0, matchedItems: 0 })).toThrow(TypeError);
+    // The same counters, for Prometheus.
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    expect(Number(/rouge_catalog_query_cache_total\{result="hit"\} (\d+)/.exec(metrics)?.[1])).toBe(catalog.queryCacheStats().hits);
+    expect(Number(/rouge_catalog_query_cache_total\{result="miss"\} (\d+)/.exec(metrics)?.[1])).toBe(catalog.queryCacheStats().misses);
   });
 
   it('keeps projects apart', async () => {

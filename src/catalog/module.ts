@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import type { RougeModule } from '../platform/index.js';
 import type { EventService } from './event-service.js';
 import { createCatalog } from './catalog.js';
@@ -59,6 +60,17 @@ export const catalogModule: RougeModule<CatalogFace> = {
   async setup(ctx) {
     const catalog = await createCatalog({ store: ctx.store, blobs: ctx.blobs, outbox: ctx.outbox, cache: ctx.cache, jobs: ctx.jobs, log: ctx.log, hold: ctx.hold });
     let sweep: NodeJS.Timeout | undefined;
+    // Read at scrape time from the cache's own counters: nothing is added to the lookup's path.
+    new Counter({
+      name: 'rouge_catalog_query_cache_total', help: 'Query-to-category lookups (matchCategories) answered from the cache (hit) or by a search (miss), since start',
+      labelNames: ['result'], registers: [ctx.metrics],
+      collect() {
+        const { hits, misses } = catalog.queryCacheStats();
+        this.reset();
+        this.inc({ result: 'hit' }, hits);
+        this.inc({ result: 'miss' }, misses);
+      },
+    });
     return {
       face: {
         items: catalog.items,
