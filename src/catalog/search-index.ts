@@ -6,7 +6,7 @@ import type { ItemStore } from './item-store.js';
 import { Pacer } from './pacer.js';
 import { ProjectIndex } from './project-index.js';
 import { Synonyms } from './synonyms.js';
-import { queryWords } from './text.js';
+import { fuzziness, indexTerm, queryWords } from './text.js';
 
 /** The signals channel on which item and synonym changes reach every process's index. */
 export const CATALOG_CHANNEL = 'rouge.catalog.changes';
@@ -63,7 +63,8 @@ function joinSplitWords(idx: ProjectIndex, segments: Array<{ alternatives: strin
     const b = single(segments[i + 1]);
     if (a && b) {
       const joined = a + b;
-      if (idx.search.search(joined, { fuzzy: false, prefix: false }).length > 0) {
+      const term = indexTerm(joined);
+      if (term !== null && idx.vocabulary.has(term)) {
         out.push({ alternatives: [[joined], [a, b]] });
         i++;
         continue;
@@ -141,13 +142,14 @@ export class SearchIndex {
     const expanded = joinSplitWords(idx, idx.synonyms.expand(ws));
     const build = (combineWith: 'AND' | 'OR', tolerant: boolean): Query => ({
       combineWith,
-      ...(tolerant ? {} : { fuzzy: false }),
+      // Only terms the catalogue does not hold are typos or unfinished: fuzzy matching the others costs much and finds little.
+      fuzzy: tolerant ? (term: string) => (idx.vocabulary.has(term) ? false : fuzziness(term)) : false,
       queries: expanded.map((s, i) => ({
         combineWith: 'OR',
         queries: s.alternatives.map((words) => ({
           combineWith: 'AND', queries: words,
           // As-you-type: the last word may be unfinished.
-          prefix: (term: string) => tolerant && i === expanded.length - 1 && term.length >= 4,
+          prefix: (term: string) => tolerant && i === expanded.length - 1 && term.length >= 4 && !idx.vocabulary.has(term),
         })),
       })),
     });
