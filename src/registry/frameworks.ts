@@ -89,6 +89,8 @@ export const BUILT_IN_FRAMEWORKS: readonly ModelFramework[] = [
  * silently replace `onnx` (the same discipline as error reasons).
  */
 export class Frameworks {
+  private cached: { from: readonly ModelFramework[]; map: Map<string, ModelFramework> } | undefined;
+
   constructor(private readonly contributed: () => readonly ModelFramework[]) {
     this.all();
   }
@@ -101,14 +103,18 @@ export class Frameworks {
     return f;
   }
 
+  /** The map, rebuilt only when the contributions changed (they are added while the app is built, then stay). */
   private all(): Map<string, ModelFramework> {
+    const from = this.contributed();
+    if (this.cached && this.cached.from.length === from.length && this.cached.from.every((f, i) => f === from[i])) return this.cached.map;
     const out = new Map<string, ModelFramework>();
-    for (const f of [...BUILT_IN_FRAMEWORKS, ...this.contributed()]) {
+    for (const f of [...BUILT_IN_FRAMEWORKS, ...from]) {
       checkFramework(f);
       const taken = out.get(f.name);
       if (taken && taken !== f) throw new Error(`framework ${f.name} is registered twice`);
       out.set(f.name, f);
     }
+    this.cached = { from: [...from], map: out };
     return out;
   }
 }
