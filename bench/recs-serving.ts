@@ -64,6 +64,7 @@ import { IDLE_MAX_PCT, OTHER_MAX_PCT, STEAL_MAX_PCT, waitQuiet as waitForQuiet }
 import { ROOT } from './lib/root.js';
 import { intEnv } from './lib/settings.js';
 import { snapshotWorktree } from './lib/worktree.js';
+import { seededRandom } from '../src/recs/random.js';
 
 // ---------------------------------------------------------------- settings
 
@@ -106,17 +107,8 @@ const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === u
 const fmtMs = (n: number | null | undefined) => (n === null || n === undefined ? 'n/a' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 const mb = (kb: number) => Math.round(kb / 1024);
 
-/** mulberry32: a small seeded PRNG, so the request sequence is the same for the same settings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's seeded PRNG (mulberry32), so the request sequence is the same for the same settings. */
+const prng = seededRandom;
 
 function shuffle<T>(xs: T[], rnd: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {

@@ -8,6 +8,7 @@ import { ALL_MIGRATIONS } from '../src/app.js';
 import { catalogMigrations } from '../src/catalog/index.js';
 import type { ModuleMigrations } from '../src/platform/index.js';
 import { until } from './helpers/until.js';
+import { seededRandom } from '../src/recs/random.js';
 
 /** The app's migrations with every one of the catalog's, whichever of them app.ts lists. */
 export const CATALOG_MIGRATIONS: ModuleMigrations[] = ALL_MIGRATIONS.map((m) => (m.module === 'catalog' ? { module: 'catalog', migrations: catalogMigrations } : m));
@@ -26,17 +27,8 @@ export const reasonOf = (res: { json(): any }): string => res.json().error?.deta
 export const violationsOf = (res: { json(): any }): Array<{ field: string; description: string }> =>
   res.json().error.details.find((d: { '@type': string }) => d['@type'].endsWith('BadRequest'))?.fieldViolations ?? [];
 
-/** A small deterministic PRNG (mulberry32), so generated catalogues are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32), so generated catalogues are the same on every run: the engine's own. */
+export const rng = seededRandom;
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, i) => i);
