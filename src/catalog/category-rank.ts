@@ -1,14 +1,32 @@
-import type { SearchResult } from 'minisearch';
 import { CATEGORY_SEPARATOR } from './items.js';
+import type { Scored } from './scored.js';
 
 /** A category keeps up with the best one when its score is at least this share of the best: below it, it is another product type. */
 const CATEGORY_RATIO = 0.5;
 
-/** What ranking needs from a project's index: each item's category, and each category's size and path. */
+/** What ranking needs from a project's index: each hit's item and category (numbered), and each category's size and path. */
 export interface CategoryCensus {
-  readonly categoryOf: ReadonlyMap<string, string>;
+  groupOfSlot(slot: number): number;
+  categoryOfGroup(group: number): string;
+  idOfSlot(slot: number): string;
   readonly sizes: ReadonlyMap<string, number>;
   readonly paths: ReadonlyMap<string, string[]>;
+}
+
+/** A category's matched items while ranking: how many, the best three scores, and (for the ids) which hits. */
+interface Group {
+  group: number;
+  count: number;
+  top: [number, number, number];
+  hits: number[] | undefined;
+  score: number;
+}
+
+/** Keeps the three largest scores, largest first. */
+function keepTop(top: [number, number, number], score: number): void {
+  if (score > top[0]) [top[0], top[1], top[2]] = [score, top[0], top[1]];
+  else if (score > top[1]) [top[1], top[2]] = [score, top[1]];
+  else if (score > top[2]) top[2] = score;
 }
 
 /** A matched category as `catalog:search` and `matchCategories` show it. */
@@ -46,37 +64,42 @@ export interface RankedCategories {
  * score times their category's relative score, so a runner-up category's items
  * (the gift boxes) follow the best category's unless they match much better.
  */
-export function rankCategories(census: CategoryCensus, hits: SearchResult[], withIds = true): RankedCategories {
-  const byCategory = new Map<string, Array<{ id: string; score: number }>>();
-  for (const h of hits) {
-    const id = String(h.id);
-    const c = census.categoryOf.get(id);
-    if (c === undefined) continue;
-    let entry = byCategory.get(c);
-    if (!entry) byCategory.set(c, (entry = []));
-    entry.push({ id, score: h.score });
+export function rankCategories(census: CategoryCensus, hits: Scored, withIds = true): RankedCategories {
+  const byGroup = new Map<number, Group>();
+  for (let i = 0; i < hits.n; i++) {
+    const g = census.groupOfSlot(hits.slots[i]!);
+    let entry = byGroup.get(g);
+    if (!entry) byGroup.set(g, (entry = { group: g, count: 0, top: [-Infinity, -Infinity, -Infinity], hits: withIds ? [] : undefined, score: 0 }));
+    entry.count++;
+    keepTop(entry.top, hits.scores[i]!);
+    entry.hits?.push(i);
   }
-  if (byCategory.size === 0) return { categories: [], ids: [] };
-  const scored = [...byCategory].map(([category, matched]) => {
-    // Hits arrive best first, so the first three are the category's best.
-    const top = matched.slice(0, 3);
-    const quality = top.reduce((a, b) => a + b.score, 0) / top.length;
-    const share = Math.min(1, matched.length / (census.sizes.get(category) ?? matched.length));
-    const mass = 1 + Math.log(matched.length);
-    return { category, score: quality * (0.5 + 0.5 * Math.sqrt(share)) * mass, matched };
-  }).sort((a, b) => b.score - a.score || a.category.localeCompare(b.category));
+  if (byGroup.size === 0) return { categories: [], ids: [] };
+  const scored = [...byGroup.values()];
+  for (const g of scored) {
+    const best = g.top.filter((x) => x > -Infinity);
+    const quality = best.reduce((a, b) => a + b, 0) / best.length;
+    const category = census.categoryOfGroup(g.group);
+    const share = Math.min(1, g.count / (census.sizes.get(category) ?? g.count));
+    const mass = 1 + Math.log(g.count);
+    g.score = quality * (0.5 + 0.5 * Math.sqrt(share)) * mass;
+  }
+  scored.sort((a, b) => b.score - a.score || census.categoryOfGroup(a.group).localeCompare(census.categoryOfGroup(b.group)));
   const best = scored[0]!.score;
   const kept = scored.filter((s) => s.score >= CATEGORY_RATIO * best);
   const ids = withIds
-    ? kept.flatMap((k) => k.matched.map((m) => ({ id: m.id, rank: m.score * (k.score / best) })))
+    ? kept.flatMap((k) => k.hits!.map((i) => ({ id: census.idOfSlot(hits.slots[i]!), rank: hits.scores[i]! * (k.score / best) })))
       .sort((a, b) => b.rank - a.rank || (a.id < b.id ? -1 : 1)).map((x) => x.id)
     : [];
   return {
-    categories: kept.map((k) => ({
-      path: census.paths.get(k.category) ?? k.category.split(CATEGORY_SEPARATOR),
-      score: Math.round((k.score / best) * 10_000) / 10_000,
-      matchedItems: k.matched.length,
-    })),
+    categories: kept.map((k) => {
+      const category = census.categoryOfGroup(k.group);
+      return {
+        path: census.paths.get(category) ?? category.split(CATEGORY_SEPARATOR),
+        score: Math.round((k.score / best) * 10_000) / 10_000,
+        matchedItems: k.count,
+      };
+    }),
     ids,
   };
 }

@@ -1,16 +1,7 @@
-import MiniSearch from 'minisearch';
 import type { CategoryCensus } from './category-rank.js';
 import type { IndexedRow } from './item-store.js';
 import { Synonyms } from './synonyms.js';
-import { fuzziness, indexTerm, words } from './text.js';
-
-interface Doc {
-  id: string;
-  title: string;
-  brand: string;
-  category: string;
-  description: string;
-}
+import { TermIndex } from './term-index.js';
 
 /** Versions are unique across every project index of the process, so a rebuilt index never reuses its predecessor's. */
 let clock = 0;
@@ -29,34 +20,33 @@ function contentHash(row: IndexedRow): number {
   return h >>> 0;
 }
 
-/** One project's in-memory index: the MiniSearch index of its items, their categories, and its synonyms. */
+/**
+ * Field boosts, in the order the term index receives the fields: a word
+ * naming the category says most about what a product is; a description
+ * mentions many things.
+ */
+const BOOSTS = [3, 2, 1.5, 0.4];
+
+/** One project's in-memory index: the full-text index of its items, their categories, and its synonyms. */
 export class ProjectIndex implements CategoryCensus {
-  readonly search = new MiniSearch<Doc>({
-    fields: ['title', 'brand', 'category', 'description'],
-    tokenize: words,
-    processTerm: (t) => indexTerm(t),
-    searchOptions: {
-      // A word naming the category says most about what a product is; a description mentions many things.
-      boost: { category: 3, title: 2, brand: 1.5, description: 0.4 },
-      fuzzy: (term) => fuzziness(term),
-    },
-  });
+  /**
+   * Every term ever indexed (stemmed) stays in it: the tolerant pass spends
+   * fuzzy and prefix matching only on query terms that are not words of the
+   * catalogue (`terms.has`), since comparing each with the whole vocabulary
+   * would be most of a search's cost.
+   */
+  readonly terms = new TermIndex(BOOSTS);
   /** id -> category key, and category key -> item count: coverage needs both. */
   readonly categoryOf = new Map<string, string>();
   readonly sizes = new Map<string, number>();
   readonly paths = new Map<string, string[]>();
+  /** Category keys numbered, so a search groups its hits by number. */
+  private readonly groupNo = new Map<string, number>();
+  private readonly groupKeys: string[] = [];
   private readonly hashes = new Map<string, number>();
   /** The newest update_time applied, and whether a full reload is due (a missed deletion). */
   latest = '';
   synonyms = new Synonyms([]);
-  /**
-   * Every term ever indexed (stemmed), never shrunk: the tolerant pass spends
-   * fuzzy and prefix matching only on query terms that are not words of the
-   * catalogue, since walking the term tree for each was most of a search's
-   * cost on 100,000 items. A term whose items were all deleted stays; it then
-   * only misses its fuzzy neighbours.
-   */
-  readonly vocabulary = new Set<string>();
   /** Changes whenever an answer of this index may change (searchable text, categories, synonyms): equal versions give equal answers. */
   version = ++clock;
 
@@ -65,35 +55,43 @@ export class ProjectIndex implements CategoryCensus {
     this.version = ++clock;
   }
 
+  groupOfSlot(slot: number): number {
+    return this.terms.groupOf(slot);
+  }
+
+  categoryOfGroup(group: number): string {
+    return this.groupKeys[group]!;
+  }
+
+  idOfSlot(slot: number): string {
+    return this.terms.idOf(slot);
+  }
+
   put(row: IndexedRow): void {
-    const path = JSON.parse(row.category_path) as string[];
-    const doc: Doc = { id: row.id, title: row.title, brand: row.brand, category: path.join(' '), description: row.description };
-    this.paths.set(row.category, path);
+    if (row.update_time > this.latest) this.latest = row.update_time;
     const hash = contentHash(row);
-    if (this.hashes.get(row.id) !== hash) {
-      this.version = ++clock;
-      for (const text of [doc.title, doc.brand, doc.category, doc.description]) {
-        for (const w of words(text)) {
-          const t = indexTerm(w);
-          if (t !== null) this.vocabulary.add(t);
-        }
-      }
-    }
+    // Same text and category (a price or stock change): nothing the index answers from moved.
+    if (this.hashes.get(row.id) === hash) return;
+    const path = JSON.parse(row.category_path) as string[];
+    this.paths.set(row.category, path);
+    this.version = ++clock;
     this.hashes.set(row.id, hash);
+    let group = this.groupNo.get(row.category);
+    if (group === undefined) {
+      group = this.groupKeys.push(row.category) - 1;
+      this.groupNo.set(row.category, group);
+    }
+    this.terms.put(row.id, [path.join(' '), row.title, row.brand, row.description], group);
     const before = this.categoryOf.get(row.id);
-    if (before !== undefined) {
-      this.search.replace(doc);
-      this.resize(before, -1);
-    } else this.search.add(doc);
+    if (before !== undefined) this.resize(before, -1);
     this.categoryOf.set(row.id, row.category);
     this.resize(row.category, 1);
-    if (row.update_time > this.latest) this.latest = row.update_time;
   }
 
   remove(id: string): void {
     const before = this.categoryOf.get(id);
     if (before === undefined) return;
-    this.search.discard(id);
+    this.terms.remove(id);
     this.categoryOf.delete(id);
     this.hashes.delete(id);
     this.resize(before, -1);

@@ -1,4 +1,3 @@
-import type { Query } from 'minisearch';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Cache } from '../platform/index.js';
 import { rankCategories, type CategoryMatch } from './category-rank.js';
@@ -6,7 +5,8 @@ import type { ItemStore } from './item-store.js';
 import { Pacer } from './pacer.js';
 import { ProjectIndex } from './project-index.js';
 import { Synonyms } from './synonyms.js';
-import { fuzziness, indexTerm, queryWords } from './text.js';
+import type { QueryNode } from './term-index.js';
+import { fuzziness, indexTerm, queryWords, words } from './text.js';
 
 /** The signals channel on which item and synonym changes reach every process's index. */
 export const CATALOG_CHANNEL = 'rouge.catalog.changes';
@@ -64,7 +64,7 @@ function joinSplitWords(idx: ProjectIndex, segments: Array<{ alternatives: strin
     if (a && b) {
       const joined = a + b;
       const term = indexTerm(joined);
-      if (term !== null && idx.vocabulary.has(term)) {
+      if (term !== null && idx.terms.has(term)) {
         out.push({ alternatives: [[joined], [a, b]] });
         i++;
         continue;
@@ -76,8 +76,42 @@ function joinSplitWords(idx: ProjectIndex, segments: Array<{ alternatives: strin
 }
 
 /**
+ * The query as the term index runs it: every segment (`and`) or any
+ * (`or`), a segment matching any of its alternatives (a synonym, a joined
+ * word), an alternative all its words. In the tolerant pass only terms the
+ * catalogue does not hold may be typos (fuzzy) or, in the last segment,
+ * unfinished (prefix): matching the others loosely costs much and finds little.
+ * Each distinct term gets a bit, so an item's score counts the terms it matched.
+ */
+function toQuery(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }>, combineWith: 'and' | 'or', tolerant: boolean): QueryNode {
+  const bits = new Map<string, number>();
+  const parts: QueryNode[] = [];
+  segments.forEach((segment, i) => {
+    const alternatives: QueryNode[] = [];
+    for (const alternative of segment.alternatives) {
+      const terms: QueryNode[] = [];
+      for (const w of alternative.flatMap((a) => words(a))) {
+        const term = indexTerm(w);
+        if (term === null) continue;
+        if (!bits.has(term)) bits.set(term, Math.min(bits.size, 31));
+        const known = idx.terms.has(term);
+        terms.push({
+          kind: 'word', term, bit: bits.get(term)!,
+          fuzzy: tolerant && !known ? fuzziness(term) : 0,
+          // As-you-type: the last word may be unfinished.
+          prefix: tolerant && !known && i === segments.length - 1 && term.length >= 4,
+        });
+      }
+      if (terms.length > 0) alternatives.push({ kind: 'and', parts: terms });
+    }
+    if (alternatives.length > 0) parts.push({ kind: 'or', parts: alternatives });
+  });
+  return { kind: combineWith, parts };
+}
+
+/**
  * The query-to-category index (one per serving process, per project, built on
- * first use): a MiniSearch full-text index over items' titles, brands,
+ * first use): a full-text index (`TermIndex`) over items' titles, brands,
  * category paths and descriptions, with typo tolerance, stemming and
  * per-project synonyms. A search finds items, then votes for their
  * categories (`rankCategories`: the quality of a category's best items, the
@@ -140,27 +174,15 @@ export class SearchIndex {
     const ws = normaliseQuery(query);
     if (ws.length === 0) return { categories: [], ids: [], version, message: 'The query holds no words to search for (only punctuation, spaces or function words).' };
     const expanded = joinSplitWords(idx, idx.synonyms.expand(ws));
-    const build = (combineWith: 'AND' | 'OR', tolerant: boolean): Query => ({
-      combineWith,
-      // Only terms the catalogue does not hold are typos or unfinished: fuzzy matching the others costs much and finds little.
-      fuzzy: tolerant ? (term: string) => (idx.vocabulary.has(term) ? false : fuzziness(term)) : false,
-      queries: expanded.map((s, i) => ({
-        combineWith: 'OR',
-        queries: s.alternatives.map((words) => ({
-          combineWith: 'AND', queries: words,
-          // As-you-type: the last word may be unfinished.
-          prefix: (term: string) => tolerant && i === expanded.length - 1 && term.length >= 4 && !idx.vocabulary.has(term),
-        })),
-      })),
-    });
+    const build = (combineWith: 'and' | 'or', tolerant: boolean) => toQuery(idx, expanded, combineWith, tolerant);
     // Exact words first, as Algolia ranks them; the typo-tolerant pass runs only when they find nothing,
-    // which also keeps the common case fast (fuzzy matching walks much of the term tree). Every word must
-    // match when some item has them all; otherwise the best partial matches compete.
-    let hits = idx.search.search(build('AND', false));
-    if (hits.length === 0) hits = idx.search.search(build('AND', true));
-    if (hits.length === 0 && expanded.length > 1) hits = idx.search.search(build('OR', false));
-    if (hits.length === 0 && expanded.length > 1) hits = idx.search.search(build('OR', true));
-    if (hits.length === 0) return { categories: [], ids: [], version, message: `No item in the catalogue matches ${JSON.stringify(query.length > 80 ? `${query.slice(0, 80)}...` : query)}.` };
+    // which also keeps the common case fast (typo matching compares a term with the whole vocabulary).
+    // Every word must match when some item has them all; otherwise the best partial matches compete.
+    let hits = idx.terms.search(build('and', false));
+    if (hits.n === 0) hits = idx.terms.search(build('and', true));
+    if (hits.n === 0 && expanded.length > 1) hits = idx.terms.search(build('or', false));
+    if (hits.n === 0 && expanded.length > 1) hits = idx.terms.search(build('or', true));
+    if (hits.n === 0) return { categories: [], ids: [], version, message: `No item in the catalogue matches ${JSON.stringify(query.length > 80 ? `${query.slice(0, 80)}...` : query)}.` };
     return { ...rankCategories(idx, hits, options.ids ?? true), version };
   }
 
@@ -247,7 +269,7 @@ export class SearchIndex {
     if (!idx) return;
     const fp = await this.items.fingerprint(project);
     if (fp.latest > idx.latest) await this.apply(project, idx, (await this.items.changedSince(project, idx.latest)).map((r) => r.id));
-    if (fp.count !== idx.categoryOf.size) {
+    if (fp.count !== idx.terms.size) {
       this.log?.info({ project }, 'catalog index out of step with the store; rebuilding');
       this.projects.set(project, await this.load(project));
     }
