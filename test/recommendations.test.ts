@@ -114,6 +114,21 @@ describe.each(STORE_KINDS)('recommendations on %s', (storeKind) => {
     expect(r.items.map((i) => i.id)).not.toContain(`${kind}-1`);
   });
 
+  it('similar reads the shopper\'s history live: what they viewed a moment ago is left out, the rest still of the same category', async () => {
+    const kind = shop.cat.kinds[3]!;
+    const anchor = `${kind}-2`;
+    const plain = await ok('similar', { itemIds: [anchor], limit: 8 });
+    const viewed = plain.items.slice(0, 2).map((i) => i.id);
+    const events = viewed.map((id, i) => ({ eventId: `similar-live-${i}`, type: 'view', sessionId: 'similar-session', itemIds: [id], eventTime: new Date().toISOString() }));
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${PROJECT}/userEvents:write`, payload: { events } })).statusCode).toBe(200);
+    const r = await ok('similar', { itemIds: [anchor], sessionId: 'similar-session', limit: 8 });
+    expect(r.matched).toBe(true);
+    expect(r.items).toHaveLength(8);
+    const ids = r.items.map((i) => i.id);
+    for (const id of [...viewed, anchor]) expect(ids).not.toContain(id);
+    expect(r.items.filter((i) => kindOf(i.id) === kind).length).toBeGreaterThanOrEqual(6);
+  });
+
   it('bought-together: the complement category comes first', async () => {
     const k = 2;
     const r = await ok('bought-together', { itemIds: [`${shop.cat.kinds[k]}-1`], limit: 5 });

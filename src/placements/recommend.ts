@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CatalogFace, UserEvent } from '../catalog/index.js';
+import type { CatalogFace, RecentEvent } from '../catalog/index.js';
 import type { Scored } from '../recs/index.js';
 import type { CompiledRecommenders, CompiledRecommender } from './compiled.js';
 import * as errors from './errors.js';
@@ -12,6 +12,8 @@ import type { ItemField } from './schemas.js';
 const HISTORY_EVENTS = 50;
 /** Most candidates fetched before rules that reorder or thin them out (boosts, a brand cap). */
 const MAX_CANDIDATES = 400;
+/** How much a shopper's live history reorders a `similar` placement, against the anchor's own similarity (both scaled to 1). */
+const SIMILAR_PERSONAL = 0.5;
 /** Items of the matched categories a search weighs against the query's other words, most popular first. */
 const SEARCH_POOL = 1000;
 
@@ -46,6 +48,8 @@ export interface RecommendResult {
 interface Context {
   /** Model indices of the context items and the live history, oldest first. */
   history: number[];
+  /** The live history alone (the shopper's recent events), oldest first. */
+  recent: number[];
   /** Indices never to return: the context items and what the shopper already has in view. */
   seen: Set<number>;
   purchased: Set<string>;
@@ -113,6 +117,7 @@ export class Recommender {
         if (!req.itemIds?.length) throw errors.CONTEXT_MISSING({ kind: rec.kind, needs: 'itemIds (the product on the page, or the cart)' });
         matched = anchors.length > 0;
         scored = merge(anchors.map((a) => (rec.kind === 'similar' ? m.similar(a, want, accept) : m.boughtTogether(a, want, accept))), want);
+        if (rec.kind === 'similar' && ctx.recent.length > 0) scored = personalise(scored, m.recommend(ctx.recent, MAX_CANDIDATES, accept));
         break;
       }
       case 'for-you':
@@ -149,10 +154,10 @@ export class Recommender {
 
   private async context(project: string, rec: CompiledRecommender, req: RecommendRequest, loaded: LoadedModel, map: ItemMapping): Promise<Context> {
     const m = loaded.model;
-    const ctx: Context = { history: [], seen: new Set(), purchased: new Set(), categories: new Set(), notes: [] };
+    const ctx: Context = { history: [], recent: [], seen: new Set(), purchased: new Set(), categories: new Set(), notes: [] };
     const unknown: string[] = [];
-    const live = rec.kind === 'for-you' || rec.kind === 'search' || rec.rules.excludePurchased;
-    let events: UserEvent[] = [];
+    const live = rec.kind === 'for-you' || rec.kind === 'search' || rec.kind === 'similar' || rec.rules.excludePurchased;
+    let events: RecentEvent[] = [];
     if (live && (req.userId !== undefined || req.sessionId !== undefined)) {
       events = await this.catalog.events.recent(project, { ...(req.userId !== undefined ? { userId: req.userId } : {}), ...(req.sessionId !== undefined ? { sessionId: req.sessionId } : {}) }, HISTORY_EVENTS);
     }
@@ -161,7 +166,11 @@ export class Recommender {
         if (e.type === 'purchase') ctx.purchased.add(id);
         if (e.type === 'impression' || e.type === 'search' || e.type === 'page_view') continue;
         const i = m.indexOf(id);
-        if (i >= 0) ctx.history.push(i);
+        if (i < 0) continue;
+        ctx.history.push(i);
+        ctx.recent.push(i);
+        // A product page's "similar" slot is better spent on what the shopper has not just looked at.
+        if (rec.kind === 'similar') ctx.seen.add(i);
       }
     }
     if (!rec.rules.excludePurchased) ctx.purchased.clear();
@@ -187,23 +196,86 @@ export class Recommender {
 }
 
 /**
+ * Similar items reordered by what the shopper did lately (read live, so a
+ * view a second ago counts): each keeps its similarity to the anchor and
+ * gains up to half of it again from the shopper's own scores; no item is added.
+ */
+function personalise(similar: Array<{ item: number; score: number; reason: Reason }>, personal: Scored[]): Array<{ item: number; score: number; reason: Reason }> {
+  const topSimilar = similar[0]?.score ?? 0;
+  const topPersonal = personal[0]?.score ?? 0;
+  if (topSimilar <= 0 || topPersonal <= 0) return similar;
+  const mine = new Map(personal.filter((p) => p.reason !== 'popular').map((p) => [p.item, p.score / topPersonal]));
+  return similar.map((s) => ({ ...s, score: s.score / topSimilar + SIMILAR_PERSONAL * (mine.get(s.item) ?? 0) }))
+    .sort((a, b) => b.score - a.score || a.item - b.item);
+}
+
+/**
  * A search's ranking inside its categories: items carrying more of the
  * query's words come first ("red" in "red lipstick": every matched item
  * carries the category's word, so only the rest reorders them); among equals,
  * the model's picks for the shopper, then the categories' popular items.
+ *
+ * The categories' items are walked most popular first (at most SEARCH_POOL)
+ * and only the best `want` are kept: once they all carry every query word,
+ * no less popular item can pass them, so a common query stops after a few
+ * dozen items instead of scoring a thousand.
  */
 function searchRanking(query: string, personal: Scored[], map: ItemMapping, categories: Set<string>, accept: (i: number) => boolean, want: number): Array<{ item: number; score: number; reason: Reason }> {
   const words = wordsOf(query);
+  const best: Array<{ item: number; score: number; reason: Reason }> = [];
+  // Base scores stay under 2 (personal picks 1-2, popular ones under 1), so one more word always wins.
+  const offer = (item: number, base: number) => {
+    const r = map.byIndex[item]!;
+    let score = base;
+    for (const w of words) if (r.words.has(w)) score += 2;
+    if (best.length === want && score <= best[want - 1]!.score) return;
+    let at = best.length;
+    while (at > 0 && best[at - 1]!.score < score) at--;
+    best.splice(at, 0, { item, score, reason: 'query_match' });
+    if (best.length > want) best.pop();
+  };
   const top = personal[0]?.score ?? 1;
-  const pool = fillFrom(personal.map((s) => ({ item: s.item, score: 1 + s.score / top, reason: 'query_match' as Reason })), map, categories, accept, personal.length + SEARCH_POOL, 'query_match');
-  for (const s of pool) {
-    const r = map.byIndex[s.item]!;
-    let hits = 0;
-    for (const w of words) if (r.words.has(w)) hits++;
-    // Base scores stay under 2 (personal picks 1-2, popular ones under 1), so one more word always wins.
-    s.score += 2 * hits;
+  const taken = new Set<number>();
+  for (const p of personal) {
+    taken.add(p.item);
+    offer(p.item, 1 + p.score / top);
   }
-  return pool.sort((a, b) => b.score - a.score).slice(0, want);
+  const full = 2 * words.length;
+  const next = roundRobin(map, categories, (i) => !taken.has(i) && accept(i));
+  for (let rank = 0; rank < SEARCH_POOL; rank++) {
+    if (best.length === want && best[want - 1]!.score >= full + 1 / (1 + rank)) break;
+    const i = next();
+    if (i < 0) break;
+    offer(i, 1 / (1 + rank));
+  }
+  return best;
+}
+
+/**
+ * The given categories' items (every category's when none) that pass `ok`,
+ * most popular first, the categories taking turns so one does not crowd out
+ * the others; -1 once every list is walked.
+ */
+function roundRobin(map: ItemMapping, categories: Set<string>, ok: (i: number) => boolean): () => number {
+  const lists = (categories.size > 0 ? [...categories].map((c) => map.byCategory.get(c)) : [...map.byCategory.values()])
+    .filter((l): l is Int32Array => l !== undefined && l.length > 0);
+  const pos = new Array<number>(lists.length).fill(0);
+  let l = 0;
+  let open = lists.length;
+  return () => {
+    while (open > 0) {
+      const k = l;
+      l = (l + 1) % lists.length;
+      const list = lists[k]!;
+      if (pos[k]! >= list.length) continue;
+      while (pos[k]! < list.length) {
+        const i = list[pos[k]!++]!;
+        if (pos[k] === list.length) open--;
+        if (ok(i)) return i;
+      }
+    }
+    return -1;
+  };
 }
 
 /** Sums the scores of several anchors' lists (a cart of several items), best first. */
@@ -224,25 +296,11 @@ function merge(lists: Scored[][], k: number): Scored[] {
 function fillFrom<T extends { item: number; score: number; reason: Reason }>(have: T[], map: ItemMapping, categories: Set<string>, accept: (i: number) => boolean, want: number, reason: Reason): Array<{ item: number; score: number; reason: Reason }> {
   const out: Array<{ item: number; score: number; reason: Reason }> = [...have];
   const taken = new Set(have.map((s) => s.item));
-  const lists = categories.size > 0 ? [...categories].map((c) => map.byCategory.get(c)).filter((l): l is Int32Array => l !== undefined) : [...map.byCategory.values()];
-  // Round-robin over the categories' popularity lists, so one category does not crowd out the others.
-  const pos = new Array<number>(lists.length).fill(0);
-  let open = lists.length;
-  let rank = 0;
-  while (out.length < want && open > 0) {
-    open = 0;
-    for (let l = 0; l < lists.length && out.length < want; l++) {
-      const list = lists[l]!;
-      while (pos[l]! < list.length) {
-        const i = list[pos[l]!++]!;
-        if (!taken.has(i) && accept(i)) {
-          taken.add(i);
-          out.push({ item: i, score: 1 / (1 + rank++), reason });
-          break;
-        }
-      }
-      if (pos[l]! < list.length) open++;
-    }
+  const next = roundRobin(map, categories, (i) => !taken.has(i) && accept(i));
+  for (let rank = 0; out.length < want; rank++) {
+    const i = next();
+    if (i < 0) break;
+    out.push({ item: i, score: 1 / (1 + rank), reason });
   }
   return out;
 }
