@@ -1,4 +1,4 @@
-import { RougeError, readPage, type Cache } from '../platform/index.js';
+import { readPage, type Cache } from '../platform/index.js';
 import { CATALOG_CHANNEL, searchTerms, type CatalogFace, type Item } from '../catalog/index.js';
 
 /** Catalogue paths are joined with this in filters and category keys (the catalog's own separator). */
@@ -147,13 +147,11 @@ export class ItemTable {
       this.projects.set(project, fresh);
       return;
     }
+    const found = new Map((await this.catalog.items.getMany(project, ids)).map((item) => [item.id, item]));
     for (const id of ids) {
-      try {
-        items.put(await this.catalog.items.get(project, id));
-      } catch (e) {
-        if (e instanceof RougeError && e.httpStatus === 404) items.remove(id);
-        else throw e;
-      }
+      const item = found.get(id);
+      if (item) items.put(item);
+      else items.remove(id);
     }
   }
 }
