@@ -11,6 +11,9 @@ const EXPORT_PAGE = 2000;
  * (Segment-style at-least-once delivery: a client resends until it gets an
  * answer), session-to-user links, a user's history and the JSONL export.
  */
+/** An event as a live history reads it: what was done, to which items, when. */
+export type RecentEvent = Pick<UserEvent, 'eventId' | 'type' | 'itemIds' | 'eventTime'>;
+
 export class EventService {
   /** `hold` checks and holds the project in the transaction that writes a batch (PROJECT_NOT_FOUND when it does not exist). */
   constructor(private readonly store: EventStore, private readonly hold: ProjectHold) {}
@@ -74,13 +77,13 @@ export class EventService {
    * a user's events (with the sessions linked to them), or a session's; a
    * session linked to a user stands for that user. At most `limit` events.
    */
-  async recent(project: string, who: { userId?: string; sessionId?: string }, limit = 50): Promise<UserEvent[]> {
+  async recent(project: string, who: { userId?: string; sessionId?: string }, limit = 50): Promise<RecentEvent[]> {
     let userId = who.userId;
     if (userId === undefined && who.sessionId !== undefined) userId = await this.store.sessionUser(project, who.sessionId);
     const rows = userId !== undefined
       ? await this.store.recentOfUser(project, userId, limit)
       : who.sessionId !== undefined ? await this.store.recentOfSession(project, who.sessionId, limit) : [];
-    return rows.reverse().map(toUserEvent);
+    return rows.reverse().map((r) => ({ eventId: r.event_id, type: r.type as UserEvent['type'], itemIds: JSON.parse(r.item_ids) as string[], eventTime: r.event_time }));
   }
 
   /** The user a session was linked to, if any. */
