@@ -51,7 +51,10 @@ export class EventStore {
   page(project: string, since: string | undefined, limit: number, after?: { time: string; id: string }): Promise<EventRow[]> {
     let q = this.db.selectFrom('user_events').selectAll().where('project', '=', project);
     if (since !== undefined) q = q.where('event_time', '>=', since);
-    if (after) q = q.where((eb) => eb.or([eb('event_time', '>', after.time), eb.and([eb('event_time', '=', after.time), eb('event_id', '>', after.id)])]));
+    // A row-value comparison: both SQLite and PostgreSQL seek the (project, event_time, event_id) index
+    // to it, where the equivalent OR of two conditions made SQLite walk every earlier event on each
+    // page, so reading a million events back took quadratic time (25 s of a training run).
+    if (after) q = q.where((eb) => eb(eb.refTuple('event_time', 'event_id'), '>', eb.tuple(after.time, after.id)));
     return q.orderBy('event_time').orderBy('event_id').limit(limit).execute();
   }
 
