@@ -240,7 +240,8 @@ function searchRanking(query: string, personal: Scored[], map: ItemMapping, cate
     taken.add(p.item);
     offer(p.item, 1 + p.score / top);
   }
-  const full = 2 * words.length;
+  // The most words an item of these categories can carry: once the best `want` carry that many, stop.
+  const full = 2 * words.filter((w) => [...categories].some((c) => map.items.categoryWords.get(c)?.has(w))).length;
   const next = roundRobin(map, categories, (i) => !taken.has(i) && accept(i));
   for (let rank = 0; rank < SEARCH_POOL; rank++) {
     if (best.length === want && best[want - 1]!.score >= full + 1 / (1 + rank)) break;

@@ -1,4 +1,4 @@
-import type { CatalogFace, UserEvent } from '../catalog/index.js';
+import { searchTerms, type CatalogFace, type UserEvent } from '../catalog/index.js';
 import { readPage } from '../platform/index.js';
 import type { ItemContent, TrainInput, UserSequence } from '../recs/index.js';
 
@@ -7,14 +7,13 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<string, number>> = {
   view: 1, click: 1, add_to_cart: 3, purchase: 5, search: 0, impression: 0, page_view: 0,
 };
 
-/** Words of a title for content similarity: lower-case letters and digits. */
-function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
-}
-
-/** Content features of a catalogue item: its title words, brand and every level of its category path. */
+/**
+ * Content features of a catalogue item: its title's terms as the catalogue's
+ * search compares them (stemmed, so "lipsticks" meets "lipstick"; no
+ * function words), its brand and every level of its category path.
+ */
 export function contentOf(item: { id: string; title: string; brand: string; categoryPath: string[] }): ItemContent {
-  const tokens = words(item.title);
+  const tokens = searchTerms(item.title);
   if (item.brand) tokens.push(`brand:${item.brand.toLowerCase()}`);
   item.categoryPath.forEach((_, i) => tokens.push(`cat:${item.categoryPath.slice(0, i + 1).join('>').toLowerCase()}`));
   return { id: item.id, tokens };
