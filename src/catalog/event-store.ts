@@ -10,6 +10,11 @@ const RECENT = ['event_id', 'type', 'item_ids', 'event_time'] as const;
 /** An event as a live history reads it. */
 export type RecentRow = Pick<EventRow, (typeof RECENT)[number]>;
 
+/** The newest `limit` rows, newest first (time, then id, as the time index orders them). */
+function newestFirst(rows: RecentRow[], limit: number): RecentRow[] {
+  return rows.sort((a, b) => (a.event_time < b.event_time ? 1 : a.event_time > b.event_time ? -1 : a.event_id < b.event_id ? 1 : a.event_id > b.event_id ? -1 : 0)).slice(0, limit);
+}
+
 /** The sessions linked to a user, found from the user's own events (the event that made a link carries both ids). */
 function linkedSessions(eb: ExpressionBuilder<CatalogTables, 'user_events'>, project: string, userId: string) {
   return eb.selectFrom('user_events as e')
@@ -82,20 +87,33 @@ export class EventStore {
   /**
    * The newest `limit` events of a user (their linked sessions included),
    * newest first, with only what recommendations read: the hot path of a
-   * personal placement, where decoding every column was half the query's cost.
+   * personal placement. Two lookups by partial index, sorted here: the user's
+   * own events, then the anonymous events of those of its sessions linked to
+   * it (primary-key probes of the links). Asked to sort, SQLite walks the time
+   * index over every event of the project instead; one statement with the
+   * linked sessions as a subquery cost twice these two.
    */
-  recentOfUser(project: string, userId: string, limit: number): Promise<RecentRow[]> {
-    const signedIn = this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', '=', userId);
-    const anonymous = this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null)
-      .where('session_id', 'in', (eb) => linkedSessions(eb, project, userId));
-    return this.db.with((cte) => cte('h').materialized(), () => signedIn.unionAll(anonymous))
-      .selectFrom('h').selectAll().orderBy('event_time', 'desc').orderBy('event_id', 'desc').limit(limit).execute();
+  async recentOfUser(project: string, userId: string, limit: number): Promise<RecentRow[]> {
+    const own = await this.db.selectFrom('user_events').select([...RECENT, 'session_id']).where('project', '=', project).where('user_id', '=', userId).execute();
+    const sessions = [...new Set(own.map((r) => r.session_id).filter((s): s is string => s !== null))];
+    const rows: RecentRow[] = own;
+    for (let i = 0; i < sessions.length; i += 500) {
+      const some = sessions.slice(i, i + 500);
+      rows.push(...await this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null)
+        .where('session_id', 'in', (eb) => eb.selectFrom('user_sessions').select('session_id').where('project', '=', project).where('user_id', '=', userId).where('session_id', 'in', some))
+        .execute());
+    }
+    return newestFirst(rows, limit);
   }
 
-  /** The newest `limit` anonymous events of a session, newest first (the partial index of anonymous events finds them). */
-  recentOfSession(project: string, sessionId: string, limit: number): Promise<RecentRow[]> {
-    return this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null).where('session_id', '=', sessionId)
-      .orderBy('event_time', 'desc').orderBy('event_id', 'desc').limit(limit).execute();
+  /**
+   * The newest `limit` anonymous events of a session, newest first. The
+   * session's events are read by the partial index of anonymous events and
+   * sorted after: asked for them in order, SQLite walks the project's time
+   * index instead (83 ms a call at 300,000 events).
+   */
+  async recentOfSession(project: string, sessionId: string, limit: number): Promise<RecentRow[]> {
+    return newestFirst(await this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null).where('session_id', '=', sessionId).execute(), limit);
   }
 
   async sessionUser(project: string, sessionId: string): Promise<string | undefined> {
