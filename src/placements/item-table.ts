@@ -55,20 +55,13 @@ export function sellable(r: ItemRecord): boolean {
 /** A project's items in memory, kept current by the catalogue's change signals. */
 export class ProjectItems {
   readonly byId = new Map<string, ItemRecord>();
-  /**
-   * Every word any item of a category has carried (never shrinks): a search
-   * placement knows from it how many of a query's words an item could carry
-   * at best, so it stops walking a category once its best items carry them all.
-   */
-  readonly categoryWords = new Map<string, Set<string>>();
+  /** Bumped when an item's words change: derived word lists are then rebuilt. */
+  wordsGeneration = 0;
   /** Bumped when an item is added, removed or changes category: derived category lists are then rebuilt. */
   shapeGeneration = 0;
 
   put(item: Item): void {
     const fresh = toRecord(item);
-    let words = this.categoryWords.get(fresh.category);
-    if (!words) this.categoryWords.set(fresh.category, (words = new Set()));
-    for (const w of fresh.words) words.add(w);
     const old = this.byId.get(item.id);
     if (!old) {
       this.byId.set(item.id, fresh);
@@ -76,6 +69,7 @@ export class ProjectItems {
       return;
     }
     if (old.category !== fresh.category) this.shapeGeneration++;
+    if (old.words.size !== fresh.words.size || [...fresh.words].some((w) => !old.words.has(w))) this.wordsGeneration++;
     Object.assign(old, fresh);
   }
 

@@ -17,6 +17,8 @@ export interface ItemMapping {
   byIndex: Array<ItemRecord | undefined>;
   /** Model indices of each category (joined path), most popular first. */
   byCategory: Map<string, Int32Array>;
+  /** Per category, built on a search's first use: each word's positions in `byCategory`'s list (see `categoryWords`). */
+  words: Map<string, { generation: number; lists: Map<string, Int32Array> }>;
 }
 
 /** A rouge-recs version loaded in this process. */
@@ -45,7 +47,7 @@ export class LoadedModel {
     }
     const byCategory = new Map<string, Int32Array>();
     for (const [k, v] of lists) byCategory.set(k, Int32Array.from(v));
-    this.mapping = { items, generation: items.shapeGeneration, byIndex, byCategory };
+    this.mapping = { items, generation: items.shapeGeneration, byIndex, byCategory, words: new Map() };
     return this.mapping;
   }
 }
@@ -159,4 +161,27 @@ export class ModelCache {
       }, () => undefined);
     }
   }
+}
+
+/**
+ * The items of a category carrying each word, as positions in the category's
+ * popularity list (so most popular first), built once per category and
+ * rebuilt when items' words change.
+ */
+export function categoryWords(map: ItemMapping, category: string): Map<string, Int32Array> {
+  const cached = map.words.get(category);
+  if (cached && cached.generation === map.items.wordsGeneration) return cached.lists;
+  const building = new Map<string, number[]>();
+  const list = map.byCategory.get(category) ?? new Int32Array(0);
+  for (let pos = 0; pos < list.length; pos++) {
+    for (const w of map.byIndex[list[pos]!]?.words ?? []) {
+      let at = building.get(w);
+      if (!at) building.set(w, (at = []));
+      at.push(pos);
+    }
+  }
+  const lists = new Map<string, Int32Array>();
+  for (const [w, positions] of building) lists.set(w, Int32Array.from(positions));
+  map.words.set(category, { generation: map.items.wordsGeneration, lists });
+  return lists;
 }

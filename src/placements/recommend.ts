@@ -3,9 +3,10 @@ import type { CatalogFace, RecentEvent } from '../catalog/index.js';
 import type { Scored } from '../recs/index.js';
 import type { CompiledRecommenders, CompiledRecommender } from './compiled.js';
 import * as errors from './errors.js';
-import { sellable, wordsOf, type ItemRecord, type ItemTable } from './item-table.js';
+import { sellable, type ItemRecord, type ItemTable } from './item-table.js';
 import type { ItemMapping, LoadedModel, ModelCache } from './loaded-models.js';
 import { FilterCache } from './filter-cache.js';
+import { searchRanking } from './search-ranking.js';
 import type { ItemField } from './schemas.js';
 
 /** How many recent events of a shopper the live history reads. */
@@ -14,8 +15,6 @@ const HISTORY_EVENTS = 50;
 const MAX_CANDIDATES = 400;
 /** How much a shopper's live history reorders a `similar` placement, against the anchor's own similarity (both scaled to 1). */
 const SIMILAR_PERSONAL = 0.5;
-/** Items of the matched categories a search weighs against the query's other words, most popular first. */
-const SEARCH_POOL = 1000;
 
 export interface RecommendRequest {
   userId?: string;
@@ -207,49 +206,6 @@ function personalise(similar: Array<{ item: number; score: number; reason: Reaso
   const mine = new Map(personal.filter((p) => p.reason !== 'popular').map((p) => [p.item, p.score / topPersonal]));
   return similar.map((s) => ({ ...s, score: s.score / topSimilar + SIMILAR_PERSONAL * (mine.get(s.item) ?? 0) }))
     .sort((a, b) => b.score - a.score || a.item - b.item);
-}
-
-/**
- * A search's ranking inside its categories: items carrying more of the
- * query's words come first ("red" in "red lipstick": every matched item
- * carries the category's word, so only the rest reorders them); among equals,
- * the model's picks for the shopper, then the categories' popular items.
- *
- * The categories' items are walked most popular first (at most SEARCH_POOL)
- * and only the best `want` are kept: once they all carry every query word,
- * no less popular item can pass them, so a common query stops after a few
- * dozen items instead of scoring a thousand.
- */
-function searchRanking(query: string, personal: Scored[], map: ItemMapping, categories: Set<string>, accept: (i: number) => boolean, want: number): Array<{ item: number; score: number; reason: Reason }> {
-  const words = wordsOf(query);
-  const best: Array<{ item: number; score: number; reason: Reason }> = [];
-  // Base scores stay under 2 (personal picks 1-2, popular ones under 1), so one more word always wins.
-  const offer = (item: number, base: number) => {
-    const r = map.byIndex[item]!;
-    let score = base;
-    for (const w of words) if (r.words.has(w)) score += 2;
-    if (best.length === want && score <= best[want - 1]!.score) return;
-    let at = best.length;
-    while (at > 0 && best[at - 1]!.score < score) at--;
-    best.splice(at, 0, { item, score, reason: 'query_match' });
-    if (best.length > want) best.pop();
-  };
-  const top = personal[0]?.score ?? 1;
-  const taken = new Set<number>();
-  for (const p of personal) {
-    taken.add(p.item);
-    offer(p.item, 1 + p.score / top);
-  }
-  // The most words an item of these categories can carry: once the best `want` carry that many, stop.
-  const full = 2 * words.filter((w) => [...categories].some((c) => map.items.categoryWords.get(c)?.has(w))).length;
-  const next = roundRobin(map, categories, (i) => !taken.has(i) && accept(i));
-  for (let rank = 0; rank < SEARCH_POOL; rank++) {
-    if (best.length === want && best[want - 1]!.score >= full + 1 / (1 + rank)) break;
-    const i = next();
-    if (i < 0) break;
-    offer(i, 1 / (1 + rank));
-  }
-  return best;
 }
 
 /**
