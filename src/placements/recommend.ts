@@ -6,6 +6,7 @@ import * as errors from './errors.js';
 import { sellable, type ItemRecord, type ItemTable } from './item-table.js';
 import type { ItemMapping, LoadedModel, ModelCache } from './loaded-models.js';
 import { FilterCache } from './filter-cache.js';
+import { roundRobin } from './round-robin.js';
 import { searchRanking } from './search-ranking.js';
 import type { ItemField } from './schemas.js';
 
@@ -206,33 +207,6 @@ function personalise(similar: Array<{ item: number; score: number; reason: Reaso
   const mine = new Map(personal.filter((p) => p.reason !== 'popular').map((p) => [p.item, p.score / topPersonal]));
   return similar.map((s) => ({ ...s, score: s.score / topSimilar + SIMILAR_PERSONAL * (mine.get(s.item) ?? 0) }))
     .sort((a, b) => b.score - a.score || a.item - b.item);
-}
-
-/**
- * The given categories' items (every category's when none) that pass `ok`,
- * most popular first, the categories taking turns so one does not crowd out
- * the others; -1 once every list is walked.
- */
-function roundRobin(map: ItemMapping, categories: Set<string>, ok: (i: number) => boolean): () => number {
-  const lists = (categories.size > 0 ? [...categories].map((c) => map.byCategory.get(c)) : [...map.byCategory.values()])
-    .filter((l): l is Int32Array => l !== undefined && l.length > 0);
-  const pos = new Array<number>(lists.length).fill(0);
-  let l = 0;
-  let open = lists.length;
-  return () => {
-    while (open > 0) {
-      const k = l;
-      l = (l + 1) % lists.length;
-      const list = lists[k]!;
-      if (pos[k]! >= list.length) continue;
-      while (pos[k]! < list.length) {
-        const i = list[pos[k]!++]!;
-        if (pos[k] === list.length) open--;
-        if (ok(i)) return i;
-      }
-    }
-    return -1;
-  };
 }
 
 /** Sums the scores of several anchors' lists (a cart of several items), best first. */

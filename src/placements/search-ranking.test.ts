@@ -24,7 +24,7 @@ describe('searchRanking', () => {
   const all = new Set(['Zimbars']);
   const yes = () => true;
 
-  it('puts items carrying the query\'s other words first, most popular first, however far down the list they are', () => {
+  it('puts items carrying the query\'s other words first, most popular first, however far down the first thousand they are', () => {
     const { map, ids } = shop();
     const r = searchRanking('red zimbar', [], map, all, yes, 6);
     expect(r.slice(0, 5).map((p) => ids[p.item])).toEqual(['z39', 'z79', 'z119', 'z159', 'z199']);
