@@ -1,5 +1,6 @@
 import type { Cache } from '../platform/index.js';
-import type { RecommenderService } from './recommenders.js';
+import type { RerankConfig } from './rerank.js';
+import { rerankOf, type RecommenderService } from './recommenders.js';
 import { compileRules, type CompiledRules } from './rules.js';
 import type { ItemField, Kind } from './schemas.js';
 
@@ -14,6 +15,7 @@ export interface CompiledRecommender {
   model: string;
   rules: CompiledRules;
   fields: readonly ItemField[];
+  rerank: RerankConfig | undefined;
 }
 
 /**
@@ -56,7 +58,7 @@ export class CompiledRecommenders {
     const p = this.recommenders.row(project, name).then((row) => {
       const compiled: CompiledRecommender = {
         project, name, kind: row.kind as Kind, model: row.model,
-        rules: compileRules(JSON.parse(row.rules)), fields: JSON.parse(row.fields) as ItemField[],
+        rules: compileRules(JSON.parse(row.rules)), fields: JSON.parse(row.fields) as ItemField[], rerank: rerankOf(row),
       };
       // Only if nothing dropped the entry meanwhile (a change signal while reading).
       if (this.cache.get(key) === p) this.cache.set(key, compiled);

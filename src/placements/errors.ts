@@ -12,3 +12,7 @@ export const NO_EVENTS = defineError('NO_EVENTS', 400, 'FAILED_PRECONDITION', (p
   `Project ${p.project} has no user events to train on; write some with userEvents:write or userEvents:import first.`);
 export const TRAINING_DATA_INVALID = defineError('TRAINING_DATA_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
   `The training data cannot be used: ${p.why}.`);
+export const RERANK_ENDPOINT_NOT_FOUND = defineError('RERANK_ENDPOINT_NOT_FOUND', 400, 'FAILED_PRECONDITION', (p: { endpoint: string }) =>
+  `Endpoint ${p.endpoint} does not exist; create it and deploy a re-ranking model there first (rouge endpoints create, rouge endpoints deploy).`);
+export const RERANK_SIGNATURE_MISMATCH = defineError('RERANK_SIGNATURE_MISMATCH', 400, 'FAILED_PRECONDITION', (p: { endpoint: string; model: string; found: string; expected: string }) =>
+  `Endpoint ${p.endpoint} serves ${p.model}, whose inputs are ${p.found}; a re-ranking model takes ${p.expected} and returns one score per row (docs/recommendations.md, "Re-ranking").`);

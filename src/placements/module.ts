@@ -1,6 +1,7 @@
 import { catalogModule } from '../catalog/index.js';
 import { contribute, type RougeModule } from '../platform/index.js';
 import { FRAMEWORKS, registryModule } from '../registry/index.js';
+import { servingModule } from '../serving/index.js';
 import { CompiledRecommenders } from './compiled.js';
 import { recsFramework } from './framework.js';
 import { ItemTable } from './item-table.js';
@@ -10,7 +11,8 @@ import { RecommenderService } from './recommenders.js';
 import { registerRecommendRoute } from './routes-recommend.js';
 import { registerPlacementRoutes } from './routes.js';
 import { PlacementStore } from './store.js';
-import { placementsMigration } from './tables.js';
+import { placementsMigration, rerankExperimentMigration } from './tables.js';
+import { checkRerankEndpoint } from './rerank-check.js';
 import { TRAIN_JOB, runTraining, type TrainPayload } from './training.js';
 
 /** What other modules get from placements. */
@@ -26,8 +28,8 @@ export interface PlacementsFace {
  */
 export const placementsModule: RougeModule<PlacementsFace> = {
   name: 'placements',
-  requires: [registryModule, catalogModule],
-  migrations: { '0001_recommenders': placementsMigration },
+  requires: [registryModule, catalogModule, servingModule],
+  migrations: { '0001_recommenders': placementsMigration, '0002_rerank_experiment': rerankExperimentMigration },
   permissions: {
     viewer: ['placements.recommenders.get', 'placements.recommenders.list', 'placements.recommenders.recommend'],
     editor: ['placements.recommenders.create', 'placements.recommenders.update', 'placements.recommenders.delete', 'placements.recs.train'],
@@ -38,14 +40,15 @@ export const placementsModule: RougeModule<PlacementsFace> = {
   setup(ctx) {
     const registry = ctx.use(registryModule);
     const catalog = ctx.use(catalogModule);
+    const serving = ctx.use(servingModule);
     const store = new PlacementStore(ctx.store);
     const onError = (err: unknown) => ctx.log.warn({ err }, 'recommendations: a background refresh failed');
     let compiled: CompiledRecommenders | undefined;
-    const recommenders = new RecommenderService(store, registry, ctx.hold, (project, name) => compiled!.changed(project, name));
+    const recommenders = new RecommenderService(store, registry, ctx.hold, (project, name) => compiled!.changed(project, name), (project, endpoint) => checkRerankEndpoint(serving, registry, project, endpoint));
     compiled = new CompiledRecommenders(recommenders, ctx.cache);
     const items = new ItemTable(catalog, ctx.cache, onError);
     const models = new ModelCache(registry, ctx.blobs, ctx.outbox, onError);
-    const recommender = new Recommender(compiled, models, items, catalog);
+    const recommender = new Recommender(compiled, models, items, catalog, serving);
     // Signals must flow before the first request: subscriptions are made at build, not at listen.
     const subscribed = Promise.all([compiled.start(), items.start(), models.start()]);
     return {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogFace, RecentEvent } from '../catalog/index.js';
-import type { Scored } from '../recs/index.js';
+import type { RecsModel, Scored } from '../recs/index.js';
+import type { ServingFace } from '../serving/index.js';
 import type { CompiledRecommenders, CompiledRecommender } from './compiled.js';
 import * as errors from './errors.js';
 import { sellable, type ItemRecord, type ItemTable } from './item-table.js';
 import type { ItemMapping, LoadedModel, ModelCache } from './loaded-models.js';
 import { FilterCache } from './filter-cache.js';
+import { reorder, rerankFeatures, scoresOf, type RerankConfig } from './rerank.js';
 import { roundRobin } from './round-robin.js';
 import { searchRanking } from './search-ranking.js';
 import type { ItemField } from './schemas.js';
@@ -74,6 +76,7 @@ export class Recommender {
     private readonly models: ModelCache,
     private readonly items: ItemTable,
     private readonly catalog: CatalogFace,
+    private readonly serving: Pick<ServingFace, 'predict'>,
   ) {}
 
   async recommend(project: string, name: string, req: RecommendRequest): Promise<RecommendResult> {
@@ -105,7 +108,7 @@ export class Recommender {
         && (rules.filter === undefined || rules.filter(r)) && (requestFilter === undefined || requestFilter(r));
     };
     const reorders = rules.maxPerBrand !== undefined || rules.boosts.length > 0;
-    const want = Math.min(MAX_CANDIDATES, reorders ? limit * 4 : limit);
+    const want = Math.min(MAX_CANDIDATES, Math.max(reorders ? limit * 4 : limit, rec.rerank?.topK ?? 0));
 
     let scored: Array<{ item: number; score: number; reason: Reason }> = [];
     const m = loaded.model;
@@ -137,6 +140,7 @@ export class Recommender {
         break;
     }
 
+    if (rec.rerank && scored.length > 1) scored = await this.rerank(project, rec.rerank, scored, m, map, ctx, req.userId ?? req.sessionId);
     let items = applyRules(scored, rec, map, limit);
     let fallback = false;
     if (items.length < limit && rec.kind !== 'search') {
@@ -150,6 +154,48 @@ export class Recommender {
       items: items.map((s) => view(s, map.byIndex[s.item]!, req.fields ?? rec.fields)),
       matched, fallback, notes: ctx.notes, modelVersion: loaded.version.name, recommendationId: randomUUID(),
     };
+  }
+
+  /**
+   * The best `topK` candidates re-ordered by the endpoint's model, called in
+   * process through the serving module (its split, sticky on the shopper).
+   * Past the budget, or on any failure, the placement keeps its own order and
+   * says why in `notes`; a late answer is dropped.
+   */
+  private async rerank<T extends { item: number; score: number }>(project: string, cfg: RerankConfig, scored: T[], m: RecsModel, map: ItemMapping, ctx: Context, routingKey: string | undefined): Promise<T[]> {
+    const head = scored.slice(0, cfg.topK);
+    const history = new Map<string, number>();
+    for (const i of ctx.recent) {
+      const c = map.byIndex[i]?.category;
+      if (c !== undefined) history.set(c, (history.get(c) ?? 0) + 1);
+    }
+    const maxPop = m.data.pop[m.data.popOrder[0] ?? 0] || 1;
+    const rows = rerankFeatures(head, map.byIndex, {
+      popularity: (i) => (m.data.pop[i] ?? 0) / maxPop, categories: ctx.categories, history, historyLength: ctx.recent.length, now: Date.now(),
+    });
+    const endpoint = `projects/${project}/endpoints/${cfg.endpoint}`;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), cfg.budgetMs)));
+    const call = this.serving.predict(project, cfg.endpoint, rows, routingKey);
+    try {
+      const answer = await Promise.race([call, late]);
+      if (answer === 'late') {
+        call.catch(() => undefined);
+        ctx.notes.push(`not re-ranked: ${endpoint} took longer than ${cfg.budgetMs} ms`);
+        return scored;
+      }
+      const scores = scoresOf(answer.predictions, head.length);
+      if (!scores) {
+        ctx.notes.push(`not re-ranked: ${endpoint} did not answer one score per candidate`);
+        return scored;
+      }
+      return reorder(scored, scores);
+    } catch (e) {
+      ctx.notes.push(`not re-ranked: ${endpoint} failed (${e instanceof Error ? e.message.slice(0, 200) : String(e)})`);
+      return scored;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async context(project: string, rec: CompiledRecommender, req: RecommendRequest, loaded: LoadedModel, map: ItemMapping): Promise<Context> {

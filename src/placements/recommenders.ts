@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import { cutPage, nowIso, parseJson, type PageRequest, type ProjectHold } from '../platform/index.js';
 import { parseModelRef, type RegistryFace } from '../registry/index.js';
 import * as errors from './errors.js';
+import { DEFAULT_BUDGET_MS, DEFAULT_TOP_K, type RerankConfig } from './rerank.js';
 import { compileRules } from './rules.js';
 import type * as S from './schemas.js';
 import type { PlacementStore } from './store.js';
@@ -10,6 +11,7 @@ import type { RecommenderRow } from './tables.js';
 export type Rules = Static<typeof S.Rules>;
 export type CreateRecommender = Static<typeof S.CreateRecommenderBody>;
 export type PatchRecommender = Static<typeof S.PatchRecommenderBody>;
+export type RerankInput = Static<typeof S.Rerank>;
 
 /** A recommender as the API shows it. */
 export interface RecommenderView {
@@ -22,6 +24,7 @@ export interface RecommenderView {
   fields: string[];
   createTime: string;
   updateTime: string;
+  rerank?: RerankConfig;
 }
 
 /** The framework name of the recommender's model versions. */
@@ -29,10 +32,18 @@ export const RECS_FRAMEWORK = 'rouge-recs';
 /** The model a recommender follows when its request names none. */
 export const DEFAULT_MODEL = 'recs@champion';
 
+/** A stored `rerank` with its defaults filled in; undefined for none. */
+export function rerankOf(r: Pick<RecommenderRow, 'rerank'>): RerankConfig | undefined {
+  const raw = parseJson<RerankInput | null>(r.rerank, null);
+  return raw ? { endpoint: raw.endpoint, topK: raw.topK ?? DEFAULT_TOP_K, budgetMs: raw.budgetMs ?? DEFAULT_BUDGET_MS } : undefined;
+}
+
 export function toView(r: RecommenderRow): RecommenderView {
+  const rerank = rerankOf(r);
   return {
     name: `projects/${r.project}/recommenders/${r.name}`, recommenderId: r.name, displayName: r.display_name, kind: r.kind,
     model: r.model, rules: parseJson<Rules>(r.rules, {}), fields: parseJson<string[]>(r.fields, []), createTime: r.create_time, updateTime: r.update_time,
+    ...(rerank ? { rerank } : {}),
   };
 }
 
@@ -49,16 +60,20 @@ export class RecommenderService {
     private readonly hold: ProjectHold,
     /** Told of every change, so each process drops what it derived from the old recommender. */
     private readonly changed: (project: string, name: string) => Promise<void>,
+    /** Refuses a re-ranking endpoint that is missing or serves a model of another signature. */
+    private readonly checkRerank: (project: string, endpoint: string) => Promise<void>,
   ) {}
 
   async create(project: string, input: CreateRecommender): Promise<RecommenderView> {
     const model = input.model ?? DEFAULT_MODEL;
     await this.checkModel(project, model);
     compileRules(input.rules ?? {});
+    if (input.rerank) await this.checkRerank(project, input.rerank.endpoint);
     const now = nowIso();
     const row: RecommenderRow = {
       project, name: input.name, display_name: input.displayName ?? input.name, kind: input.kind, model,
       rules: JSON.stringify(input.rules ?? {}), fields: JSON.stringify(input.fields ?? []), create_time: now, update_time: now,
+      rerank: input.rerank ? JSON.stringify(input.rerank) : null, experiment: null,
     };
     // One transaction for the hold and the insert: a concurrent project delete either waits and finds it, or commits first and fails the hold.
     await this.store.db.transaction().execute(async (trx) => {
@@ -101,6 +116,10 @@ export class RecommenderService {
       set.rules = JSON.stringify(patch.rules ?? {});
     }
     if (fields.has('fields')) set.fields = JSON.stringify(patch.fields ?? []);
+    if (fields.has('rerank')) {
+      if (patch.rerank) await this.checkRerank(project, patch.rerank.endpoint);
+      set.rerank = patch.rerank ? JSON.stringify(patch.rerank) : null;
+    }
     if (!(await this.store.update(project, name, set))) throw errors.RECOMMENDER_NOT_FOUND({ recommender: `projects/${project}/recommenders/${name}` });
     await this.changed(project, name);
     return this.get(project, name);

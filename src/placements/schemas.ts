@@ -31,6 +31,15 @@ export const Rules = Type.Object(
   { additionalProperties: false, description: 'business rules: out-of-stock items are never returned whatever the rules say' },
 );
 
+export const Rerank = Type.Object(
+  {
+    endpoint: Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'an endpoint of the project whose model scores candidates: one FP32 input of shape [-1, 7]' }),
+    topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'how many of the best candidates it re-orders; default 50' })),
+    budgetMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'answer without re-ranking when the endpoint takes longer; default 20' })),
+  },
+  { additionalProperties: false, description: 're-rank the top candidates with a model deployed on an endpoint' },
+);
+
 const ModelRef = Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9-]{0,62}(@[a-zA-Z0-9-]{1,128})?$', description: 'recs@champion: a rouge-recs model and the alias (or version) the recommender follows; recs alone follows default' });
 
 export const CreateRecommenderBody = Type.Object(
@@ -41,16 +50,21 @@ export const CreateRecommenderBody = Type.Object(
     displayName: Type.Optional(DisplayName),
     rules: Type.Optional(Rules),
     fields: Type.Optional(Fields),
+    rerank: Type.Optional(Rerank),
   },
   { additionalProperties: false },
 );
 export const PatchRecommenderBody = Type.Object(
-  { model: Type.Optional(ModelRef), displayName: Type.Optional(DisplayName), rules: Type.Optional(Rules), fields: Type.Optional(Fields) },
+  {
+    model: Type.Optional(ModelRef), displayName: Type.Optional(DisplayName), rules: Type.Optional(Rules), fields: Type.Optional(Fields),
+    rerank: Type.Optional(Type.Union([Rerank, Type.Null()], { description: 'null (or leaving it out of the body with rerank in updateMask) removes re-ranking' })),
+  },
   { additionalProperties: false },
 );
 export const Recommender = Type.Object({
   name: Type.String(), recommenderId: Type.String(), displayName: Type.String(), kind: Type.String(), model: Type.String(),
   rules: Type.Record(Type.String(), Type.Unknown()), fields: Type.Array(Type.String()), createTime: Timestamp, updateTime: Timestamp,
+  rerank: Type.Optional(Type.Object({ endpoint: Type.String(), topK: Type.Integer(), budgetMs: Type.Integer() })),
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 256 });

@@ -13,6 +13,10 @@ export interface PlacementTables {
     rules: string;
     /** JSON array of the item fields returned by default. */
     fields: string;
+    /** JSON of `{endpoint, topK, budgetMs}`: re-rank the top candidates with a model on an endpoint; null for none. */
+    rerank: string | null;
+    /** JSON of an A/B test between variants; null for none. */
+    experiment: string | null;
     create_time: string;
     update_time: string;
   };
@@ -34,5 +38,13 @@ export const placementsMigration: Migration = {
       .addColumn('update_time', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('recommenders_pk', ['project', 'name'])
       .execute();
+  },
+};
+
+/** Re-ranking by an endpoint's model, and A/B tests between variants (issue #16). */
+export const rerankExperimentMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('recommenders').addColumn('rerank', 'text').execute();
+    await db.schema.alterTable('recommenders').addColumn('experiment', 'text').execute();
   },
 };

@@ -27,6 +27,12 @@ export interface ServingFace {
   runtime: ServingRuntime;
   /** Sampled request logs, written to the blob store in batches. */
   requestLogs: RequestLogger;
+  /**
+   * A Vertex-style prediction made in process by another module (a
+   * recommender re-ranking its candidates): routed by the endpoint's split,
+   * sticky on `routingKey`, counted and logged like a `:predict` call.
+   */
+  predict(project: string, endpoint: string, instances: unknown[], routingKey?: string): Promise<{ predictions: unknown[]; deployedModelId: string }>;
 }
 
 /**
@@ -65,7 +71,13 @@ export const servingModule: RougeModule<ServingFace> = {
     if (inference) await runtime.start(ctx.cache);
     let sweep: NodeJS.Timeout | undefined;
     return {
-      face: { endpoints, runtime, requestLogs: logger },
+      face: {
+        endpoints, runtime, requestLogs: logger,
+        predict: async (project, endpoint, instances, routingKey) => {
+          const r = await predictor.predict(project, endpoint, { id: 'in-process', headers: routingKey === undefined ? {} : { 'x-rouge-routing-key': routingKey } }, instances, undefined);
+          return { predictions: r.predictions, deployedModelId: r.deployedModelId };
+        },
+      },
       routes: {
         api: (app) => {
           registerEndpointRoutes(app, endpoints);
