@@ -24,6 +24,7 @@ describe('re-ranking', () => {
     expect([...scoresOf([[0.2], [0.9]], 2)!]).toEqual([0.2, 0.9]);
     expect([...scoresOf([[0.8, 0.2], [0.1, 0.9]], 2)!]).toEqual([0.2, 0.9]);
     expect([...scoresOf([{ probability: [0.3] }], 1)!]).toEqual([0.3]);
+    expect([...scoresOf([{ label: 1, probabilities: [0.4, 0.6] }, { label: 0, probabilities: [0.9, 0.1] }], 2)!]).toEqual([0.6, 0.1]);
     expect(scoresOf([0.2], 2)).toBeUndefined();
     expect(scoresOf(['high', 0.1], 2)).toBeUndefined();
     expect(scoresOf([{ a: 1, b: 2 }], 1)).toBeUndefined();

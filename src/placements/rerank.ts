@@ -60,20 +60,21 @@ export function rerankFeatures(candidates: ReadonlyArray<{ item: number; score: 
 /**
  * A score per row from a model's predictions: a number, a one-element array
  * (a sigmoid's `[p]`), or a class-probability array (the last class, the
- * positive one, as scikit-learn orders a binary classifier's). Undefined when
- * a prediction is none of these.
+ * positive one, as scikit-learn orders a binary classifier's). A model with
+ * several outputs answers an object per row: its output named like a
+ * probability or a score is read (skl2onnx's `probabilities` beside its
+ * `label`), or its only output. Undefined when a prediction is none of these.
  */
 export function scoresOf(predictions: unknown[], rows: number): Float64Array | undefined {
   if (predictions.length !== rows) return undefined;
   const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let p = predictions[i];
-    if (Array.isArray(p)) p = p[p.length - 1];
     if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
-      const values = Object.values(p as Record<string, unknown>);
-      p = values.length === 1 ? values[0] : undefined;
-      if (Array.isArray(p)) p = p[p.length - 1];
+      const entries = Object.entries(p as Record<string, unknown>);
+      p = (entries.find(([k]) => /prob|score/i.test(k)) ?? (entries.length === 1 ? entries[0] : undefined))?.[1];
     }
+    if (Array.isArray(p)) p = p[p.length - 1];
     if (typeof p !== 'number' || !Number.isFinite(p)) return undefined;
     out[i] = p;
   }
