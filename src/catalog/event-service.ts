@@ -14,6 +14,14 @@ const EXPORT_PAGE = 2000;
 /** An event as a live history reads it: what was done, to which items, when. */
 export type RecentEvent = Pick<UserEvent, 'eventId' | 'type' | 'itemIds' | 'eventTime'>;
 
+/** An event as an experiment report counts it: its type, who (a user, else a session), the recommendation it followed, and its value. */
+export interface AttributedEvent {
+  type: UserEvent['type'];
+  unit: string;
+  recommendationId: string;
+  value?: { amount: number; currency: string };
+}
+
 export class EventService {
   /** `hold` checks and holds the project in the transaction that writes a batch (PROJECT_NOT_FOUND when it does not exist). */
   constructor(private readonly store: EventStore, private readonly hold: ProjectHold) {}
@@ -61,6 +69,26 @@ export class EventService {
     for (;;) {
       const rows = await this.store.page(project, since, EXPORT_PAGE, after);
       for (const r of rows) yield toUserEvent(r);
+      if (rows.length < EXPORT_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = { time: last.event_time, id: last.event_id };
+    }
+  }
+
+  /**
+   * Events of a window carrying a recommendation id that contains `marker`,
+   * oldest first, read a page at a time: what an experiment report counts.
+   */
+  async *attributed(project: string, marker: string, from: string, to: string): AsyncGenerator<AttributedEvent> {
+    let after: { time: string; id: string } | undefined;
+    for (;;) {
+      const rows = await this.store.attributedPage(project, marker, from, to, EXPORT_PAGE, after);
+      for (const r of rows) {
+        yield {
+          type: r.type as UserEvent['type'], unit: r.user_id ?? (r.session_id !== null ? `session:${r.session_id}` : r.event_id), recommendationId: r.recommendation_id!,
+          ...(r.value_amount !== null && r.value_currency !== null ? { value: { amount: Number(r.value_amount), currency: r.value_currency } } : {}),
+        };
+      }
       if (rows.length < EXPORT_PAGE) return;
       const last = rows[rows.length - 1]!;
       after = { time: last.event_time, id: last.event_id };

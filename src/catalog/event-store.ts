@@ -1,12 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Store } from '../platform/index.js';
 import { EventSql, type SessionLink } from './event-sql.js';
 import type { Db } from './item-store.js';
-import type { ExpressionBuilder } from 'kysely';
 import type { CatalogTables, EventRow } from './tables.js';
 
 /** The columns a live history reads. */
 const RECENT = ['event_id', 'type', 'item_ids', 'event_time'] as const;
+/** The columns an experiment report reads. */
+const ATTRIBUTED = ['event_id', 'type', 'user_id', 'session_id', 'recommendation_id', 'event_time', 'value_amount', 'value_currency'] as const;
+export type AttributedRow = Pick<EventRow, (typeof ATTRIBUTED)[number]>;
+
 /** An event as a live history reads it. */
 export type RecentRow = Pick<EventRow, (typeof RECENT)[number]>;
 
@@ -59,6 +62,20 @@ export class EventStore {
     // A row-value comparison: both SQLite and PostgreSQL seek the (project, event_time, event_id) index
     // to it, where the equivalent OR of two conditions made SQLite walk every earlier event on each
     // page, so reading a million events back took quadratic time (25 s of a training run).
+    if (after) q = q.where((eb) => eb(eb.refTuple('event_time', 'event_id'), '>', eb.tuple(after.time, after.id)));
+    return q.orderBy('event_time').orderBy('event_id').limit(limit).execute();
+  }
+
+  /**
+   * Events in [from, to) whose recommendation id contains `marker` (an
+   * experiment's `.recommender.`), in (eventTime, eventId) order, a page after
+   * the given key: the time index bounds the read to the window.
+   */
+  attributedPage(project: string, marker: string, from: string, to: string, limit: number, after?: { time: string; id: string }): Promise<AttributedRow[]> {
+    const like = `%${marker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    let q = this.db.selectFrom('user_events').select(ATTRIBUTED).where('project', '=', project)
+      .where('event_time', '>=', from).where('event_time', '<', to)
+      .where(sql<boolean>`recommendation_id like ${like} escape '\\'`);
     if (after) q = q.where((eb) => eb(eb.refTuple('event_time', 'event_id'), '>', eb.tuple(after.time, after.id)));
     return q.orderBy('event_time').orderBy('event_id').limit(limit).execute();
   }

@@ -17,7 +17,7 @@ export type { CategoryMatch } from './category-rank.js';
 export type { CategoryMatchResult, QueryCacheStats } from './query-cache.js';
 export type { ImportResult } from './imports.js';
 export { ItemService } from './item-service.js';
-export { EventService, type RecentEvent } from './event-service.js';
+export { EventService, type AttributedEvent, type RecentEvent } from './event-service.js';
 export { CATALOG_CHANNEL } from './search-index.js';
 export * as CatalogErrors from './errors.js';
 export { createCatalog } from './catalog.js';

@@ -1,6 +1,7 @@
 import type { Cache } from '../platform/index.js';
 import type { RerankConfig } from './rerank.js';
-import { rerankOf, type RecommenderService } from './recommenders.js';
+import type { Experiment } from './experiment.js';
+import { experimentOf, rerankOf, type RecommenderService } from './recommenders.js';
 import { compileRules, type CompiledRules } from './rules.js';
 import type { ItemField, Kind } from './schemas.js';
 
@@ -16,6 +17,7 @@ export interface CompiledRecommender {
   rules: CompiledRules;
   fields: readonly ItemField[];
   rerank: RerankConfig | undefined;
+  experiment: Experiment | undefined;
 }
 
 /**
@@ -58,7 +60,7 @@ export class CompiledRecommenders {
     const p = this.recommenders.row(project, name).then((row) => {
       const compiled: CompiledRecommender = {
         project, name, kind: row.kind as Kind, model: row.model,
-        rules: compileRules(JSON.parse(row.rules)), fields: JSON.parse(row.fields) as ItemField[], rerank: rerankOf(row),
+        rules: compileRules(JSON.parse(row.rules)), fields: JSON.parse(row.fields) as ItemField[], rerank: rerankOf(row), experiment: experimentOf(row),
       };
       // Only if nothing dropped the entry meanwhile (a change signal while reading).
       if (this.cache.get(key) === p) this.cache.set(key, compiled);

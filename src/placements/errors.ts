@@ -16,3 +16,9 @@ export const RERANK_ENDPOINT_NOT_FOUND = defineError('RERANK_ENDPOINT_NOT_FOUND'
   `Endpoint ${p.endpoint} does not exist; create it and deploy a re-ranking model there first (rouge endpoints create, rouge endpoints deploy).`);
 export const RERANK_SIGNATURE_MISMATCH = defineError('RERANK_SIGNATURE_MISMATCH', 400, 'FAILED_PRECONDITION', (p: { endpoint: string; model: string; found: string; expected: string }) =>
   `Endpoint ${p.endpoint} serves ${p.model}, whose inputs are ${p.found}; a re-ranking model takes ${p.expected} and returns one score per row (docs/recommendations.md, "Re-ranking").`);
+export const EXPERIMENT_SPLIT_INVALID = defineError('EXPERIMENT_SPLIT_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
+  `The experiment's variants cannot split the traffic: ${p.why}.`);
+export const EXPERIMENT_MISSING = defineError('EXPERIMENT_MISSING', 400, 'FAILED_PRECONDITION', (p: { recommender: string }) =>
+  `Recommender ${p.recommender} runs no experiment; PATCH it with ?updateMask=experiment and an experiment first.`);
+export const REPORT_WINDOW_INVALID = defineError('REPORT_WINDOW_INVALID', 400, 'INVALID_ARGUMENT', (p: { from: string; to: string }) =>
+  `The report's window from ${p.from} to ${p.to} is empty or reversed; give from before to.`);

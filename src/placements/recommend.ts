@@ -6,6 +6,7 @@ import type { CompiledRecommenders, CompiledRecommender } from './compiled.js';
 import * as errors from './errors.js';
 import { sellable, type ItemRecord, type ItemTable } from './item-table.js';
 import type { ItemMapping, LoadedModel, ModelCache } from './loaded-models.js';
+import { assignVariant, experimentRecommendationId, type Variant } from './experiment.js';
 import { FilterCache } from './filter-cache.js';
 import { reorder, rerankFeatures, scoresOf, type RerankConfig } from './rerank.js';
 import { roundRobin } from './round-robin.js';
@@ -44,6 +45,8 @@ export interface RecommendResult {
   notes: string[];
   modelVersion: string;
   recommendationId: string;
+  /** The experiment's variant this response came from (only when the recommender runs one). */
+  variant?: string;
 }
 
 /** What the shopper's context resolved to. */
@@ -82,10 +85,21 @@ export class Recommender {
   async recommend(project: string, name: string, req: RecommendRequest): Promise<RecommendResult> {
     const rec = await this.compiled.get(project, name);
     const requestFilter = this.filters.get(req.filter);
-    const loaded = await this.models.get(project, rec.model);
+    // An experiment's variant may follow another model or re-rank otherwise; the unit's hash picks it.
+    let variant: Variant | undefined;
+    let unitMissing: string | undefined;
+    if (rec.experiment) {
+      const unit = rec.experiment.unit === 'userId' ? req.userId : req.sessionId;
+      variant = unit === undefined ? rec.experiment.variants[0]! : assignVariant(rec.experiment, project, name, unit);
+      if (unit === undefined) unitMissing = `no ${rec.experiment.unit} in the request: served the control variant ${variant.name}`;
+    }
+    const rerankCfg = variant && variant.rerank !== undefined ? (variant.rerank ?? undefined) : rec.rerank;
+    const tag = (r: RecommendResult): RecommendResult => (variant ? { ...r, variant: variant.name, recommendationId: experimentRecommendationId(r.recommendationId, name, variant.name) } : r);
+    const loaded = await this.models.get(project, variant?.model ?? rec.model);
     const map = loaded.mapOnto(await this.items.of(project));
     const limit = req.limit ?? 10;
     const ctx = await this.context(project, rec, req, loaded, map);
+    if (unitMissing) ctx.notes.push(unitMissing);
 
     let categoryOnly: Set<string> | undefined;
     let matched = true;
@@ -94,7 +108,7 @@ export class Recommender {
       if (!query) throw errors.CONTEXT_MISSING({ kind: 'search', needs: 'a non-empty query' });
       const match = await this.catalog.matchCategories(project, query);
       if (!match.matched || match.categories.length === 0) {
-        return { items: [], matched: false, fallback: false, notes: [`no category of the catalogue matches ${JSON.stringify(query.slice(0, 100))}`], modelVersion: loaded.version.name, recommendationId: randomUUID() };
+        return tag({ items: [], matched: false, fallback: false, notes: [...ctx.notes, `no category of the catalogue matches ${JSON.stringify(query.slice(0, 100))}`], modelVersion: loaded.version.name, recommendationId: randomUUID() });
       }
       categoryOnly = new Set(match.categories.map((c) => c.path.join(' > ')));
       ctx.categories = categoryOnly;
@@ -108,7 +122,7 @@ export class Recommender {
         && (rules.filter === undefined || rules.filter(r)) && (requestFilter === undefined || requestFilter(r));
     };
     const reorders = rules.maxPerBrand !== undefined || rules.boosts.length > 0;
-    const want = Math.min(MAX_CANDIDATES, Math.max(reorders ? limit * 4 : limit, rec.rerank?.topK ?? 0));
+    const want = Math.min(MAX_CANDIDATES, Math.max(reorders ? limit * 4 : limit, rerankCfg?.topK ?? 0));
 
     let scored: Array<{ item: number; score: number; reason: Reason }> = [];
     const m = loaded.model;
@@ -140,7 +154,7 @@ export class Recommender {
         break;
     }
 
-    if (rec.rerank && scored.length > 1) scored = await this.rerank(project, rec.rerank, scored, m, map, ctx, req.userId ?? req.sessionId);
+    if (rerankCfg && scored.length > 1) scored = await this.rerank(project, rerankCfg, scored, m, map, ctx, req.userId ?? req.sessionId);
     let items = applyRules(scored, rec, map, limit);
     let fallback = false;
     if (items.length < limit && rec.kind !== 'search') {
@@ -150,10 +164,10 @@ export class Recommender {
       fallback = items.length > before;
     }
     if (items.length === 0) ctx.notes.push('the rules and filters leave no item to show');
-    return {
+    return tag({
       items: items.map((s) => view(s, map.byIndex[s.item]!, req.fields ?? rec.fields)),
       matched, fallback, notes: ctx.notes, modelVersion: loaded.version.name, recommendationId: randomUUID(),
-    };
+    });
   }
 
   /**

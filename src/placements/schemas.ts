@@ -42,6 +42,25 @@ export const Rerank = Type.Object(
 
 const ModelRef = Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9-]{0,62}(@[a-zA-Z0-9-]{1,128})?$', description: 'recs@champion: a rouge-recs model and the alias (or version) the recommender follows; recs alone follows default' });
 
+export const ExperimentBody = Type.Object(
+  {
+    unit: Type.Union([Type.Literal('userId'), Type.Literal('sessionId')], { description: 'what is split: each user (or session) always sees the same variant' }),
+    variants: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ pattern: '^[a-z][a-z0-9-]{0,30}$', description: 'lower-case letters, digits and hyphens; the first variant is the control' }),
+          weight: Type.Integer({ minimum: 0, maximum: 100, description: 'percent of the units; the variants\' weights add up to 100' }),
+          model: Type.Optional(ModelRef),
+          rerank: Type.Optional(Type.Union([Rerank, Type.Null()], { description: 'this variant\'s re-ranking; null for none; absent: the recommender\'s' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 2, maxItems: 10 },
+    ),
+  },
+  { additionalProperties: false, description: 'an A/B test: units split between variants by a hash of their id' },
+);
+
 export const CreateRecommenderBody = Type.Object(
   {
     name: RecommenderName,
@@ -51,6 +70,7 @@ export const CreateRecommenderBody = Type.Object(
     rules: Type.Optional(Rules),
     fields: Type.Optional(Fields),
     rerank: Type.Optional(Rerank),
+    experiment: Type.Optional(ExperimentBody),
   },
   { additionalProperties: false },
 );
@@ -58,6 +78,7 @@ export const PatchRecommenderBody = Type.Object(
   {
     model: Type.Optional(ModelRef), displayName: Type.Optional(DisplayName), rules: Type.Optional(Rules), fields: Type.Optional(Fields),
     rerank: Type.Optional(Type.Union([Rerank, Type.Null()], { description: 'null (or leaving it out of the body with rerank in updateMask) removes re-ranking' })),
+    experiment: Type.Optional(Type.Union([ExperimentBody, Type.Null()], { description: 'null ends the experiment' })),
   },
   { additionalProperties: false },
 );
@@ -65,6 +86,7 @@ export const Recommender = Type.Object({
   name: Type.String(), recommenderId: Type.String(), displayName: Type.String(), kind: Type.String(), model: Type.String(),
   rules: Type.Record(Type.String(), Type.Unknown()), fields: Type.Array(Type.String()), createTime: Timestamp, updateTime: Timestamp,
   rerank: Type.Optional(Type.Object({ endpoint: Type.String(), topK: Type.Integer(), budgetMs: Type.Integer() })),
+  experiment: Type.Optional(Type.Unknown()),
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 256 });
@@ -87,6 +109,27 @@ export const RecommendResponse = Type.Object({
   notes: Type.Array(Type.String()),
   modelVersion: Type.String(),
   recommendationId: Type.String(),
+  variant: Type.Optional(Type.String()),
+});
+
+export const ReportQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the window (RFC 3339); default 7 days before `to`' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'end of the window, exclusive; default now' })),
+  },
+  { additionalProperties: false },
+);
+const Rate = Type.Number();
+const Interval = Type.Tuple([Type.Number(), Type.Number()]);
+export const ReportResponse = Type.Object({
+  variants: Type.Array(Type.Object({
+    name: Type.String(), users: Type.Integer(), impressions: Type.Integer(), clicks: Type.Integer(), ctr: Rate, ctrInterval: Interval,
+    addToCarts: Type.Integer(), addToCartRate: Rate, conversions: Type.Integer(), conversionRate: Rate, conversionRateInterval: Interval,
+    revenue: Type.Object({ amount: Type.Number(), currency: Type.String() }),
+  })),
+  from: Type.String(),
+  to: Type.String(),
+  notes: Type.Array(Type.String()),
 });
 
 export const TrainBody = Type.Object(
