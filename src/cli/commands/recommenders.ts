@@ -7,6 +7,7 @@ import { emit, note, printFields, printJson, printTable, say, shortTime } from '
 import { positiveInt } from '../kit/parsers.js';
 import { formatOperationError, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 import type { RecommenderView, RecommendResult } from '../../placements/index.js';
+import { formatPrice } from './catalog.js';
 
 // The server's lists (src/placements/schemas.ts), repeated so a typo is a usage error before any request.
 const KINDS = ['search', 'similar', 'for-you', 'trending', 'popular', 'bought-together'];
@@ -35,6 +36,29 @@ function rulesJson(text: string): Record<string, unknown> {
   }
   throw new InvalidArgumentError('use a JSON object, such as \'{"maxPerBrand": 2, "excludePurchased": true}\'.');
 }
+function experimentJson(text: string): Record<string, unknown> {
+  const v = jsonObject(text);
+  if (v && Array.isArray(v.variants)) return v;
+  throw new InvalidArgumentError('use a JSON object such as \'{"unit": "userId", "variants": [{"name": "control", "weight": 50}, {"name": "rerank", "weight": 50, "rerank": {"endpoint": "ranker"}}]}\'.');
+}
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
+const interval = (i: [number, number]) => `${percent(i[0])}-${percent(i[1])}`;
+
+interface ReportView {
+  variants: Array<{ name: string; users: number; impressions: number; clicks: number; ctr: number; ctrInterval: [number, number]; addToCarts: number; addToCartRate: number; conversions: number; conversionRate: number; conversionRateInterval: [number, number]; revenue: { amount: number; currency: string } }>;
+  from: string;
+  to: string;
+  notes: string[];
+}
+
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 const base = (project: string) => `/v1/projects/${seg(project)}/recommenders`;
@@ -43,6 +67,8 @@ function fieldsOf(r: RecommenderView): Array<[string, string | undefined]> {
   return [
     ['name', r.name], ['kind', r.kind], ['model', r.model], ['displayName', r.displayName],
     ['rules', Object.keys(r.rules).length ? JSON.stringify(r.rules) : undefined], ['fields', r.fields.join(', ') || undefined],
+    ['rerank', r.rerank ? `${r.rerank.endpoint} (top ${r.rerank.topK}, ${r.rerank.budgetMs} ms)` : undefined],
+    ['experiment', r.experiment ? `by ${r.experiment.unit}: ${r.experiment.variants.map((v) => `${v.name} ${v.weight}%`).join(', ')}` : undefined],
     ['createTime', shortTime(r.createTime)], ['updateTime', shortTime(r.updateTime)],
   ];
 }
@@ -76,7 +102,7 @@ export function registerRecommenderCommands(program: Command): void {
       if (op.error) throw new CliError(`training failed: ${formatOperationError(op.error)}`, ExitCode.API_ERROR);
       const r = op.response as { modelVersion: string; versionAliases: string[]; events: number; interactions: number; items: number; users: number; seconds: number; metrics: Record<string, number> };
       say(`Trained ${r.modelVersion} (${r.versionAliases.join(', ') || 'no alias'}) from ${r.events} events in ${r.seconds} s: ${r.items} items, ${r.users} shoppers.`);
-      const m = Object.entries(r.metrics ?? {}).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+      const m = Object.entries(r.metrics ?? {}).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ');
       if (m) say(`validation: ${m}`);
     });
   // `recs` came before the API commands (for `recs evaluate`, which runs locally): its API leaf needs the global options here.
@@ -90,11 +116,17 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--display-name <text>', 'human-readable name')
     .option('--rules <json>', 'business rules as JSON: excludeItemIds, excludePurchased, maxPerBrand, filter, boosts', rulesJson)
     .option('--fields <list>', `item fields returned by default, comma-separated: ${FIELDS.join(', ')}`, fieldList)
-    .action(async (name: string, opts: GlobalFlags & { kind: string; model?: string; displayName?: string; rules?: Record<string, unknown>; fields?: string[] }) => {
+    .option('--rerank <endpoint>', 're-rank the best candidates with the model deployed on this endpoint (one FP32 input [-1, 7])')
+    .option('--rerank-top-k <n>', 'how many candidates it re-orders (default 50)', positiveInt)
+    .option('--rerank-budget-ms <n>', 'answer without re-ranking past this (default 20)', positiveInt)
+    .option('--experiment <json>', 'an A/B test: {"unit": "userId", "variants": [{"name", "weight", "model"?, "rerank"?}]}', experimentJson)
+    .action(async (name: string, opts: GlobalFlags & { kind: string; model?: string; displayName?: string; rules?: Record<string, unknown>; fields?: string[]; rerank?: string; rerankTopK?: number; rerankBudgetMs?: number; experiment?: Record<string, unknown> }) => {
       recommenderName(name);
+      if (!opts.rerank && (opts.rerankTopK !== undefined || opts.rerankBudgetMs !== undefined)) throw usageError('--rerank-top-k and --rerank-budget-ms need --rerank <endpoint>');
       const ctx = resolveContext(opts);
       const project = requireProject(ctx);
-      const r = await ctx.client.request<RecommenderView>('POST', base(project), { body: { name, kind: opts.kind, model: opts.model, displayName: opts.displayName, rules: opts.rules, fields: opts.fields } });
+      const rerank = opts.rerank ? { endpoint: opts.rerank, topK: opts.rerankTopK, budgetMs: opts.rerankBudgetMs } : undefined;
+      const r = await ctx.client.request<RecommenderView>('POST', base(project), { body: { name, kind: opts.kind, model: opts.model, displayName: opts.displayName, rules: opts.rules, fields: opts.fields, rerank, experiment: opts.experiment } });
       emit(ctx.json, r, () => {
         say(`Created recommender ${r.recommenderId}. Try: rouge recommenders recommend ${r.recommenderId}${r.kind === 'search' ? ' --query lipstick' : r.kind === 'similar' || r.kind === 'bought-together' ? ' --item <id>' : r.kind === 'for-you' ? ' --user <id>' : ''}`);
         printFields(fieldsOf(r));
@@ -142,13 +174,28 @@ export function registerRecommenderCommands(program: Command): void {
       };
       const r = await ctx.client.request<RecommendResult>('POST', `${base(requireProject(ctx))}/${seg(name)}:recommend`, { body });
       emit(ctx.json, r, () => {
-        const money = (p: unknown) => {
-          const m = p as { amount: number; currency: string } | undefined;
-          return m ? `${(m.amount / 100).toFixed(2)} ${m.currency}` : '';
-        };
-        printTable(['ITEM', 'SCORE', 'REASON', 'TITLE', 'BRAND', 'PRICE'], r.items.map((i) => [i.id, i.score.toFixed(4), i.reason, String(i.title ?? ''), String(i.brand ?? ''), money(i.price)]), 'No items.');
+        printTable(['ITEM', 'SCORE', 'REASON', 'TITLE', 'BRAND', 'PRICE'], r.items.map((i) => [i.id, i.score.toFixed(4), i.reason, String(i.title ?? ''), String(i.brand ?? ''), formatPrice(i.price as { amount: number; currency: string } | undefined)]), 'No items.');
         for (const n of r.notes) note(n);
-        note(`${r.modelVersion}${r.fallback ? ', with fallback items' : ''}${r.matched ? '' : ', context not matched'}; recommendationId ${r.recommendationId}`);
+        note(`${r.modelVersion}${r.variant ? `, variant ${r.variant}` : ''}${r.fallback ? ', with fallback items' : ''}${r.matched ? '' : ', context not matched'}; recommendationId ${r.recommendationId}`);
+      });
+    });
+
+  apiCommand(cmd, 'report <recommender>', 'an experiment\'s numbers per variant, with 95% intervals (default: the last 7 days)')
+    .option('--from <time>', 'start of the window (RFC 3339)')
+    .option('--to <time>', 'end of the window, exclusive (RFC 3339; default now)')
+    .action(async (name: string, opts: GlobalFlags & { from?: string; to?: string }) => {
+      recommenderName(name);
+      const ctx = resolveContext(opts);
+      const r = await ctx.client.request<ReportView>('GET', `${base(requireProject(ctx))}/${seg(name)}/experiments/report`, { query: { from: opts.from, to: opts.to } });
+      emit(ctx.json, r, () => {
+        say(`Experiment of ${name}, ${shortTime(r.from)} to ${shortTime(r.to)}:`);
+        printTable(
+          ['VARIANT', 'USERS', 'IMPRESSIONS', 'CLICKS', 'CTR', 'CTR 95%', 'ADD-TO-CART', 'CONVERSIONS', 'CONV. RATE', 'CONV. 95%', 'REVENUE'],
+          r.variants.map((v) => [v.name, String(v.users), String(v.impressions), String(v.clicks), percent(v.ctr), interval(v.ctrInterval), `${v.addToCarts} (${percent(v.addToCartRate)})`,
+            String(v.conversions), percent(v.conversionRate), interval(v.conversionRateInterval), v.revenue.currency ? formatPrice(v.revenue) : '-']),
+          'No variants.',
+        );
+        for (const n of r.notes) note(n);
       });
     });
 }
