@@ -69,6 +69,13 @@ class Client:
         #: Shoppers' events (:class:`rouge.catalog.EventsApi`).
         self.events = EventsApi(self)
 
+        from .recommenders import RecommendersApi, RecsApi
+
+        #: Recommenders: placements, experiments (:class:`rouge.recommenders.RecommendersApi`).
+        self.recommenders = RecommendersApi(self)
+        #: Recommendation models trained from events (:class:`rouge.recommenders.RecsApi`).
+        self.recs = RecsApi(self)
+
         from .iam import BindingsApi, ProjectsApi, ServiceAccountsApi
 
         #: Projects (:class:`rouge.iam.ProjectsApi`).
