@@ -9,6 +9,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../src/catalog/index.js';
 import { demoModule, loadDemo } from '../src/demo/index.js';
+import { loadDemoExperiment } from '../src/demo/experiment.js';
+import { servingModule } from '../src/serving/index.js';
 import { placementsModule } from '../src/placements/index.js';
 import { registryModule } from '../src/registry/index.js';
 import { loadConfig } from '../src/platform/index.js';
@@ -58,12 +60,36 @@ describe('the demo (rouge serve --demo)', () => {
     expect(page.body).toContain(body.items[0].title.replace(/&/g, '&#38;'));
   });
 
+  it('runs an A/B test on for-you (the champion against the same re-ranked by a deployed model) whose report has numbers', async () => {
+    const forYou = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you' })).json();
+    expect(forYou.experiment.variants.map((v: { name: string }) => v.name)).toEqual(['control', 'rerank']);
+    const endpoint = (await app.inject({ url: '/v1/projects/demo/endpoints/ranker' })).json();
+    expect(endpoint.deployedModels).toHaveLength(1);
+    const variants = new Set<string>();
+    for (let u = 1; u <= 20; u++) {
+      const r = (await app.inject({ method: 'POST', url: '/v1/projects/demo/recommenders/for-you:recommend', payload: { userId: `user-${u}`, limit: 5 } })).json();
+      variants.add(r.variant);
+      expect(r.notes.filter((n: string) => n.startsWith('not re-ranked'))).toEqual([]);
+    }
+    expect([...variants].sort()).toEqual(['control', 'rerank']);
+    const report = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you/experiments/report' })).json();
+    for (const v of report.variants) {
+      expect(v.users).toBeGreaterThan(100);
+      expect(v.impressions).toBeGreaterThan(800);
+      expect(v.clicks).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps the demo across starts: a second load finds it and changes nothing', async () => {
     const before = (await app.inject({ url: '/v1/projects/demo/models/recs/versions' })).json().versions.length;
-    const deps = { projects: app.rouge.projects, catalog: app.rouge.use(catalogModule), registry: app.rouge.use(registryModule), placements: app.rouge.use(placementsModule), jobs: app.rouge.jobs, log: () => undefined };
+    const events = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you/experiments/report' })).json().variants;
+    const deps = { projects: app.rouge.projects, catalog: app.rouge.use(catalogModule), registry: app.rouge.use(registryModule), placements: app.rouge.use(placementsModule), serving: app.rouge.use(servingModule), jobs: app.rouge.jobs, log: () => undefined };
     const again = await loadDemo(deps, { baseUrl: 'http://localhost:8080' });
     expect(again.created).toBe(false);
+    await loadDemoExperiment(deps, 'demo', 1);
     expect((await app.inject({ url: '/v1/projects/demo/models/recs/versions' })).json().versions.length).toBe(before);
+    expect((await app.inject({ url: '/v1/projects/demo/models/ranker/versions' })).json().versions).toHaveLength(1);
+    expect((await app.inject({ url: '/v1/projects/demo/recommenders/for-you/experiments/report' })).json().variants).toEqual(events);
   });
 });
 

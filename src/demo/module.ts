@@ -2,7 +2,9 @@ import { catalogModule } from '../catalog/index.js';
 import { type RougeModule } from '../platform/index.js';
 import { placementsModule } from '../placements/index.js';
 import { registryModule } from '../registry/index.js';
+import { servingModule } from '../serving/index.js';
 import { demoImagePng } from './image.js';
+import { loadDemoExperiment } from './experiment.js';
 import { DEMO_PROJECT, loadDemo } from './load.js';
 
 /** Rendered images kept in memory: a catalogue page asks for the same few dozen again and again. */
@@ -23,7 +25,7 @@ export interface DemoFace {
  */
 export const demoModule: RougeModule<DemoFace> = {
   name: 'demo',
-  requires: [catalogModule, registryModule, placementsModule],
+  requires: [catalogModule, registryModule, placementsModule, servingModule],
   setup(ctx) {
     const catalog = ctx.use(catalogModule);
     let resolve!: (v: { created: boolean }) => void;
@@ -77,8 +79,10 @@ export const demoModule: RougeModule<DemoFace> = {
         const host = ctx.config.host === '0.0.0.0' || ctx.config.host === '::' ? 'localhost' : ctx.config.host;
         const baseUrl = `${ctx.config.tlsCert ? 'https' : 'http'}://${host}:${ctx.config.port}`;
         const log = (line: string) => ctx.log.info(line);
-        void loadDemo({ projects: ctx.projects, catalog, registry: ctx.use(registryModule), placements: ctx.use(placementsModule), jobs: ctx.jobs, log }, { baseUrl })
-          .then((r) => {
+        const deps = { projects: ctx.projects, catalog, registry: ctx.use(registryModule), placements: ctx.use(placementsModule), serving: ctx.use(servingModule), jobs: ctx.jobs, log };
+        void loadDemo(deps, { baseUrl })
+          .then(async (r) => {
+            await loadDemoExperiment(deps, DEMO_PROJECT, 1);
             state = 'ready';
             resolve(r);
           }, (e: unknown) => {
