@@ -44,7 +44,8 @@
  * BENCH_QUERIES (10000), BENCH_ZIPF (1.0), BENCH_MIX (search:similar:for-you, 1:1:1),
  * BENCH_MAX_CONNECTIONS (50), BENCH_MAX_SECONDS (20; 0 skips part 3), BENCH_QUIET_WAIT (seconds to
  * wait for a quiet machine before each load run, 120), BENCH_REF, BENCH_ROUGE_DIR, BENCH_SKIP_BUILD=1,
- * BENCH_KEEP=1 (keep the work directory). Results: bench/results/recs-serving.json.
+ * BENCH_KEEP=1 (keep the work directory), BENCH_RERANK=1 (the search recommender re-ranks its best 50
+ * candidates with a logistic regression on an endpoint). Results: bench/results/recs-serving.json.
  * Benchmarks print numbers; nothing here asserts on them.
  */
 import { randomBytes } from 'node:crypto';
@@ -94,6 +95,8 @@ const RESULTS_FILE = join(ROOT, 'bench', 'results', 'recs-serving.json');
 const ADMIN_KEY = `rk_benchrecs1_${randomBytes(32).toString('hex').slice(0, 43)}`;
 const AUTH = { authorization: `Bearer ${ADMIN_KEY}` };
 const KIND_NAMES = ['search', 'similar', 'for-you'] as const;
+/** BENCH_RERANK=1: the `search` recommender re-ranks its best 50 candidates with the demo's logistic-regression ranker, deployed on an endpoint (issue #16's bench). */
+const RERANK = process.env.BENCH_RERANK === '1';
 const LIMIT = 10;
 
 stopOnSignals();
@@ -161,6 +164,25 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
   const r = await call(method, path, body === undefined ? undefined : JSON.stringify(body));
   if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path} answered ${r.status}: ${r.text.slice(0, 500)}`);
   return r.text ? JSON.parse(r.text) : undefined;
+}
+
+/** Registers the demo's ranker (an ONNX logistic regression over the 7 re-ranking features) and deploys it on endpoint `ranker`. */
+async function deployRanker(rougeDir: string): Promise<void> {
+  const { RANKER_ONNX } = (await import(pathToFileURL(join(rougeDir, 'src', 'demo', 'ranker.ts')).href)) as typeof import('../src/demo/ranker.js');
+  await api('POST', `/v1/projects/${PROJECT}/models`, { name: 'ranker' });
+  const boundary = `----rouge${randomBytes(8).toString('hex')}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n{"framework":"onnx","aliases":["champion"]}\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="artifact"; filename="ranker.onnx"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    RANKER_ONNX, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const { Readable } = await import('node:stream');
+  const up = await call('POST', `/v1/projects/${PROJECT}/models/ranker/versions`, Readable.from([body]), `multipart/form-data; boundary=${boundary}`);
+  if (up.status !== 200) throw new Error(`uploading the ranker answered ${up.status}: ${up.text.slice(0, 300)}`);
+  await api('POST', `/v1/projects/${PROJECT}/endpoints`, { name: 'ranker' });
+  const op = await api('POST', `/v1/projects/${PROJECT}/endpoints/ranker:deployModel`, { deployedModel: { model: 'ranker@champion' }, trafficSplit: { '0': 100 } });
+  await waitOperation(op.name);
+  console.log('   ranker@champion deployed on endpoint ranker; search re-ranks its best 50 candidates with it');
 }
 
 /** Polls an Operation until done, calling `each` every 50 ms meanwhile; throws on an error. */
@@ -518,7 +540,10 @@ async function main(): Promise<number> {
     console.log(`   server RSS: ${training.rssBeforeMb} MB before, peak ${training.rssPeakSampledMb} MB sampled during training, ${training.rssAfterMb} MB after; VmHWM ${training.vmHwmBeforeMb} MB before (imports), ${training.vmHwmAfterMb} MB after`);
 
     // ---- recommenders and checks
-    for (const name of KIND_NAMES) await api('POST', `/v1/projects/${PROJECT}/recommenders`, { name, kind: name, model: 'recs@champion' });
+    if (RERANK) await deployRanker(rougeDir);
+    for (const name of KIND_NAMES) {
+      await api('POST', `/v1/projects/${PROJECT}/recommenders`, { name, kind: name, model: 'recs@champion', ...(RERANK && name === 'search' ? { rerank: { endpoint: 'ranker', topK: 50 } } : {}) });
+    }
     const samples: Record<string, unknown> = {};
     const seqJson = JSON.parse(readFileSync(seq.path, 'utf8')) as { entries: Array<[number, string]> };
     let ceilingBody = '';
@@ -632,7 +657,7 @@ async function main(): Promise<number> {
     mkdirSync(dirname(RESULTS_FILE), { recursive: true });
     writeFileSync(RESULTS_FILE, `${JSON.stringify({
       benchmark: 'recs-serving', generatedAt: new Date().toISOString(), revision, rougeDir, typeErrors, machine, autocannon: autocannonVersion, pinned: pinningEnabled,
-      settings: { items: ITEMS, events: EVENTS, users: USERS, seed: SEED, rate: RATE, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, queries: QUERIES, zipf: ZIPF, mix: MIX, maxConnections: MAX_CONNECTIONS, maxSeconds: MAX_SECONDS, maxWarmup: MAX_WARMUP, limit: LIMIT },
+      settings: { items: ITEMS, events: EVENTS, users: USERS, seed: SEED, rate: RATE, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, queries: QUERIES, zipf: ZIPF, mix: MIX, maxConnections: MAX_CONNECTIONS, maxSeconds: MAX_SECONDS, maxWarmup: MAX_WARMUP, limit: LIMIT, rerank: RERANK },
       data: { events: g.events, signedInUsers: g.users.length, distinctQueries: g.queries.length, normalisedDistinctQueries: g.normalisedDistinct, topQueries: g.queries.slice(0, 20), sequence: { length: seq.length, counts: seq.counts, distinctQueriesSent: seq.distinctQueriesSent, impliedHitRate: seq.impliedHitRate } },
       setup: { generateSeconds: g.generateSeconds, itemsImport, eventsImport, training, samples, queryMatch },
       fixed, queryCache: { metricsBefore: qc0, metricsAfter: qc1, measured: qcMeasured, impliedHitRate: seq.impliedHitRate },
