@@ -1,39 +1,18 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPrice } from '../src/cli/commands/catalog.js';
 import { generateCatalogue, jsonl, until } from './catalog-helpers.js';
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
+import { runRouge } from './helpers/cli.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 // Each run starts Node and tsx afresh; on a busy CI machine that is seconds, not milliseconds.
 const SLOW = 120_000;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs the real `rouge` (TypeScript source through tsx) with only the environment given. */
-function rouge(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const home = mkdtempSync(join(tmpdir(), 'rouge-cli-home-'));
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: home,
-    env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
+/** The real `rouge` (TypeScript source through tsx) with only the environment given. */
+const rouge = runRouge;
 
 let app: FastifyInstance;
 let env: Record<string, string>;

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSplit, trafficPair } from '../src/cli/commands/endpoints.js';
@@ -11,32 +9,13 @@ import { buildLogisticRegression, logisticRegressionParameters } from './fixture
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
 import { multipart } from './helpers/multipart.js';
 import { until } from './helpers/until.js';
+import { runRouge } from './helpers/cli.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 // Each run starts Node and tsx afresh; on a busy CI machine that is seconds, not milliseconds.
 const SLOW = 180_000;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs the real `rouge` (TypeScript source through tsx) with only the environment given. */
-function rouge(args: string[], env: Record<string, string>): Promise<Run> {
-  const home = mkdtempSync(join(tmpdir(), 'rouge-cli-home-'));
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: home,
-    env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
+/** The real `rouge` (TypeScript source through tsx) with only the environment given. */
+const rouge = runRouge;
 
 const FEATURES = 4;
 const P7 = logisticRegressionParameters({ features: FEATURES, seed: 7 });
