@@ -6,6 +6,7 @@ import type { RegistryFace } from '../registry/index.js';
 import type { ServingFace } from '../serving/index.js';
 import { Random } from './random.js';
 import { RANKER_ONNX } from './ranker.js';
+import { waitFor } from './wait.js';
 
 /** The demo's experiment: `for-you` split between the champion model and the same re-ranked by the demo's model. */
 export const DEMO_EXPERIMENT = {
@@ -26,18 +27,6 @@ export interface ExperimentDeps {
 }
 
 const isReason = (e: unknown, ...reasons: string[]) => e instanceof RougeError && reasons.includes(e.reason);
-
-async function waitFor(jobs: Jobs, project: string, name: string, what: string): Promise<void> {
-  const id = name.split('/').pop()!;
-  for (;;) {
-    const op = await jobs.get(project, id);
-    if (op.done) {
-      if (op.error) throw new Error(`${what} failed: ${op.error.message}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The demo's A/B test, each step skipped when done: the re-ranking model

@@ -5,6 +5,7 @@ import type { RegistryFace } from '../registry/index.js';
 import { generateCatalog } from './catalog.js';
 import { generateEvents } from './events.js';
 import type { DemoEvent, DemoOptions } from './types.js';
+import { waitFor } from './wait.js';
 
 /** The demo project's name. */
 export const DEMO_PROJECT = 'demo';
@@ -65,15 +66,7 @@ export async function loadDemo(deps: DemoDeps, options: DemoOptions): Promise<{ 
   if (!trained) {
     log('demo: training the recommendation model');
     const op = await jobs.enqueue(p, TRAIN_JOB, { alias: 'champion' });
-    const id = op.name.split('/').pop()!;
-    for (;;) {
-      const now = await jobs.get(p, id);
-      if (now.done) {
-        if (now.error) throw new Error(`training the demo model failed: ${now.error.message}`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor(jobs, p, op.name, 'training the demo model');
   }
   for (const kind of KINDS) {
     await placements.recommenders.create(p, { name: kind, kind, model: 'recs@champion', fields: ['title', 'brand', 'price', 'imageLink'] }).catch((e: unknown) => {
