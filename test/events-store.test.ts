@@ -126,4 +126,24 @@ describe.each(STORE_KINDS)('user event storage on %s', (kind) => {
     expect(plan.join('\n')).toMatch(/user_events_anonymous/);
     expect(plan.join('\n')).not.toMatch(/SCAN user_events(?! USING)/);
   });
+
+  it.runIf(kind === 'sqlite')("reads a shopper's live history through the partial indexes, never the project's time index (SQLite only)", async () => {
+    app = await appOn(reopenable(kind)(CATALOG_MIGRATIONS));
+    await sharedDevice(app);
+    const store = new EventStore(app.rouge.store);
+    const planOf = async (q: { compile(): { sql: string; parameters: readonly unknown[] } }) => {
+      const c = q.compile();
+      return (await app.rouge.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]))).rows.map((r) => r.detail).join('\n');
+    };
+    const session = await planOf(store.recentOfSessionQuery('shop', 's2'));
+    expect(session).toMatch(/user_events_anonymous/);
+    expect(session).not.toMatch(/user_events_time/);
+    const own = await planOf(store.ownEventsQuery('shop', 'alice'));
+    expect(own).toMatch(/user_events_signed_in/);
+    expect(own).not.toMatch(/user_events_time/);
+    // And the answers are the newest first, the user's linked sessions included.
+    expect((await store.recentOfUser('shop', 'alice', 50)).map((r) => r.event_id)).toEqual(['a3', 'a2', 'a1']);
+    expect((await store.recentOfUser('shop', 'alice', 2)).map((r) => r.event_id)).toEqual(['a3', 'a2']);
+    expect((await store.recentOfSession('shop', 's2', 50)).map((r) => r.event_id)).toEqual(['x1']);
+  });
 });

@@ -111,7 +111,7 @@ export class EventStore {
    * linked sessions as a subquery cost twice these two.
    */
   async recentOfUser(project: string, userId: string, limit: number): Promise<RecentRow[]> {
-    const own = await this.db.selectFrom('user_events').select([...RECENT, 'session_id']).where('project', '=', project).where('user_id', '=', userId).execute();
+    const own = await this.ownEventsQuery(project, userId).execute();
     const sessions = [...new Set(own.map((r) => r.session_id).filter((s): s is string => s !== null))];
     const rows: RecentRow[] = own;
     for (let i = 0; i < sessions.length; i += 500) {
@@ -130,7 +130,17 @@ export class EventStore {
    * index instead (83 ms a call at 300,000 events).
    */
   async recentOfSession(project: string, sessionId: string, limit: number): Promise<RecentRow[]> {
-    return newestFirst(await this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null).where('session_id', '=', sessionId).execute(), limit);
+    return newestFirst(await this.recentOfSessionQuery(project, sessionId).execute(), limit);
+  }
+
+  /** The query `recentOfSession` runs, unexecuted, so that a test can read its plan. */
+  recentOfSessionQuery(project: string, sessionId: string) {
+    return this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null).where('session_id', '=', sessionId);
+  }
+
+  /** The first query `recentOfUser` runs (the user's own events), unexecuted, so that a test can read its plan. */
+  ownEventsQuery(project: string, userId: string) {
+    return this.db.selectFrom('user_events').select([...RECENT, 'session_id']).where('project', '=', project).where('user_id', '=', userId);
   }
 
   async sessionUser(project: string, sessionId: string): Promise<string | undefined> {
