@@ -104,6 +104,8 @@ describe.runIf(TEST_DATABASE_URL)('job queue on PostgreSQL with racing workers',
       await a.migrate();
       const qa = new JobStore(a);
       const qb = new JobStore(b);
+      // Both pools connected before the race: a pool opening its first connection while the other drains everything races nothing.
+      await Promise.all([qa.claim(['warm-up'], 1, 'w', 1), qa.claim(['warm-up'], 1, 'w', 1), qb.claim(['warm-up'], 1, 'w', 1), qb.claim(['warm-up'], 1, 'w', 1)]);
       for (let i = 0; i < 200; i++) await qa.enqueue('p', 'race', { i });
       const seen = new Map<string, string>();
       const drain = async (q: JobStore, name: string) => {
@@ -114,6 +116,8 @@ describe.runIf(TEST_DATABASE_URL)('job queue on PostgreSQL with racing workers',
             expect(seen.has(r.id), `job ${r.id} claimed twice`).toBe(false);
             seen.set(r.id, name);
           }
+          // Let the other workers' claims in between, as a worker busy with its batch would.
+          await new Promise((r) => setImmediate(r));
         }
       };
       await Promise.all([drain(qa, 'a'), drain(qb, 'b'), drain(qa, 'a2'), drain(qb, 'b2')]);
