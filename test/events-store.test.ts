@@ -128,12 +128,13 @@ describe.each(STORE_KINDS)('user event storage on %s', (kind) => {
   });
 
   it.runIf(kind === 'sqlite')("reads a shopper's live history through the partial indexes, never the project's time index (SQLite only)", async () => {
-    app = await appOn(reopenable(kind)(CATALOG_MIGRATIONS));
-    await sharedDevice(app);
-    const store = new EventStore(app.rouge.store);
+    const opened = await appOn(reopenable(kind)(CATALOG_MIGRATIONS));
+    app = opened;
+    await sharedDevice(opened);
+    const store = new EventStore(opened.rouge.store);
     const planOf = async (q: { compile(): { sql: string; parameters: readonly unknown[] } }) => {
       const c = q.compile();
-      return (await app.rouge.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]))).rows.map((r) => r.detail).join('\n');
+      return (await opened.rouge.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]))).rows.map((r) => r.detail).join('\n');
     };
     const session = await planOf(store.recentOfSessionQuery('shop', 's2'));
     expect(session).toMatch(/user_events_anonymous/);
