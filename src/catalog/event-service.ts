@@ -1,6 +1,6 @@
 import { nowIso, RougeError, type FieldViolation, type ProjectHold } from '../platform/index.js';
 import * as errors from './errors.js';
-import type { EventStore } from './event-store.js';
+import type { EventKey, EventStore } from './event-store.js';
 import { checkEvent, toEventRow, toUserEvent, violationOf, type UserEvent } from './events.js';
 import type { EventRow } from './tables.js';
 
@@ -13,6 +13,18 @@ const EXPORT_PAGE = 2000;
  */
 /** An event as a live history reads it: what was done, to which items, when. */
 export type RecentEvent = Pick<UserEvent, 'eventId' | 'type' | 'itemIds' | 'eventTime'>;
+
+/** Every row of a keyset-paged read of events, page after page until a short one. */
+async function* pages<R extends { event_time: string; event_id: string }>(read: (after: EventKey | undefined) => Promise<R[]>): AsyncGenerator<R> {
+  let after: EventKey | undefined;
+  for (;;) {
+    const rows = await read(after);
+    yield* rows;
+    if (rows.length < EXPORT_PAGE) return;
+    const last = rows[rows.length - 1]!;
+    after = { time: last.event_time, id: last.event_id };
+  }
+}
 
 /** An event as an experiment report counts it: its type, who (a user, else a session), the recommendation it followed, and its value. */
 export interface AttributedEvent {
@@ -65,14 +77,7 @@ export class EventService {
 
   /** Every stored event at or after `since`, oldest first, read a page at a time so memory stays flat. */
   async *export(project: string, since: string | undefined): AsyncGenerator<UserEvent> {
-    let after: { time: string; id: string } | undefined;
-    for (;;) {
-      const rows = await this.store.page(project, since, EXPORT_PAGE, after);
-      for (const r of rows) yield toUserEvent(r);
-      if (rows.length < EXPORT_PAGE) return;
-      const last = rows[rows.length - 1]!;
-      after = { time: last.event_time, id: last.event_id };
-    }
+    for await (const r of pages((after) => this.store.page(project, since, EXPORT_PAGE, after))) yield toUserEvent(r);
   }
 
   /**
@@ -80,18 +85,11 @@ export class EventService {
    * oldest first, read a page at a time: what an experiment report counts.
    */
   async *attributed(project: string, marker: string, from: string, to: string): AsyncGenerator<AttributedEvent> {
-    let after: { time: string; id: string } | undefined;
-    for (;;) {
-      const rows = await this.store.attributedPage(project, marker, from, to, EXPORT_PAGE, after);
-      for (const r of rows) {
-        yield {
-          type: r.type as UserEvent['type'], unit: r.user_id ?? (r.session_id !== null ? `session:${r.session_id}` : r.event_id), recommendationId: r.recommendation_id!,
-          ...(r.value_amount !== null && r.value_currency !== null ? { value: { amount: Number(r.value_amount), currency: r.value_currency } } : {}),
-        };
-      }
-      if (rows.length < EXPORT_PAGE) return;
-      const last = rows[rows.length - 1]!;
-      after = { time: last.event_time, id: last.event_id };
+    for await (const r of pages((after) => this.store.attributedPage(project, marker, from, to, EXPORT_PAGE, after))) {
+      yield {
+        type: r.type as UserEvent['type'], unit: r.user_id ?? (r.session_id !== null ? `session:${r.session_id}` : r.event_id), recommendationId: r.recommendation_id!,
+        ...(r.value_amount !== null && r.value_currency !== null ? { value: { amount: Number(r.value_amount), currency: r.value_currency } } : {}),
+      };
     }
   }
 

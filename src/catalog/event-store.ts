@@ -13,6 +13,17 @@ export type AttributedRow = Pick<EventRow, (typeof ATTRIBUTED)[number]>;
 /** An event as a live history reads it. */
 export type RecentRow = Pick<EventRow, (typeof RECENT)[number]>;
 
+/** Past a page's last (event_time, event_id): a row-value comparison, which both SQLite and PostgreSQL seek the time index to. */
+function pastKey(eb: ExpressionBuilder<CatalogTables, 'user_events'>, after: EventKey) {
+  return eb(eb.refTuple('event_time', 'event_id'), '>', eb.tuple(after.time, after.id));
+}
+
+/** Where a page of events ended. */
+export interface EventKey {
+  time: string;
+  id: string;
+}
+
 /** The newest `limit` rows, newest first (time, then id, as the time index orders them). */
 function newestFirst(rows: RecentRow[], limit: number): RecentRow[] {
   return rows.sort((a, b) => (a.event_time < b.event_time ? 1 : a.event_time > b.event_time ? -1 : a.event_id < b.event_id ? 1 : a.event_id > b.event_id ? -1 : 0)).slice(0, limit);
@@ -56,13 +67,13 @@ export class EventStore {
   }
 
   /** Events at or after `since`, in (eventTime, eventId) order, a page after the given key. */
-  page(project: string, since: string | undefined, limit: number, after?: { time: string; id: string }): Promise<EventRow[]> {
+  page(project: string, since: string | undefined, limit: number, after?: EventKey): Promise<EventRow[]> {
     let q = this.db.selectFrom('user_events').selectAll().where('project', '=', project);
     if (since !== undefined) q = q.where('event_time', '>=', since);
     // A row-value comparison: both SQLite and PostgreSQL seek the (project, event_time, event_id) index
     // to it, where the equivalent OR of two conditions made SQLite walk every earlier event on each
     // page, so reading a million events back took quadratic time (25 s of a training run).
-    if (after) q = q.where((eb) => eb(eb.refTuple('event_time', 'event_id'), '>', eb.tuple(after.time, after.id)));
+    if (after) q = q.where((eb) => pastKey(eb, after));
     return q.orderBy('event_time').orderBy('event_id').limit(limit).execute();
   }
 
@@ -71,12 +82,12 @@ export class EventStore {
    * experiment's `.recommender.`), in (eventTime, eventId) order, a page after
    * the given key: the time index bounds the read to the window.
    */
-  attributedPage(project: string, marker: string, from: string, to: string, limit: number, after?: { time: string; id: string }): Promise<AttributedRow[]> {
+  attributedPage(project: string, marker: string, from: string, to: string, limit: number, after?: EventKey): Promise<AttributedRow[]> {
     const like = `%${marker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     let q = this.db.selectFrom('user_events').select(ATTRIBUTED).where('project', '=', project)
       .where('event_time', '>=', from).where('event_time', '<', to)
       .where(sql<boolean>`recommendation_id like ${like} escape '\\'`);
-    if (after) q = q.where((eb) => eb(eb.refTuple('event_time', 'event_id'), '>', eb.tuple(after.time, after.id)));
+    if (after) q = q.where((eb) => pastKey(eb, after));
     return q.orderBy('event_time').orderBy('event_id').limit(limit).execute();
   }
 

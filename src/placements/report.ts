@@ -49,9 +49,10 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
  */
 export async function experimentReport(catalog: CatalogFace, project: string, recommender: string, experiment: Experiment | undefined, window: { from?: string; to?: string }, now = Date.now()): Promise<ExperimentReport> {
   if (!experiment) throw errors.EXPERIMENT_MISSING({ recommender: `projects/${project}/recommenders/${recommender}` });
-  const to = window.to ?? new Date(now).toISOString();
-  const from = window.from ?? new Date(Date.parse(to) - 7 * DAY_MS).toISOString();
-  if (!(Date.parse(from) < Date.parse(to))) throw errors.REPORT_WINDOW_INVALID({ from, to });
+  // Normalised to UTC with milliseconds, as event times are stored, so the window compares as text.
+  const to = new Date(window.to ?? now).toISOString();
+  const from = new Date(window.from ?? Date.parse(to) - 7 * DAY_MS).toISOString();
+  if (!(from < to)) throw errors.REPORT_WINDOW_INVALID({ from: window.from ?? from, to: window.to ?? to });
   const tallies = new Map<string, Tally>();
   const tally = (name: string) => {
     let t = tallies.get(name);
@@ -61,7 +62,7 @@ export async function experimentReport(catalog: CatalogFace, project: string, re
   for (const v of experiment.variants) tally(v.name);
   const currencies = new Map<string, number>();
   const purchases: Array<{ variant: string; amount: number; currency: string }> = [];
-  for await (const e of catalog.events.attributed(project, `.${recommender}.`, new Date(Date.parse(from)).toISOString(), new Date(Date.parse(to)).toISOString())) {
+  for await (const e of catalog.events.attributed(project, `.${recommender}.`, from, to)) {
     const named = variantOfRecommendationId(e.recommendationId);
     if (!named || named.recommender !== recommender) continue;
     const t = tally(named.variant);
@@ -94,6 +95,6 @@ export async function experimentReport(catalog: CatalogFace, project: string, re
       conversionRate: ratio(t.converted.size, t.units.size), conversionRateInterval: wilson(t.converted.size, t.units.size),
       revenue: { amount: Math.round(t.revenue * 100) / 100, currency },
     })),
-    from: new Date(Date.parse(from)).toISOString(), to: new Date(Date.parse(to)).toISOString(), notes,
+    from, to, notes,
   };
 }

@@ -28,12 +28,8 @@ function fieldList(text: string): string[] {
   return list;
 }
 function rulesJson(text: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
+  const v = jsonObject(text);
+  if (v) return v;
   throw new InvalidArgumentError('use a JSON object, such as \'{"maxPerBrand": 2, "excludePurchased": true}\'.');
 }
 function experimentJson(text: string): Record<string, unknown> {
