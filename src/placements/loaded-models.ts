@@ -17,8 +17,8 @@ export interface ItemMapping {
   byIndex: Array<ItemRecord | undefined>;
   /** Model indices of each category (joined path), most popular first. */
   byCategory: Map<string, Int32Array>;
-  /** Per category, built on a search's first use: each word's positions in `byCategory`'s list (see `categoryWords`). */
-  words: Map<string, { generation: number; lists: Map<string, Int32Array> }>;
+  /** Per category, built on a search's first use: the words its items carry (see `categoryWords`). */
+  words: Map<string, { generation: number; words: ReadonlySet<string> }>;
 }
 
 /** A rouge-recs version loaded in this process. */
@@ -164,24 +164,15 @@ export class ModelCache {
 }
 
 /**
- * The items of a category carrying each word, as positions in the category's
- * popularity list (so most popular first), built once per category and
- * rebuilt when items' words change.
+ * Every word the items of a category carry, built on first use per category
+ * and rebuilt when items' words change: a search placement tells from it
+ * which query words its items could carry at best.
  */
-export function categoryWords(map: ItemMapping, category: string): Map<string, Int32Array> {
+export function categoryWords(map: ItemMapping, category: string): ReadonlySet<string> {
   const cached = map.words.get(category);
-  if (cached && cached.generation === map.items.wordsGeneration) return cached.lists;
-  const building = new Map<string, number[]>();
-  const list = map.byCategory.get(category) ?? new Int32Array(0);
-  for (let pos = 0; pos < list.length; pos++) {
-    for (const w of map.byIndex[list[pos]!]?.words ?? []) {
-      let at = building.get(w);
-      if (!at) building.set(w, (at = []));
-      at.push(pos);
-    }
-  }
-  const lists = new Map<string, Int32Array>();
-  for (const [w, positions] of building) lists.set(w, Int32Array.from(positions));
-  map.words.set(category, { generation: map.items.wordsGeneration, lists });
-  return lists;
+  if (cached && cached.generation === map.items.wordsGeneration) return cached.words;
+  const words = new Set<string>();
+  for (const i of map.byCategory.get(category) ?? []) for (const w of map.byIndex[i]?.words ?? []) words.add(w);
+  map.words.set(category, { generation: map.items.wordsGeneration, words });
+  return words;
 }
