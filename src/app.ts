@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { adsModule } from './ads/index.js';
 import { catalogModule } from './catalog/index.js';
 import { demoModule } from './demo/index.js';
 import { placementsModule } from './placements/index.js';
@@ -7,7 +8,7 @@ import { registryModule } from './registry/index.js';
 import { servingModule } from './serving/index.js';
 
 /** The modules Rouge ships with. A new module is one folder and one line here. */
-export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, placementsModule, demoModule];
+export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, adsModule, placementsModule, demoModule];
 
 /** Every migration of the platform and the shipped modules, in dependency order. */
 export const ALL_MIGRATIONS = migrationsOf(MODULES);

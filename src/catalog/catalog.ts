@@ -3,6 +3,7 @@ import type { BlobStore, Cache, EventOutbox, JobDeclaration, Jobs, ProjectHold, 
 import { readEventsFile, type EventsFileCounts } from './events-file.js';
 import type { UserEvent } from './events.js';
 import { EventService } from './event-service.js';
+import type { EventSink } from './event-sinks.js';
 import { EventStore } from './event-store.js';
 import { ImportStore } from './import-store.js';
 import { Importer } from './imports.js';
@@ -22,6 +23,8 @@ export interface CatalogDeps {
   cache: Cache;
   jobs: Jobs;
   log?: FastifyBaseLogger;
+  /** The modules that act on written events (read at each write: contributed after the catalog is built). */
+  sinks?: () => readonly EventSink[];
   /**
    * Checks and holds the project in the transaction of every item, synonym and
    * event write (the app passes ProjectService.hold), so none lands in a project
@@ -95,7 +98,7 @@ export async function createCatalog(deps: CatalogDeps): Promise<Catalog> {
   const hold: ProjectHold = deps.hold ?? (async () => undefined);
   const queries = new QueryCache(index, deps.queryCacheSize);
   const items = new ItemService(itemStore, deps.outbox, index, hold);
-  const events = new EventService(eventStore, hold);
+  const events = new EventService(eventStore, hold, deps.sinks);
   const importer = new Importer(
     { blobs: deps.blobs, jobs: deps.jobs, items: itemStore, events: eventStore, imports: new ImportStore(deps.store), index },
     { maxImportBytes: deps.maxImportBytes ?? 1024 ** 3, chunkSize: deps.importChunkSize ?? 1000, leaseMs: deps.importLeaseMs ?? 60_000 },

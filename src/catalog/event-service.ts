@@ -1,5 +1,6 @@
 import { nowIso, RougeError, type FieldViolation, type ProjectHold } from '../platform/index.js';
 import * as errors from './errors.js';
+import type { EventSink } from './event-sinks.js';
 import type { EventKey, EventStore } from './event-store.js';
 import { checkEvent, toEventRow, toUserEvent, violationOf, type UserEvent } from './events.js';
 import type { EventRow } from './tables.js';
@@ -36,7 +37,7 @@ export interface AttributedEvent {
 
 export class EventService {
   /** `hold` checks and holds the project in the transaction that writes a batch (PROJECT_NOT_FOUND when it does not exist). */
-  constructor(private readonly store: EventStore, private readonly hold: ProjectHold) {}
+  constructor(private readonly store: EventStore, private readonly hold: ProjectHold, private readonly sinks: () => readonly EventSink[] = () => []) {}
 
   /**
    * Validates every event first and writes none unless all are valid; the
@@ -45,16 +46,20 @@ export class EventService {
    * route validated the body against the event schema already. The answer comes after the
    * commit, so an acknowledged event is durable. A project that does not exist is
    * PROJECT_NOT_FOUND, checked after the events (a bad batch is a 400 either way).
+   * Contributed event sinks (EVENT_SINKS) see the batch after the commit, before the answer.
    */
   async write(project: string, events: unknown[], schemaChecked = false): Promise<{ written: number; duplicates: number }> {
     const now = Date.now();
     const rows: EventRow[] = [];
+    const checked: UserEvent[] = [];
     const bad: FieldViolation[] = [];
     const ingest = nowIso();
     events.forEach((value, i) => {
       const context = `events[${i}]`;
       try {
-        rows.push(toEventRow(project, checkEvent(value, context, now, schemaChecked), ingest));
+        const e = checkEvent(value, context, now, schemaChecked);
+        checked.push(e);
+        rows.push(toEventRow(project, e, ingest));
       } catch (e) {
         if (!(e instanceof RougeError)) throw e;
         bad.push(violationOf(e, context));
@@ -72,6 +77,8 @@ export class EventService {
       await this.hold(project, trx);
       return this.store.insert(project, rows, trx);
     });
+    // Resent events are passed too: the first attempt may have failed in a sink after the commit.
+    for (const sink of this.sinks()) await sink.written(project, checked);
     return { written, duplicates: rows.length - written };
   }
 

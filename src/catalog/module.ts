@@ -7,6 +7,7 @@ import type { CategoryMatchResult, QueryCacheStats } from './query-cache.js';
 import type { EventsFileCounts } from './events-file.js';
 import type { UserEvent } from './events.js';
 import { catalogMigrations } from './migrations.js';
+import { EVENT_SINKS } from './event-sinks.js';
 
 /** How often a worker looks for staged import bodies no import needs, and how old they must be. */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
@@ -58,7 +59,7 @@ export const catalogModule: RougeModule<CatalogFace> = {
     predictor: ['catalog.search'],
   },
   async setup(ctx) {
-    const catalog = await createCatalog({ store: ctx.store, blobs: ctx.blobs, outbox: ctx.outbox, cache: ctx.cache, jobs: ctx.jobs, log: ctx.log, hold: ctx.hold });
+    const catalog = await createCatalog({ store: ctx.store, blobs: ctx.blobs, outbox: ctx.outbox, cache: ctx.cache, jobs: ctx.jobs, log: ctx.log, hold: ctx.hold, sinks: () => ctx.contributions(EVENT_SINKS) });
     let sweep: NodeJS.Timeout | undefined;
     // Read at scrape time from the cache's own counters: nothing is added to the lookup's path.
     new Counter({

@@ -64,7 +64,7 @@ export const UserEvent = Type.Object(
     eventTime: Type.String({ format: 'date-time', description: 'RFC 3339; at most an hour ahead of the server clock' }),
     variant: Type.Optional(Type.String({ maxLength: 128 })),
     recommendationId: Type.Optional(Id),
-    resolvedBidId: Type.Optional(Id),
+    resolvedBidId: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'the sponsored winner this event is about, as an auction returned it' })),
     value: Type.Optional(Money),
     lineItems: Type.Optional(Type.Array(
       Type.Object({ id: ItemId, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), price: Type.Optional(Money) }, { additionalProperties: false }),

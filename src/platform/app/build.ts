@@ -170,6 +170,7 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
     for (const m of modules) {
       const ctx: ModuleContext = {
         config, roles, store, cache, blobs, outbox, jobs, worker, hold, projects, metrics, log: app.log,
+        authorize: (principal, permission, project, resource = '') => (config.authDisabled ? Promise.resolve() : iam.authorizer.check(principal, permission, project, resource)),
         use: (dep) => {
           if (!(m.requires ?? []).includes(dep)) throw new Error(`module ${m.name} uses ${dep.name} without declaring it in requires`);
           return built.get(dep.name)!.face as never;

@@ -105,6 +105,15 @@ export function describeCache(name: string, make: () => Promise<Cache>, options:
         expect(await cache.get(c)).toBe('5');
       });
 
+      it('reads several counters at once, in order, absent ones as 0', async () => {
+        await cache.incrementCapped(n('a'), 4, 10);
+        await cache.incrementCapped(n('b'), 7, 10);
+        expect(await cache.counters([n('b'), n('missing'), n('a')])).toEqual([7, 0, 4]);
+        expect(await cache.counters([])).toEqual([]);
+        await cache.set(n('text'), 'hello');
+        await expect(cache.counters([n('a'), n('text')])).rejects.toThrow(/integer/);
+      });
+
       it('does not create a counter when the first increment is refused', async () => {
         expect(await cache.incrementCapped(n('c'), 10, 5, 60_000)).toEqual({ ok: false, value: 0 });
         expect(await cache.get(n('c'))).toBeUndefined();

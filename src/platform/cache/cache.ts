@@ -29,6 +29,8 @@ export interface Cache {
   incrementCapped(key: string, by: number, cap: number, ttlMs?: number): Promise<CappedIncrement>;
   /** Current value of a counter (0 when absent). */
   counter(key: string): Promise<number>;
+  /** Several counters in one round trip (Redis MGET), in the keys' order; absent ones read 0. */
+  counters(keys: readonly string[]): Promise<number[]>;
   /** Publishes to every subscriber of the channel in every process (including this one). */
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes; resolves once the subscription is active. Returns an unsubscribe function. */

@@ -73,6 +73,13 @@ export class MemoryCache implements Cache {
     return entry === undefined ? 0 : toInteger(key, entry.value);
   }
 
+  async counters(keys: readonly string[]): Promise<number[]> {
+    return keys.map((key) => {
+      const entry = this.live(key);
+      return entry === undefined ? 0 : toInteger(key, entry.value);
+    });
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     const handlers = this.channels.get(channel);
     if (handlers === undefined) return;

@@ -98,11 +98,13 @@ export class RedisCache implements Cache {
   }
 
   async counter(key: string): Promise<number> {
-    const raw = await this.run(this.redis.get(this.prefix + key));
-    if (raw === null) return 0;
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n)) throw new TypeError(`cache key ${key} holds a value that is not an integer counter`);
-    return n;
+    return toCounter(key, await this.run(this.redis.get(this.prefix + key)));
+  }
+
+  async counters(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const raw = await this.run(this.redis.mget(keys.map((k) => this.prefix + k)));
+    return raw.map((r, i) => toCounter(keys[i]!, r));
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -210,4 +212,11 @@ export class RedisCache implements Cache {
     const why = e instanceof Error ? e.message : String(e);
     return CACHE_UNAVAILABLE(undefined, { cause: new Error(`${this.description}: ${why}`, { cause: e }) });
   }
+}
+
+function toCounter(key: string, raw: string | null): number {
+  if (raw === null) return 0;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new TypeError(`cache key ${key} holds a value that is not an integer counter`);
+  return n;
 }

@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       expect(message).toContain('set DATABASE_URL');
       expect(message).toContain('--tls-cert and --tls-key, or --trust-proxy');
       expect(message).toContain('set ROUGE_KEY_PEPPER');
+      expect(message).toContain('set ROUGE_BID_SIGNING_KEY');
       expect(message).toContain('set ROUGE_BOOTSTRAP_ADMIN_KEY');
     });
 
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@db/rouge',
       ROUGE_TRUST_PROXY: 'true',
       ROUGE_KEY_PEPPER: 'p'.repeat(40),
+      ROUGE_BID_SIGNING_KEY: 'b'.repeat(40),
       ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
       ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES: '90d',
     };
@@ -127,6 +129,7 @@ describe('loadConfig', () => {
           DATABASE_URL: 'postgres://u@db/rouge',
           ROUGE_TRUST_PROXY: '10.0.0.0/8',
           ROUGE_KEY_PEPPER: 'p'.repeat(40),
+          ROUGE_BID_SIGNING_KEY: 'b'.repeat(40),
           ROUGE_BOOTSTRAP_ADMIN_KEY: `rk_admin01_${'s'.repeat(43)}`,
           ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES: '90d',
           REDIS_URL: 'redis://cache:6379',

@@ -14,6 +14,9 @@ export function productionProblems(config: Config): string[] {
   if (!config.keyPepper) {
     problems.push('no key pepper: set ROUGE_KEY_PEPPER (--key-pepper) to a random secret of at least 32 characters, the same in every process');
   }
+  if (!config.bidSigningKey) {
+    problems.push('no bid signing key: set ROUGE_BID_SIGNING_KEY (--bid-signing-key) to a random secret of at least 32 characters, the same in every process, so a sponsored click signed by one process is accepted by the others');
+  }
   if (!config.bootstrapAdminKey) {
     problems.push('no bootstrap admin key: set ROUGE_BOOTSTRAP_ADMIN_KEY (rk_<keyId>_<secret>) from your secret store; production never generates and prints one');
   }

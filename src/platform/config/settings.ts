@@ -29,6 +29,7 @@ export interface Config {
   bootstrapAdminKey: string | undefined;
   bootstrapAdminKeyExpiresSeconds: number | undefined;
   keyPepper: string | undefined;
+  bidSigningKey: string | undefined;
   keyTtlDays: number;
   keyCacheTtlMs: number;
   rateLimitPerSecond: number;
@@ -184,6 +185,7 @@ export const SETTINGS: Setting[] = [
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: ['ROUGE_SHUTDOWN_TIMEOUT_MS'], description: 'how long in-flight requests may finish after SIGTERM', parse: integer(0, 600000), defaultValue: () => 10000, defaultText: '10000' },
   { key: 'bootstrapAdminKey', flag: '--bootstrap-admin-key', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY'], description: 'the key of user:admin on first start (rk_<keyId>_<secret>); otherwise one is generated and printed once', parse: optionalText((s) => (/^rk_[A-Za-z0-9]{6,32}_[A-Za-z0-9]{32,128}$/.test(s) ? undefined : 'must look like rk_<keyId>_<secret>: a keyId of 6 to 32 letters and digits, a secret of at least 32 letters and digits')), defaultValue: none, defaultText: '(generated on first start)', secret: true },
   { key: 'bootstrapAdminKeyExpiresSeconds', flag: '--bootstrap-admin-key-expires', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES'], description: 'lifetime of the bootstrap admin key from the first start, as a duration (90d, 720h, 3600s); required in production', parse: duration, defaultValue: none, defaultText: '(never expires; refused in production)' },
+  { key: 'bidSigningKey', flag: '--bid-signing-key', env: ['ROUGE_BID_SIGNING_KEY'], description: 'secret that signs sponsored products\' resolvedBidIds (at least 32 characters), the same in every process; required in production', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(generated into <data-dir>/bid-signing-key)', secret: true },
   { key: 'keyPepper', flag: '--key-pepper', env: ['ROUGE_KEY_PEPPER'], description: 'server-side secret mixed into API key hashes (at least 32 characters); required in production', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(generated into <data-dir>/key-pepper)', secret: true },
   { key: 'keyTtlDays', flag: '--key-ttl-days', env: ['ROUGE_KEY_TTL_DAYS'], description: 'default lifetime of a new API key, in days', parse: integer(1, 3650), defaultValue: () => 90, defaultText: '90' },
   { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },

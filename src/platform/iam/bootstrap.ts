@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ConfigError, type Config } from '../config/index.js';
+import { ConfigError, dataDirSecret, type Config } from '../config/index.js';
 import { nowIso } from '../store/index.js';
 import { generateKey, hashSecret, parseKey } from './keys.js';
 import type { IamStore } from './store.js';
@@ -16,15 +13,7 @@ const NEVER = '9999-12-31T23:59:59.999Z';
  * setup, or per process for an in-memory store.
  */
 export function resolvePepper(config: Pick<Config, 'keyPepper' | 'dataDir'>): string {
-  if (config.keyPepper) return config.keyPepper;
-  if (config.dataDir === ':memory:') return randomBytes(32).toString('base64url');
-  const file = join(config.dataDir, 'key-pepper');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const pepper = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${pepper}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return pepper;
+  return dataDirSecret(config.keyPepper, config.dataDir, 'key-pepper');
 }
 
 /**

@@ -90,6 +90,12 @@ export interface ModuleContext {
   projects: ProjectService;
   metrics: Registry;
   log: FastifyBaseLogger;
+  /**
+   * Resolves when the principal holds the permission on the project (or the
+   * resource in it), throws PERMISSION_DENIED otherwise: for a handler that
+   * shows more to some callers (an auction's debug) without a route of its own.
+   */
+  authorize(principal: string, permission: string, project: string, resource?: string): Promise<void>;
   /** The face of a module this one `requires`; throws for one it did not declare. */
   use<F>(module: RougeModule<F>): F;
   /** Adds a contribution at build time (one that needs this module's services). */

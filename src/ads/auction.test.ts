@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { place, type Entry, type Offer } from './auction.js';
+
+const offer = (campaign: string, item: string, bid: number): Offer => ({ campaign, advertiser: `adv-${campaign}`, item, bid });
+const entry = (o: Offer, quality: number): Entry => ({ offer: o, quality, score: quality * o.bid });
+const second = { reservePrice: 5, auctionType: 'second_price' as const };
+
+describe('place: the auction\'s ranking and prices, checked by hand', () => {
+  it('charges the least bid that keeps the rank plus one minor unit (Topsort: 1.00 against 0.35 pays 0.36)', () => {
+    const won = place([entry(offer('a', 'x', 100), 0.1), entry(offer('b', 'y', 35), 0.1)], { ...second, slots: 1 });
+    expect(won).toHaveLength(1);
+    expect(won[0]).toMatchObject({ rank: 1, price: 36, offer: { campaign: 'a' } });
+  });
+
+  it('weighs bids by quality: a better ad wins with a lower bid and pays for the quality gap', () => {
+    // a: 0.2 x 50 = 10; b: 0.05 x 150 = 7.5. a needs 7.5 / 0.2 = 37.5 -> pays 38. b is uncontested in slot 2: the reserve.
+    const won = place([entry(offer('a', 'x', 50), 0.2), entry(offer('b', 'y', 150), 0.05)], { ...second, slots: 2 });
+    expect(won.map((w) => [w.offer.campaign, w.rank, w.price])).toEqual([['a', 1, 38], ['b', 2, 5]]);
+  });
+
+  it('prices three slots against the next offer each time, and the last against the first loser', () => {
+    // scores: a 0.1x90=9, b 0.1x80=8, c 0.05x120=6, d 0.1x40=4
+    const entries = [entry(offer('a', 'p1', 90), 0.1), entry(offer('b', 'p2', 80), 0.1), entry(offer('c', 'p3', 120), 0.05), entry(offer('d', 'p4', 40), 0.1)];
+    const won = place(entries, { ...second, slots: 3 });
+    // a: 8/0.1 = 80 -> 81; b: 6/0.1 = 60 -> 61; c: 4/0.05 = 80 -> 81
+    expect(won.map((w) => [w.offer.campaign, w.price])).toEqual([['a', 81], ['b', 61], ['c', 81]]);
+  });
+
+  it('never charges above the bid, nor below the reserve', () => {
+    // Equal scores: the tie goes to campaign a, whose needed price (its own bid + 1) is capped at its bid.
+    const tie = place([entry(offer('a', 'x', 40), 0.1), entry(offer('b', 'y', 40), 0.1)], { ...second, slots: 1 });
+    expect(tie[0]).toMatchObject({ price: 40, offer: { campaign: 'a' } });
+    const cheap = place([entry(offer('a', 'x', 40), 0.9), entry(offer('b', 'y', 2), 0.01)], { ...second, slots: 1 });
+    expect(cheap[0]!.price).toBe(5);
+  });
+
+  it('shows a product once: a second campaign on the same product does not take a slot but does set the price', () => {
+    const won = place([entry(offer('a', 'x', 100), 0.1), entry(offer('b', 'x', 70), 0.1), entry(offer('c', 'y', 20), 0.1)], { ...second, slots: 2 });
+    expect(won.map((w) => [w.offer.campaign, w.offer.item, w.price])).toEqual([['a', 'x', 71], ['c', 'y', 5]]);
+  });
+
+  it('charges the bid in a first-price auction', () => {
+    const won = place([entry(offer('a', 'x', 100), 0.1), entry(offer('b', 'y', 35), 0.1)], { slots: 2, reservePrice: 5, auctionType: 'first_price' });
+    expect(won.map((w) => w.price)).toEqual([100, 35]);
+  });
+
+  it('returns fewer winners than slots when there are fewer offers, and none for none', () => {
+    expect(place([entry(offer('a', 'x', 10), 0.5)], { ...second, slots: 3 })).toHaveLength(1);
+    expect(place([], { ...second, slots: 3 })).toEqual([]);
+  });
+});

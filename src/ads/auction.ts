@@ -1,0 +1,76 @@
+/** One campaign's bid on one product, as an auction sees it. */
+export interface Offer {
+  campaign: string;
+  advertiser: string;
+  item: string;
+  /** Most a click may cost, minor units. */
+  bid: number;
+}
+
+/** An eligible offer with its quality (predicted CTR, in (0, 1]) and rank score, quality x bid. */
+export interface Entry<O extends Offer = Offer> {
+  offer: O;
+  quality: number;
+  score: number;
+}
+
+export interface Placed<O extends Offer = Offer> extends Entry<O> {
+  /** 1 for the top slot. */
+  rank: number;
+  /** What a click costs, minor units. */
+  price: number;
+}
+
+export interface Pricing {
+  slots: number;
+  reservePrice: number;
+  auctionType: 'second_price' | 'first_price';
+}
+
+/** Highest score first; ties go to the lower campaign id, then item id, so equal bids rank the same way in every process. */
+function byScore(a: Entry, b: Entry): number {
+  return b.score - a.score || (a.offer.campaign < b.offer.campaign ? -1 : a.offer.campaign > b.offer.campaign ? 1 : 0) || (a.offer.item < b.offer.item ? -1 : a.offer.item > b.offer.item ? 1 : 0);
+}
+
+/**
+ * Ranks eligible offers by quality x bid and prices the winners, one product
+ * per slot. Second price (the default, as at Topsort): a winner pays the
+ * least bid that would still have beaten the next offer that could have taken
+ * its slot (that offer's score over the winner's quality, plus one minor
+ * unit), never more than its bid nor less than the reserve; an uncontested
+ * winner pays the reserve. First price: a winner pays its bid.
+ *
+ * @example
+ * // equal quality, bids 100 and 35: the winner pays 36 (Topsort's $1.00 against $0.35)
+ * place([{ offer: a, quality: 0.1, score: 10 }, { offer: b, quality: 0.1, score: 3.5 }], { slots: 1, reservePrice: 1, auctionType: 'second_price' });
+ */
+export function place<O extends Offer>(entries: Entry<O>[], p: Pricing): Placed<O>[] {
+  const sorted = entries.slice().sort(byScore);
+  const won = new Set<string>();
+  const out: Placed<O>[] = [];
+  for (let i = 0; i < sorted.length && out.length < p.slots; i++) {
+    const e = sorted[i]!;
+    if (won.has(e.offer.item)) continue;
+    let price = e.offer.bid;
+    if (p.auctionType === 'second_price') {
+      // The next offer whose product no higher winner took: had this one bid less, it would have had this slot.
+      let next: Entry<O> | undefined;
+      for (let j = i + 1; j < sorted.length; j++) {
+        if (!won.has(sorted[j]!.offer.item)) {
+          next = sorted[j];
+          break;
+        }
+      }
+      const needed = next ? Math.floor(roundMicro(next.score / e.quality)) + 1 : p.reservePrice;
+      price = Math.min(e.offer.bid, Math.max(p.reservePrice, needed));
+    }
+    won.add(e.offer.item);
+    out.push({ ...e, rank: out.length + 1, price });
+  }
+  return out;
+}
+
+/** 35.000000001 and 34.999999999 are 35: quality x bid / quality is not always exact in floating point. */
+function roundMicro(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

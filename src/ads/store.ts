@@ -1,0 +1,122 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Store } from '../platform/index.js';
+import type { AdsTables, AdvertiserRow, CampaignRow, InteractionRow, LedgerRow, SettingsRow } from './tables.js';
+
+export type AdsDb = Kysely<AdsTables> | Transaction<AdsTables>;
+
+/** Data access for the ads module; every query takes the project. */
+export class AdsStore {
+  readonly db: Kysely<AdsTables>;
+  constructor(store: Store) {
+    this.db = store.typed<AdsTables>();
+  }
+
+  settings(project: string): Promise<SettingsRow | undefined> {
+    return this.db.selectFrom('ads_settings').selectAll().where('project', '=', project).executeTakeFirst();
+  }
+  async putSettings(row: SettingsRow, db: AdsDb = this.db): Promise<void> {
+    const { project: _p, ...set } = row;
+    await db.insertInto('ads_settings').values(row).onConflict((oc) => oc.column('project').doUpdateSet(set)).execute();
+  }
+
+  /** False when the id is taken. */
+  async insertAdvertiser(row: AdvertiserRow, db: AdsDb): Promise<boolean> {
+    const r = await db.insertInto('advertisers').values(row).onConflict((oc) => oc.columns(['project', 'id']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  advertiser(project: string, id: string, db: AdsDb = this.db): Promise<AdvertiserRow | undefined> {
+    return db.selectFrom('advertisers').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
+  }
+  advertisers(project: string, limit: number, after?: string): Promise<AdvertiserRow[]> {
+    let q = this.db.selectFrom('advertisers').selectAll().where('project', '=', project).orderBy('id').limit(limit);
+    if (after !== undefined) q = q.where('id', '>', after);
+    return q.execute();
+  }
+  async updateAdvertiser(project: string, id: string, set: Partial<AdvertiserRow>): Promise<void> {
+    await this.db.updateTable('advertisers').set(set).where('project', '=', project).where('id', '=', id).execute();
+  }
+  async deleteAdvertiser(project: string, id: string, db: AdsDb): Promise<boolean> {
+    const r = await db.deleteFrom('advertisers').where('project', '=', project).where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async insertCampaign(row: CampaignRow, db: AdsDb): Promise<boolean> {
+    const r = await db.insertInto('campaigns').values(row).onConflict((oc) => oc.columns(['project', 'id']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  campaign(project: string, id: string): Promise<CampaignRow | undefined> {
+    return this.db.selectFrom('campaigns').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
+  }
+  campaignsOf(project: string, advertiser: string, limit: number, after?: string, db: AdsDb = this.db): Promise<CampaignRow[]> {
+    let q = db.selectFrom('campaigns').selectAll().where('project', '=', project).where('advertiser', '=', advertiser).orderBy('id').limit(limit);
+    if (after !== undefined) q = q.where('id', '>', after);
+    return q.execute();
+  }
+  /** Every campaign that may take part in an auction: active now or later (ended ones are left out). */
+  liveCampaigns(project: string, now: string): Promise<CampaignRow[]> {
+    return this.db.selectFrom('campaigns').selectAll().where('project', '=', project).where('status', '=', 'active')
+      .where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', now)])).execute();
+  }
+  async updateCampaign(project: string, id: string, set: Partial<CampaignRow>, db: AdsDb = this.db): Promise<boolean> {
+    const r = await db.updateTable('campaigns').set(set).where('project', '=', project).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  async deleteCampaign(project: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('campaigns').where('project', '=', project).where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** False when the event was processed before (its id is taken). */
+  async insertInteraction(row: InteractionRow, db: AdsDb): Promise<boolean> {
+    const r = await db.insertInto('ads_interactions').values(row).onConflict((oc) => oc.columns(['project', 'event_id']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  async hasImpression(project: string, resolvedBidId: string, db: AdsDb): Promise<boolean> {
+    const r = await db.selectFrom('ads_interactions').select('event_id').where('project', '=', project).where('resolved_bid_id', '=', resolvedBidId)
+      .where('type', '=', 'impression').where('status', '=', 'valid').limit(1).executeTakeFirst();
+    return r !== undefined;
+  }
+  async addStats(project: string, item: string, impressions: number, clicks: number, db: AdsDb): Promise<void> {
+    await db.insertInto('ads_item_stats').values({ project, item, impressions, clicks }).onConflict((oc) => oc.columns(['project', 'item']).doUpdateSet({
+      impressions: sql`ads_item_stats.impressions + ${impressions}`, clicks: sql`ads_item_stats.clicks + ${clicks}`,
+    })).execute();
+  }
+  stats(project: string): Promise<Array<{ item: string; impressions: number; clicks: number }>> {
+    return this.db.selectFrom('ads_item_stats').select(['item', 'impressions', 'clicks']).where('project', '=', project).execute();
+  }
+
+  /** False when the charge key was charged before (a second click on the same winner by the same visitor). */
+  async insertCharge(row: LedgerRow, db: AdsDb): Promise<boolean> {
+    const r = await db.insertInto('ads_ledger').values(row).onConflict((oc) => oc.columns(['project', 'charge_key']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  async charged(project: string, chargeKey: string, db: AdsDb): Promise<boolean> {
+    return (await db.selectFrom('ads_ledger').select('id').where('project', '=', project).where('charge_key', '=', chargeKey).executeTakeFirst()) !== undefined;
+  }
+  /** What the ledger charged a campaign, on one budget day or (without `day`) ever. */
+  async spent(project: string, campaign: string, day?: string): Promise<number> {
+    let q = this.db.selectFrom('ads_ledger').select((eb) => eb.fn.sum<number | string | null>('amount').as('total')).where('project', '=', project).where('campaign', '=', campaign);
+    if (day !== undefined) q = q.where('day', '=', day);
+    const r = await q.executeTakeFirst();
+    return Number(r?.total ?? 0);
+  }
+  ledger(project: string, campaign?: string): Promise<LedgerRow[]> {
+    let q = this.db.selectFrom('ads_ledger').selectAll().where('project', '=', project).orderBy('time').orderBy('id');
+    if (campaign !== undefined) q = q.where('campaign', '=', campaign);
+    return q.execute();
+  }
+  interactions(project: string, campaign: string): Promise<InteractionRow[]> {
+    return this.db.selectFrom('ads_interactions').selectAll().where('project', '=', project).where('campaign', '=', campaign).orderBy('event_time').execute();
+  }
+
+  async countCampaigns(project: string, advertiser: string, db: AdsDb): Promise<number> {
+    const r = await db.selectFrom('campaigns').select((eb) => eb.fn.countAll<number | string>().as('n')).where('project', '=', project).where('advertiser', '=', advertiser).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  async deleteProject(project: string, db: AdsDb): Promise<void> {
+    for (const t of ['ads_settings', 'advertisers', 'campaigns', 'ads_interactions', 'ads_ledger', 'ads_item_stats'] as const) {
+      await db.deleteFrom(t).where('project', '=', project).execute();
+    }
+  }
+}
