@@ -1,3 +1,4 @@
+import { adsModule } from '../ads/index.js';
 import { catalogModule } from '../catalog/index.js';
 import { contribute, type RougeModule } from '../platform/index.js';
 import { FRAMEWORKS, registryModule } from '../registry/index.js';
@@ -25,10 +26,12 @@ export interface PlacementsFace {
  * Recommendations as a module: recommenders (placements of one kind that
  * follow a model alias) managed on `api`, `:recommend` served on `inference`,
  * training on `worker`; it adds the `rouge-recs` framework to the registry.
+ * It composes organic results with the ads module's auction for sponsored
+ * slots, handing it the page's categories and a quality function, never the model.
  */
 export const placementsModule: RougeModule<PlacementsFace> = {
   name: 'placements',
-  requires: [registryModule, catalogModule, servingModule],
+  requires: [registryModule, catalogModule, servingModule, adsModule],
   migrations: { '0001_recommenders': placementsMigration, '0002_rerank_experiment': rerankExperimentMigration },
   permissions: {
     viewer: ['placements.recommenders.get', 'placements.recommenders.list', 'placements.recommenders.recommend'],
@@ -41,6 +44,7 @@ export const placementsModule: RougeModule<PlacementsFace> = {
     const registry = ctx.use(registryModule);
     const catalog = ctx.use(catalogModule);
     const serving = ctx.use(servingModule);
+    const ads = ctx.use(adsModule);
     const store = new PlacementStore(ctx.store);
     const onError = (err: unknown) => ctx.log.warn({ err }, 'recommendations: a background refresh failed');
     let compiled: CompiledRecommenders | undefined;
@@ -48,7 +52,7 @@ export const placementsModule: RougeModule<PlacementsFace> = {
     compiled = new CompiledRecommenders(recommenders, ctx.cache);
     const items = new ItemTable(catalog, ctx.cache, onError);
     const models = new ModelCache(registry, ctx.blobs, ctx.outbox, onError);
-    const recommender = new Recommender(compiled, models, items, catalog, serving);
+    const recommender = new Recommender(compiled, models, items, catalog, serving, ads);
     // Signals must flow before the first request: subscriptions are made at build, not at listen.
     const subscribed = Promise.all([compiled.start(), items.start(), models.start()]);
     return {

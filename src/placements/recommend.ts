@@ -12,6 +12,8 @@ import { reorder, rerankFeatures, scoresOf, type RerankConfig } from './rerank.j
 import { roundRobin } from './round-robin.js';
 import { searchRanking } from './search-ranking.js';
 import type { ItemField } from './schemas.js';
+import { sponsor, type SponsoredItem } from './sponsored.js';
+import type { AdsFace } from '../ads/index.js';
 
 /** How many recent events of a shopper the live history reads. */
 const HISTORY_EVENTS = 50;
@@ -28,6 +30,10 @@ export interface RecommendRequest {
   filter?: string;
   limit?: number;
   fields?: ItemField[];
+  /** Sponsored products to auction beside the organic ones (0 to 10). */
+  sponsoredSlots?: number;
+  /** With sponsoredSlots: the auction's reasons (an ads manager's). */
+  debug?: boolean;
 }
 
 type Reason = Scored['reason'] | 'query_match' | 'fallback_popular';
@@ -47,6 +53,10 @@ export interface RecommendResult {
   recommendationId: string;
   /** The experiment's variant this response came from (only when the recommender runs one). */
   variant?: string;
+  /** Sponsored products (only when the request asked for sponsoredSlots), never one of `items`. */
+  sponsored?: SponsoredItem[];
+  /** Why each campaign won, lost or was ineligible (debug, for an ads manager). */
+  adsDebug?: unknown;
 }
 
 /** What the shopper's context resolved to. */
@@ -80,9 +90,12 @@ export class Recommender {
     private readonly items: ItemTable,
     private readonly catalog: CatalogFace,
     private readonly serving: Pick<ServingFace, 'predict'>,
+    private readonly ads: Pick<AdsFace, 'auctions' | 'mayDebug'>,
   ) {}
 
-  async recommend(project: string, name: string, req: RecommendRequest): Promise<RecommendResult> {
+  /** `principal` is the caller, asked only when the request wants the auction's reasons. */
+  async recommend(project: string, name: string, req: RecommendRequest, principal = ''): Promise<RecommendResult> {
+    if (req.debug && req.sponsoredSlots) await this.ads.mayDebug(principal, project);
     const rec = await this.compiled.get(project, name);
     const requestFilter = this.filters.get(req.filter);
     // An experiment's variant may follow another model or re-rank otherwise; the unit's hash picks it.
@@ -108,7 +121,10 @@ export class Recommender {
       if (!query) throw errors.CONTEXT_MISSING({ kind: 'search', needs: 'a non-empty query' });
       const match = await this.catalog.matchCategories(project, query);
       if (!match.matched || match.categories.length === 0) {
-        return tag({ items: [], matched: false, fallback: false, notes: [...ctx.notes, `no category of the catalogue matches ${JSON.stringify(query.slice(0, 100))}`], modelVersion: loaded.version.name, recommendationId: randomUUID() });
+        return tag({
+          items: [], matched: false, fallback: false, notes: [...ctx.notes, `no category of the catalogue matches ${JSON.stringify(query.slice(0, 100))}`], modelVersion: loaded.version.name, recommendationId: randomUUID(),
+          ...(req.sponsoredSlots ? { sponsored: [] } : {}),
+        });
       }
       categoryOnly = new Set(match.categories.map((c) => c.path.join(' > ')));
       ctx.categories = categoryOnly;
@@ -164,10 +180,58 @@ export class Recommender {
       fallback = items.length > before;
     }
     if (items.length === 0) ctx.notes.push('the rules and filters leave no item to show');
-    return tag({
-      items: items.map((s) => view(s, map.byIndex[s.item]!, req.fields ?? rec.fields)),
+    const fields = req.fields ?? rec.fields;
+    const result: RecommendResult = {
+      items: items.map((s) => view(s, map.byIndex[s.item]!, fields)),
       matched, fallback, notes: ctx.notes, modelVersion: loaded.version.name, recommendationId: randomUUID(),
-    });
+    };
+    if (req.sponsoredSlots) await this.sponsored(project, rec, req, result, categoryOnly ?? this.pageCategories(rec.kind, req, map, result), m, map, fields);
+    return tag(result);
+  }
+
+  /**
+   * Fills the sponsored slots: the auction runs over the page's categories
+   * (the query's, the context items', or else the organic items'), never
+   * repeating a product shown organically. A failing auction costs the page
+   * its ads, never its recommendations.
+   */
+  private async sponsored(project: string, rec: CompiledRecommender, req: RecommendRequest, result: RecommendResult, categories: ReadonlySet<string>, m: RecsModel, map: ItemMapping, fields: readonly ItemField[]): Promise<void> {
+    const shown = new Set(result.items.map((i) => i.id));
+    for (const id of req.itemIds ?? []) shown.add(id);
+    let excludeBrands: Set<string> | undefined;
+    if (rec.rules.sponsoredOtherBrands && req.itemIds?.length) {
+      excludeBrands = new Set();
+      for (const id of req.itemIds) {
+        const brand = map.items.byId.get(id)?.brand;
+        if (brand !== undefined) excludeBrands.add(brand);
+      }
+    }
+    try {
+      const { sponsored, debug } = await sponsor(this.ads.auctions, project, {
+        slots: req.sponsoredSlots!, categories, shown, ...(excludeBrands ? { excludeBrands } : {}),
+        ...(req.userId !== undefined ? { userId: req.userId } : {}), ...(req.sessionId !== undefined ? { sessionId: req.sessionId } : {}), ...(req.debug ? { debug: true } : {}),
+      }, m, map, fields);
+      result.sponsored = sponsored;
+      if (debug) result.adsDebug = debug;
+    } catch (e) {
+      result.sponsored = [];
+      result.notes.push(`no sponsored products: the auction failed (${e instanceof Error ? e.message.slice(0, 200) : String(e)})`);
+    }
+  }
+
+  /** What a page without a query is about: its context items' categories, else those of what it shows. */
+  private pageCategories(kind: string, req: RecommendRequest, map: ItemMapping, result: RecommendResult): Set<string> {
+    const out = new Set<string>();
+    for (const id of req.itemIds ?? []) {
+      const c = map.items.byId.get(id)?.category;
+      if (c !== undefined) out.add(c);
+    }
+    if (out.size > 0 && kind !== 'bought-together') return out;
+    for (const i of result.items) {
+      const c = map.items.byId.get(i.id)?.category;
+      if (c !== undefined) out.add(c);
+    }
+    return out;
   }
 
   /**

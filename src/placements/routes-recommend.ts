@@ -14,6 +14,6 @@ export function registerRecommendRoute(app: FastifyInstance, recommender: Recomm
     url: `/v1/projects/:project/recommenders/${customMethod('recommender', 'recommend')}`,
     config: { permission: 'placements.recommenders.recommend', resource: (p: Record<string, string>) => `recommenders/${p.recommender}`, audit: false, plainJson: true, exposure: 'public' },
     schema: { tags: ['recommendations'], summary: 'Recommend items: the placement\'s kind, its rules and the request\'s context decide', params: S.RecommenderParams, body: S.RecommendBody },
-    handler: (call: Call<Static<typeof S.RecommendBody>>) => recommender.recommend(call.params.project!, call.params.recommender!, call.body),
+    handler: (call: Call<Static<typeof S.RecommendBody>>) => recommender.recommend(call.params.project!, call.params.recommender!, call.body, call.principal),
   });
 }

@@ -13,6 +13,8 @@ export interface CompiledRules {
   maxPerBrand: number | undefined;
   filter: ItemPredicate | undefined;
   boosts: ReadonlyArray<{ test: ItemPredicate; factor: number }>;
+  /** Sponsored slots leave out the context items' brands (a product page selling other brands' ads only). */
+  sponsoredOtherBrands: boolean;
 }
 
 /** A field of an item by its filter name; `category` depends on the operator (a subtree for `=`, the joined path for `:`). */
@@ -73,5 +75,6 @@ export function compileRules(rules: Rules): CompiledRules {
     maxPerBrand: rules.maxPerBrand,
     filter: compileFilter(rules.filter),
     boosts: (rules.boosts ?? []).map((b) => ({ test: compileFilter(b.filter) ?? (() => true), factor: b.factor })),
+    sponsoredOtherBrands: rules.sponsoredOtherBrands ?? false,
   };
 }

@@ -27,6 +27,7 @@ export const Rules = Type.Object(
       Type.Object({ filter: FilterText, factor: Type.Number({ minimum: 0, maximum: 100, description: 'score multiplier: 2 doubles, 0.5 halves, 0 buries' }) }, { additionalProperties: false }),
       { maxItems: 20 },
     )),
+    sponsoredOtherBrands: Type.Optional(Type.Boolean({ description: 'sponsored slots show only brands other than the context items\' (a product page that sells no ads against its own brand); default false' })),
   },
   { additionalProperties: false, description: 'business rules: out-of-stock items are never returned whatever the rules say' },
 );
@@ -99,6 +100,8 @@ export const RecommendBody = Type.Object(
     filter: Type.Optional(FilterText),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: '1 to 100, default 10' })),
     fields: Type.Optional(Fields),
+    sponsoredSlots: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'how many sponsored products to auction beside the organic ones, 0 to 10 (default 0); limit counts organic items only' })),
+    debug: Type.Optional(Type.Boolean({ description: 'adsManager only: with sponsoredSlots, why each campaign won, lost or was ineligible' })),
   },
   { additionalProperties: false },
 );
@@ -110,6 +113,10 @@ export const RecommendResponse = Type.Object({
   modelVersion: Type.String(),
   recommendationId: Type.String(),
   variant: Type.Optional(Type.String()),
+  sponsored: Type.Optional(Type.Array(Type.Object({
+    id: Type.String(), rank: Type.Integer(), campaignId: Type.String(), resolvedBidId: Type.String(), cpc: Type.Object({ amount: Type.Integer(), currency: Type.String() }),
+  }, { additionalProperties: true }))),
+  adsDebug: Type.Optional(Type.Unknown()),
 });
 
 export const ReportQuery = Type.Object(

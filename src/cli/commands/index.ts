@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addGlobalOptions } from '../kit/options.js';
+import { registerAdsCommands } from './ads.js';
 import { registerAuditCommand } from './audit.js';
 import { registerBindingCommands } from './bindings.js';
 import { registerCatalogCommands } from './catalog.js';
@@ -35,6 +36,7 @@ export function registerApiCommands(program: Command): void {
   registerCatalogCommands(program);
   registerEventCommands(program);
   registerRecommenderCommands(program);
+  registerAdsCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);
