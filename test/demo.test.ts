@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../src/catalog/index.js';
 import { demoModule, loadDemo } from '../src/demo/index.js';
 import { loadDemoExperiment } from '../src/demo/experiment.js';
+import { loadDemoAds } from '../src/demo/ads.js';
+import { adsModule } from '../src/ads/index.js';
 import { servingModule } from '../src/serving/index.js';
 import { placementsModule } from '../src/placements/index.js';
 import { registryModule } from '../src/registry/index.js';
@@ -60,6 +62,23 @@ describe('the demo (rouge serve --demo)', () => {
     expect(page.body).toContain(body.items[0].title.replace(/&/g, '&#38;'));
   });
 
+  it('sells sponsored slots on a lipstick search: other brands\' lipsticks beside the organic ones, never the same product', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/projects/demo/recommenders/search:recommend', payload: { query: 'lipstick', userId: 'user-1', limit: 10, sponsoredSlots: 2, fields: ['title', 'brand', 'categoryPath'] } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.items).toHaveLength(10);
+    expect(body.sponsored).toHaveLength(2);
+    const organic = new Set(body.items.map((i: { id: string }) => i.id));
+    for (const s of body.sponsored) {
+      expect(s.categoryPath.at(-1), s.title).toBe('Lipstick');
+      expect(organic.has(s.id)).toBe(false);
+      expect(s.cpc.currency).toBe('INR');
+      expect(s.cpc.amount).toBeGreaterThanOrEqual(100);
+    }
+    const advertisers = (await app.inject({ url: '/v1/projects/demo/advertisers' })).json().advertisers;
+    expect(advertisers.length).toBe(6);
+  });
+
   it('runs an A/B test on for-you (the champion against the same re-ranked by a deployed model) whose report has numbers', async () => {
     const forYou = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you' })).json();
     expect(forYou.experiment.variants.map((v: { name: string }) => v.name)).toEqual(['control', 'rerank']);
@@ -87,6 +106,8 @@ describe('the demo (rouge serve --demo)', () => {
     const again = await loadDemo(deps, { baseUrl: 'http://localhost:8080' });
     expect(again.created).toBe(false);
     await loadDemoExperiment(deps, 'demo', 1);
+    await loadDemoAds({ catalog: deps.catalog, ads: app.rouge.use(adsModule), log: () => undefined }, 'demo');
+    expect((await app.inject({ url: '/v1/projects/demo/advertisers' })).json().advertisers).toHaveLength(6);
     expect((await app.inject({ url: '/v1/projects/demo/models/recs/versions' })).json().versions.length).toBe(before);
     expect((await app.inject({ url: '/v1/projects/demo/models/ranker/versions' })).json().versions).toHaveLength(1);
     expect((await app.inject({ url: '/v1/projects/demo/recommenders/for-you/experiments/report' })).json().variants).toEqual(events);

@@ -74,13 +74,13 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
   // start once the process listens, so the first request after a start does not pay for them.
   await app.rouge.start();
   if (config.demo) {
-    process.stdout.write('Loading the demo project (catalogue, shopping sessions, a trained recommender); /readyz answers 200 once it is ready.\n');
+    process.stdout.write('Loading the demo project (catalogue, shopping sessions, a trained recommender, advertisers); /readyz answers 200 once it is ready.\n');
     app.rouge.use(demoModule).loaded.then(({ created }) => {
       process.stdout.write(
-        `\nDemo ready${created ? '' : ' (loaded on an earlier start)'}: project demo, one recommender per kind. Try:\n\n` +
+        `\nDemo ready${created ? '' : ' (loaded on an earlier start)'}: project demo, one recommender per kind, six advertisers buying sponsored slots. Try:\n\n` +
           `  curl -X POST ${scheme}://${shownHost}:${port}/v1/projects/demo/recommenders/search:recommend \\\n` +
           `    -H "Authorization: Bearer \$ROUGE_API_KEY" -H 'content-type: application/json' \\\n` +
-          `    -d '{"query": "lipstick", "userId": "user-1", "limit": 10, "fields": ["title", "brand", "price", "imageLink"]}'\n\n` +
+          `    -d '{"query": "lipstick", "userId": "user-1", "limit": 10, "sponsoredSlots": 2, "fields": ["title", "brand", "price", "imageLink"]}'\n\n` +
           `with ROUGE_API_KEY set to the admin key${iam.generatedAdminKey ? ' printed above' : ' (--bootstrap-admin-key)'}.\n`,
       );
     }, (e: unknown) => process.stderr.write(`rouge: loading the demo project failed: ${(e as Error).message}\n`));

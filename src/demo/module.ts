@@ -1,9 +1,11 @@
+import { adsModule } from '../ads/index.js';
 import { catalogModule } from '../catalog/index.js';
 import { type RougeModule } from '../platform/index.js';
 import { placementsModule } from '../placements/index.js';
 import { registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
 import { demoImagePng } from './image.js';
+import { loadDemoAds } from './ads.js';
 import { loadDemoExperiment } from './experiment.js';
 import { DEMO_PROJECT, loadDemo } from './load.js';
 
@@ -25,7 +27,7 @@ export interface DemoFace {
  */
 export const demoModule: RougeModule<DemoFace> = {
   name: 'demo',
-  requires: [catalogModule, registryModule, placementsModule, servingModule],
+  requires: [catalogModule, registryModule, placementsModule, servingModule, adsModule],
   setup(ctx) {
     const catalog = ctx.use(catalogModule);
     let resolve!: (v: { created: boolean }) => void;
@@ -82,6 +84,7 @@ export const demoModule: RougeModule<DemoFace> = {
         const deps = { projects: ctx.projects, catalog, registry: ctx.use(registryModule), placements: ctx.use(placementsModule), serving: ctx.use(servingModule), jobs: ctx.jobs, log };
         void loadDemo(deps, { baseUrl })
           .then(async (r) => {
+            await loadDemoAds({ catalog, ads: ctx.use(adsModule), log }, DEMO_PROJECT);
             await loadDemoExperiment(deps, DEMO_PROJECT, 1);
             state = 'ready';
             resolve(r);

@@ -12,6 +12,7 @@ const HINTS: Record<string, string> = {
   BINDING_NOT_FOUND: 'list bindings with rouge bindings list --project <project>',
   PRINCIPAL_NOT_FOUND: 'create it first with rouge users create or rouge service-accounts create',
   ROUTE_NOT_FOUND: 'is --url a Rouge server, and is it as new as this CLI (rouge --version)?',
+  CAMPAIGN_NOT_FOUND: 'list the advertiser\'s campaigns with rouge ads campaigns list --advertiser <advertiser>',
   TOO_MANY_REQUESTS: 'slow down, then retry',
 };
 
