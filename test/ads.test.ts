@@ -114,8 +114,8 @@ describe.each(STORE_KINDS)('sponsored products on %s', (storeKind) => {
       const w = await winners({ slots: 3, query: 'lipstick' });
       expect(w.map((x) => x.id)).toEqual([productId('Aurelia', 'lip', 1), productId('Aurelia', 'lip', 2), productId('Belmonde', 'lip', 1)]);
       expect(w.map((x) => x.rank)).toEqual([1, 2, 3]);
-      // Equal quality (no history yet): the two Aurelia products compete with each other at 100, then Belmonde at 35, then the reserve.
-      expect(w.map((x) => x.cpc.amount)).toEqual([100, 36, 5]);
+      // Equal quality (no history yet): both Aurelia products pay what beating Belmonde's 35 takes (never their own other bid); Belmonde, uncontested, the reserve.
+      expect(w.map((x) => x.cpc.amount)).toEqual([36, 36, 5]);
       expect(w.every((x) => x.cpc.currency === 'EUR' && x.resolvedBidId.length > 20)).toBe(true);
       const eyes = await winners({ slots: 2, query: 'mascara' });
       expect(eyes.map((x) => x.id)).toEqual([productId('Corail', 'eye', 1)]);

@@ -39,6 +39,13 @@ describe('place: the auction\'s ranking and prices, checked by hand', () => {
     expect(won.map((w) => [w.offer.campaign, w.offer.item, w.price])).toEqual([['a', 'x', 71], ['c', 'y', 5]]);
   });
 
+  it('never makes an advertiser bid against itself: its own next product does not set its price', async () => {
+    const own = (item: string, bid: number): Offer => ({ campaign: 'a', advertiser: 'acme', item, bid });
+    // acme x and y at 100, b at 30: x pays what beating b takes (31), and so does y, not 100 each.
+    const won = place([entry(own('x', 100), 0.1), entry(own('y', 100), 0.1), entry(offer('b', 'z', 30), 0.1)], { ...second, slots: 2 });
+    expect(won.map((w) => [w.offer.item, w.price])).toEqual([['x', 31], ['y', 31]]);
+  });
+
   it('charges the bid in a first-price auction', () => {
     const won = place([entry(offer('a', 'x', 100), 0.1), entry(offer('b', 'y', 35), 0.1)], { slots: 2, reservePrice: 5, auctionType: 'first_price' });
     expect(won.map((w) => w.price)).toEqual([100, 35]);

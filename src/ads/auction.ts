@@ -35,10 +35,10 @@ function byScore(a: Entry, b: Entry): number {
 /**
  * Ranks eligible offers by quality x bid and prices the winners, one product
  * per slot. Second price (the default, as at Topsort): a winner pays the
- * least bid that would still have beaten the next offer that could have taken
- * its slot (that offer's score over the winner's quality, plus one minor
- * unit), never more than its bid nor less than the reserve; an uncontested
- * winner pays the reserve. First price: a winner pays its bid.
+ * least bid that would still have beaten the next other advertiser's offer
+ * that could have taken its slot (that offer's score over the winner's
+ * quality, plus one minor unit), never more than its bid nor less than the
+ * reserve; an uncontested winner pays the reserve. First price: a winner pays its bid.
  *
  * @example
  * // equal quality, bids 100 and 35: the winner pays 36 (Topsort's $1.00 against $0.35)
@@ -53,10 +53,12 @@ export function place<O extends Offer>(entries: Entry<O>[], p: Pricing): Placed<
     if (won.has(e.offer.item)) continue;
     let price = e.offer.bid;
     if (p.auctionType === 'second_price') {
-      // The next offer whose product no higher winner took: had this one bid less, it would have had this slot.
+      // The next offer of another advertiser whose product no higher winner took: had this one bid
+      // less, it would have had this slot. An advertiser's own offers never raise its price.
       let next: Entry<O> | undefined;
       for (let j = i + 1; j < sorted.length; j++) {
-        if (!won.has(sorted[j]!.offer.item)) {
+        const o = sorted[j]!.offer;
+        if (!won.has(o.item) && o.advertiser !== e.offer.advertiser) {
           next = sorted[j];
           break;
         }
