@@ -5,10 +5,9 @@ import type { BookOffer, ProjectBook } from './book.js';
 import type { Books } from './books.js';
 import { dayPosition } from './budget-day.js';
 import * as errors from './errors.js';
+import { pacedOut } from './pacing.js';
 import { predictedCtr } from './quality.js';
 
-/** How far ahead of an even spread a paced campaign may run: 5% of its daily budget. */
-const PACING_SLACK = 0.05;
 /** Relevance of a product the page gave no score for. */
 const DEFAULT_RELEVANCE = 0.5;
 /** Debug lists at most this many offers. */
@@ -146,7 +145,7 @@ export class AuctionService {
     const today = book.day === day ? c.today : 0;
     if (today + o.bid > c.dailyBudget) return `daily budget spent (${today} of ${c.dailyBudget})`;
     if (c.totalBudget !== null && c.total + o.bid > c.totalBudget) return `total budget spent (${c.total} of ${c.totalBudget})`;
-    if (c.pacing === 'even' && today > c.dailyBudget * Math.min(1, fraction + PACING_SLACK)) return `paced: ${today} spent by ${Math.round(fraction * 100)}% of the day`;
+    if (c.pacing === 'even' && pacedOut(today, c.dailyBudget, fraction)) return `paced: ${today} spent by ${Math.round(fraction * 100)}% of the day`;
     return undefined;
   }
 }
