@@ -58,6 +58,15 @@ describe('rouge ads', () => {
     expect(list.out).toMatch(/CAMPAIGN\s+STATUS\s+BID\s+DAILY BUDGET\s+SPEND TODAY\s+TOTAL SPEND\s+PRODUCTS\n/);
     expect(list.out).toMatch(/lips\s+active\s+0\.80 EUR\s+50\.00 EUR\s+0\.00 EUR\s+0\.00 EUR\s+2\n/);
 
+    const updated = await rouge('ads', 'campaigns', 'update', 'lips', '--advertiser', 'aurelia', '--bid', '90', '--end', '2030-01-01');
+    expect(updated.code, updated.err).toBe(0);
+    expect(updated.out).toMatch(/bid:\s+0\.90 EUR\n/);
+    expect(updated.out).toMatch(/endTime:\s+2030-01-01T00:00:00Z\n/);
+    const endless = await rouge('ads', 'campaigns', 'update', 'lips', '--advertiser', 'aurelia', '--end', 'none', '--json');
+    expect(endless.code, endless.err).toBe(0);
+    expect(JSON.parse(endless.out)).toMatchObject({ bid: { amount: 90 }, dailyBudget: { amount: 5000 } });
+    expect(JSON.parse(endless.out).endTime).toBeUndefined();
+
     const paused = await rouge('ads', 'campaigns', 'pause', 'lips', '--advertiser', 'aurelia');
     expect(paused.code, paused.err).toBe(0);
     expect(paused.out).toContain('is paused');
@@ -92,7 +101,7 @@ describe('rouge ads', () => {
     const debug = await rouge('ads', 'auction', '--query', 'lipstick', '--slots', '1', '--debug');
     expect(debug.code, debug.err).toBe(0);
     expect(debug.out).toMatch(/OUTCOME\s+CAMPAIGN\s+PRODUCT\s+BID\s+QUALITY\s+SCORE\s+CPC\s+REASON\n/);
-    expect(debug.out).toMatch(/won\s+lips\s+aurelia-lip-[12]\s+80\s.*rank 1/);
+    expect(debug.out).toMatch(/won\s+lips\s+aurelia-lip-[12]\s+90\s.*rank 1/);
     expect(debug.err).toMatch(/offer\(s\) relevant to the page/);
     const json = JSON.parse((await rouge('ads', 'auction', '--candidates', productId('Aurelia', 'lip', 2), '--json')).out);
     expect(json.winners).toMatchObject([{ id: productId('Aurelia', 'lip', 2), rank: 1, campaignId: 'lips', cpc: { currency: 'EUR' } }]);

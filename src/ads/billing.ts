@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventSink, UserEvent } from '../catalog/index.js';
 import { nowIso, type Cache, type ProjectService } from '../platform/index.js';
-import type { BidTokens } from './bid-token.js';
+import type { BidClaim, BidTokens } from './bid-token.js';
 import type { Budgets } from './budget.js';
 import { dayPosition } from './budget-day.js';
 import type { AdsSettings } from './settings.js';
@@ -37,30 +37,51 @@ export class Billing implements EventSink {
   constructor(private readonly d: BillingDeps) {}
 
   async written(project: string, events: readonly UserEvent[]): Promise<void> {
+    const views: InteractionRow[] = [];
+    const clicks: Array<{ e: UserEvent; row: InteractionRow; claim: BidClaim | undefined }> = [];
     for (const e of events) {
-      if (e.resolvedBidId !== undefined && AD_EVENTS.has(e.type)) await this.process(project, e, e.resolvedBidId);
+      if (e.resolvedBidId === undefined || !AD_EVENTS.has(e.type)) continue;
+      const { row, claim } = this.interaction(project, e, e.resolvedBidId);
+      if (e.type === 'click') clicks.push({ e, row, claim });
+      else views.push(row);
     }
+    // A batch's impressions are stored first, in one insert (storefronts send many), so a click
+    // sent in the same batch as its impression finds it.
+    if (views.length > 0) await this.recordViews(project, views);
+    for (const c of clicks) await this.click(project, c.e, c.row, c.claim);
   }
 
-  private async process(project: string, e: UserEvent, token: string): Promise<void> {
-    const now = Date.now();
-    const unit = e.userId ?? `session:${e.sessionId}`;
+  /** The event as an interaction, its resolvedBidId checked: `valid` with the claim, or the reason it is not. */
+  private interaction(project: string, e: UserEvent, token: string): { row: InteractionRow; claim?: BidClaim } {
     const check = this.d.tokens.check(project, token, Date.parse(e.eventTime));
     const row: InteractionRow = {
-      project, event_id: e.eventId, type: e.type, resolved_bid_id: token, campaign: null, advertiser: null, item: null, unit,
-      event_time: new Date(e.eventTime).toISOString(), status: 'valid', charged: 0,
+      project, event_id: e.eventId, type: e.type, resolved_bid_id: token, campaign: null, advertiser: null, item: null, unit: e.userId ?? `session:${e.sessionId}`,
+      event_time: new Date(e.eventTime).toISOString(), status: check.ok ? 'valid' : check.reason, charged: 0,
     };
-    if (!check.ok) {
-      row.status = check.reason;
+    if (!check.ok) return { row };
+    Object.assign(row, { campaign: check.claim.campaign, advertiser: check.claim.advertiser, item: check.claim.item });
+    return { row, claim: check.claim };
+  }
+
+  /** Impressions and purchases: stored once each, and new valid impressions counted per product. */
+  private async recordViews(project: string, rows: InteractionRow[]): Promise<void> {
+    await this.d.store.db.transaction().execute(async (trx) => {
+      const fresh = await this.d.store.insertInteractions(rows, trx);
+      const perItem = new Map<string, number>();
+      for (const r of rows) {
+        if (r.type === 'impression' && r.status === 'valid' && fresh.has(r.event_id)) perItem.set(r.item!, (perItem.get(r.item!) ?? 0) + 1);
+      }
+      for (const [item, n] of perItem) await this.d.store.addStats(project, item, n, 0, trx);
+    });
+  }
+
+  private async click(project: string, e: UserEvent, row: InteractionRow, claim: BidClaim | undefined): Promise<void> {
+    const now = Date.now();
+    const token = row.resolved_bid_id!;
+    const unit = row.unit;
+    if (!claim) {
+      // Forged or expired: recorded with the reason, never charged.
       await this.d.store.insertInteraction(row, this.d.store.db);
-      return;
-    }
-    const claim = check.claim;
-    Object.assign(row, { campaign: claim.campaign, advertiser: claim.advertiser, item: claim.item });
-    if (e.type !== 'click') {
-      await this.d.store.db.transaction().execute(async (trx) => {
-        if ((await this.d.store.insertInteraction(row, trx)) && e.type === 'impression') await this.d.store.addStats(project, claim.item, 1, 0, trx);
-      });
       return;
     }
     // A resent click was processed by its first delivery.

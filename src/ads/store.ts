@@ -71,6 +71,16 @@ export class AdsStore {
     const r = await db.insertInto('ads_interactions').values(row).onConflict((oc) => oc.columns(['project', 'event_id']).doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
+  /** Inserts many at once; returns the event ids that were new (resent ones are skipped). */
+  async insertInteractions(rows: InteractionRow[], db: AdsDb): Promise<Set<string>> {
+    const fresh = new Set<string>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const out = await db.insertInto('ads_interactions').values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.columns(['project', 'event_id']).doNothing()).returning('event_id').execute();
+      for (const r of out) fresh.add(r.event_id);
+    }
+    return fresh;
+  }
   async hasImpression(project: string, resolvedBidId: string, db: AdsDb): Promise<boolean> {
     const r = await db.selectFrom('ads_interactions').select('event_id').where('project', '=', project).where('resolved_bid_id', '=', resolvedBidId)
       .where('type', '=', 'impression').where('status', '=', 'valid').limit(1).executeTakeFirst();

@@ -7,7 +7,7 @@ import type { GlobalFlags } from '../kit/options.js';
 import { emit, note, printFields, printTable, say, shortTime } from '../kit/output.js';
 import { positiveInt } from '../kit/parsers.js';
 import { rawRequest } from '../kit/raw.js';
-import type { AdsSettings, AuctionResult } from '../../ads/index.js';
+import type { AdsSettings, AdvertiserView, AuctionResult, CampaignView } from '../../ads/index.js';
 import { formatPrice, projectPath } from './catalog.js';
 
 // The server's rules (src/ads/schemas.ts), repeated so a typo is a usage error before any request.
@@ -18,38 +18,8 @@ const AUCTION_TYPES = ['second_price', 'first_price'];
 const PACING = ['even', 'asap'];
 const MINOR = 'integer minor units of the currency (150 is 1.50 EUR)';
 
-interface Money {
-  amount: number;
-  currency: string;
-}
+type Money = CampaignView['bid'];
 type SettingsView = AdsSettings & { name: string; updateTime?: string };
-interface AdvertiserView {
-  name: string;
-  advertiserId: string;
-  displayName: string;
-  brand: string;
-  createTime: string;
-  updateTime: string;
-}
-interface CampaignView {
-  name: string;
-  campaignId: string;
-  advertiser: string;
-  displayName: string;
-  products: string[];
-  bid: Money;
-  productBids: Record<string, Money>;
-  dailyBudget: Money;
-  totalBudget?: Money;
-  pacing: string;
-  startTime: string;
-  endTime?: string;
-  status: string;
-  statusReason?: string;
-  spend: { today: Money; total: Money };
-  createTime: string;
-  updateTime: string;
-}
 
 /** An advertiser or campaign id given as an argument; a usage error unless the server could accept it. */
 function resourceName(kind: 'advertiser' | 'campaign', text: string): string {
@@ -66,9 +36,12 @@ function minorUnits(text: string): number {
   if (!/^\d{1,11}$/.test(text.trim()) || Number(text) < 1) throw new InvalidArgumentError('give a whole number of minor units, 1 or more, such as 150 for 1.50 EUR.');
   return Number(text);
 }
-/** `--total-budget none` on update removes the total budget. */
-function minorUnitsOrNone(text: string): number | null {
-  return text === 'none' ? null : minorUnits(text);
+/**
+ * `--total-budget none` on update removes the total budget. "none" stays a
+ * string here: commander turns a parser's null into "".
+ */
+function minorUnitsOrNone(text: string): number | 'none' {
+  return text === 'none' ? 'none' : minorUnits(text);
 }
 function currencyCode(text: string): string {
   const code = text.trim().toUpperCase();
@@ -81,8 +54,8 @@ function time(text: string): string {
   if (!Number.isFinite(t)) throw new InvalidArgumentError('use an RFC 3339 time such as 2026-12-01T09:00:00Z, or a date such as 2026-12-01.');
   return new Date(t).toISOString();
 }
-function timeOrNone(text: string): string | null {
-  return text === 'none' ? null : time(text);
+function timeOrNone(text: string): string {
+  return text === 'none' ? 'none' : time(text);
 }
 /** `--products a,b --products c` -> ['a', 'b', 'c']: catalogue item ids. */
 function itemIds(text: string, prev: string[] | undefined): string[] {
@@ -324,7 +297,7 @@ export function registerAdsCommands(program: Command): void {
     .option('--end <time>', 'when it ends, RFC 3339; "none" lets it run until paused', timeOrNone)
     .option('--currency <code>', currencyHelp, currencyCode)
     .addHelpText('after', `\n${moneyHelp}\nExample: rouge ads campaigns update lips --advertiser aurelia --bid 95 --end 2026-12-31T23:00:00Z`)
-    .action(async (name: string, opts: GlobalFlags & { advertiser: string; bid?: number; dailyBudget?: number; totalBudget?: number | null; products?: string[]; end?: string | null; currency?: string }) => {
+    .action(async (name: string, opts: GlobalFlags & { advertiser: string; bid?: number; dailyBudget?: number; totalBudget?: number | 'none'; products?: string[]; end?: string; currency?: string }) => {
       resourceName('campaign', name);
       const given = { bid: opts.bid, dailyBudget: opts.dailyBudget, totalBudget: opts.totalBudget, products: opts.products, endTime: opts.end };
       const mask = Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => k);
@@ -333,8 +306,12 @@ export function registerAdsCommands(program: Command): void {
       const project = requireProject(ctx);
       const amounts = opts.bid !== undefined || opts.dailyBudget !== undefined || typeof opts.totalBudget === 'number';
       const currency = amounts ? await currencyOf(ctx, project, opts.currency) : '';
-      const asMoney = (n: number | null | undefined) => (typeof n === 'number' ? money(n, currency) : n);
-      const body = { ...given, bid: asMoney(opts.bid), dailyBudget: asMoney(opts.dailyBudget), totalBudget: asMoney(opts.totalBudget) };
+      // "none" is JSON null: the API's way to remove a total budget or an end.
+      const asMoney = (n: number | 'none' | undefined) => (n === 'none' ? null : n === undefined ? undefined : money(n, currency));
+      const body = {
+        products: opts.products, bid: asMoney(opts.bid), dailyBudget: asMoney(opts.dailyBudget), totalBudget: asMoney(opts.totalBudget),
+        endTime: opts.end === 'none' ? null : opts.end,
+      };
       const c = await ctx.client.request<CampaignView>('PATCH', campaignPath(project, opts.advertiser, name), { query: { updateMask: mask.join(',') }, body });
       emit(ctx.json, c, () => {
         say(`Updated campaign ${c.campaignId}.`);
