@@ -14,7 +14,8 @@ export interface BidClaim {
   at: number;
 }
 
-export type TokenCheck = { ok: true; claim: BidClaim } | { ok: false; reason: 'forged' | 'expired' };
+/** A forged token tells nothing; an expired one is genuine, so its claim still names the campaign (for reports). */
+export type TokenCheck = { ok: true; claim: BidClaim } | { ok: false; reason: 'forged' } | { ok: false; reason: 'expired'; claim: BidClaim };
 
 /**
  * Signs and checks resolvedBidIds. A token is its claim (base64url JSON) and
@@ -49,8 +50,9 @@ export class BidTokens {
     }
     if (!Array.isArray(parts) || parts.length !== 6) return { ok: false, reason: 'forged' };
     const [campaign, advertiser, item, cpc, at] = parts as [string, string, string, number, number];
-    if (now - at > BID_TOKEN_TTL_MS || at - now > 60_000) return { ok: false, reason: 'expired' };
-    return { ok: true, claim: { campaign, advertiser, item, cpc, at } };
+    const claim = { campaign, advertiser, item, cpc, at };
+    if (now - at > BID_TOKEN_TTL_MS || at - now > 60_000) return { ok: false, reason: 'expired', claim };
+    return { ok: true, claim };
   }
 
   private mac(project: string, body: string): string {

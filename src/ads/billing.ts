@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventSink, UserEvent } from '../catalog/index.js';
 import { nowIso, type Cache, type ProjectService } from '../platform/index.js';
+import type { Attribution } from './attribution.js';
 import type { BidClaim, BidTokens } from './bid-token.js';
 import type { Budgets } from './budget.js';
 import { dayPosition } from './budget-day.js';
@@ -19,6 +20,7 @@ export interface BillingDeps {
   budgets: Budgets;
   projects: ProjectService;
   settings: (project: string) => Promise<AdsSettings>;
+  attribution: Attribution;
   /** A campaign paused itself (its total budget is spent): every process must stop auctioning it. */
   changed: (project: string) => Promise<void>;
 }
@@ -31,6 +33,7 @@ export interface BillingDeps {
  * clicking in a burst, and no click of this visitor on this winner was
  * charged before; the charge must fit the campaign's budgets, counted on the
  * cache port, and lands in the ledger in the same transaction as the interaction.
+ * Purchases are then credited to the clicks that earned them (Attribution).
  */
 export class Billing implements EventSink {
   readonly name = 'ads';
@@ -49,6 +52,13 @@ export class Billing implements EventSink {
     // sent in the same batch as its impression finds it.
     if (views.length > 0) await this.recordViews(project, views);
     for (const c of clicks) await this.click(project, c.e, c.row, c.claim);
+    // Purchases are attributed last, so a click sent in the same batch is credited; any purchase
+    // with line items may have been earned by a click, whether or not it names a resolvedBidId.
+    const purchases = events.filter((e) => e.type === 'purchase' && e.lineItems?.length);
+    if (purchases.length > 0 && (await this.d.store.hasCharges(project))) {
+      // No transaction: each attribution row is written once by its key, so a retry completes what a failure left.
+      for (const e of purchases) await this.d.attribution.purchase(project, e, this.d.store.db);
+    }
   }
 
   /** The event as an interaction, its resolvedBidId checked: `valid` with the claim, or the reason it is not. */
@@ -58,9 +68,10 @@ export class Billing implements EventSink {
       project, event_id: e.eventId, type: e.type, resolved_bid_id: token, campaign: null, advertiser: null, item: null, unit: e.userId ?? `session:${e.sessionId}`,
       event_time: new Date(e.eventTime).toISOString(), status: check.ok ? 'valid' : check.reason, charged: 0,
     };
-    if (!check.ok) return { row };
-    Object.assign(row, { campaign: check.claim.campaign, advertiser: check.claim.advertiser, item: check.claim.item });
-    return { row, claim: check.claim };
+    // An expired token is genuine: its campaign is known, and reports count the click against it as invalid.
+    const known = 'claim' in check ? check.claim : undefined;
+    if (known) Object.assign(row, { campaign: known.campaign, advertiser: known.advertiser, item: known.item });
+    return check.ok ? { row, claim: check.claim } : { row };
   }
 
   /** Impressions and purchases: stored once each, and new valid impressions counted per product. */
@@ -130,7 +141,7 @@ export class Billing implements EventSink {
         if (!(await this.d.store.insertInteraction({ ...row, charged: claim.cpc }, trx))) return;
         const charged = await this.d.store.insertCharge({
           project, id: randomUUID(), kind: 'click', campaign: claim.campaign, advertiser: claim.advertiser, item: claim.item, amount: claim.cpc,
-          currency: settings.currency, day, time: nowIso(), event_id: row.event_id, resolved_bid_id: row.resolved_bid_id!, charge_key: chargeKey,
+          currency: settings.currency, day, time: nowIso(), event_id: row.event_id, resolved_bid_id: row.resolved_bid_id!, charge_key: chargeKey, source: null,
         }, trx);
         if (!charged) {
           // Another delivery of this visitor's click on this winner was charged meanwhile.

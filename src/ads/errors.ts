@@ -24,3 +24,5 @@ export const AUCTION_INPUT_INVALID = defineError('AUCTION_INPUT_INVALID', 400, '
   `The auction request cannot be run: ${p.why}.`);
 export const BUDGET_COUNTERS_BUSY = defineError('BUDGET_COUNTERS_BUSY', 503, 'UNAVAILABLE', (p: { campaign: string }) =>
   `The spend counters of campaign ${p.campaign} are being rebuilt from the ledger; retry the write in a second (it is idempotent by eventId).`);
+export const REPORT_INVALID = defineError('REPORT_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
+  `The report cannot be made: ${p.why}.`);

@@ -1,6 +1,7 @@
 import { catalogModule, EVENT_SINKS } from '../catalog/index.js';
 import { dataDirSecret, type RougeModule } from '../platform/index.js';
 import { AdvertiserService, SET_BRAND } from './advertisers.js';
+import { Attribution } from './attribution.js';
 import { AuctionService } from './auction-service.js';
 import { BidTokens } from './bid-token.js';
 import { Billing } from './billing.js';
@@ -11,12 +12,14 @@ import { CampaignService } from './campaigns.js';
 import { registerAuctionRoute, DEBUG_AUCTIONS } from './routes-auction.js';
 import { registerAdsRoutes } from './routes.js';
 import { SettingsService } from './settings.js';
+import { Reports } from './reports.js';
 import { AdsStore } from './store.js';
-import { adsMigration, type LedgerRow } from './tables.js';
+import { adsMigration, attributionMigration, type LedgerRow } from './tables.js';
 
 /** What other modules get from ads: the auction, and the services behind the routes. */
 export interface AdsFace {
   auctions: AuctionService;
+  reports: Reports;
   settings: SettingsService;
   advertisers: AdvertiserService;
   campaigns: CampaignService;
@@ -26,7 +29,7 @@ export interface AdsFace {
   mayDebug(principal: string, project: string): Promise<void>;
 }
 
-const READ = ['ads.settings.get', 'ads.advertisers.get', 'ads.advertisers.list', 'ads.campaigns.get', 'ads.campaigns.list'];
+const READ = ['ads.settings.get', 'ads.advertisers.get', 'ads.advertisers.list', 'ads.campaigns.get', 'ads.campaigns.list', 'ads.reports.get'];
 const CAMPAIGNS = ['ads.campaigns.create', 'ads.campaigns.get', 'ads.campaigns.list', 'ads.campaigns.update', 'ads.campaigns.delete'];
 
 /**
@@ -39,12 +42,12 @@ const CAMPAIGNS = ['ads.campaigns.create', 'ads.campaigns.get', 'ads.campaigns.l
 export const adsModule: RougeModule<AdsFace> = {
   name: 'ads',
   requires: [catalogModule],
-  migrations: { '0001_ads': adsMigration },
+  migrations: { '0001_ads': adsMigration, '0002_attribution': attributionMigration },
   roles: [
     { name: 'adsManager', description: 'viewer, plus every advertiser of the project: settings, advertisers and their brands, campaigns, auction reasons', inherits: ['viewer'],
       permissions: ['ads.settings.update', 'ads.advertisers.create', 'ads.advertisers.update', 'ads.advertisers.delete', SET_BRAND, ...CAMPAIGNS, DEBUG_AUCTIONS] },
     { name: 'advertiser', description: 'one advertiser\'s own key, bound on advertisers/{a}: sees and changes only that advertiser\'s campaigns',
-      permissions: ['ads.advertisers.get', 'ads.advertisers.update', ...CAMPAIGNS] },
+      permissions: ['ads.advertisers.get', 'ads.advertisers.update', 'ads.reports.get', ...CAMPAIGNS] },
   ],
   permissions: {
     viewer: READ,
@@ -67,18 +70,20 @@ export const adsModule: RougeModule<AdsFace> = {
     };
     const campaigns = new CampaignService({ store, catalog, advertisers, settings: readSettings, spend, hold: ctx.hold, changed });
     const auctions = new AuctionService(books, tokens, catalog);
-    ctx.contribute(EVENT_SINKS, new Billing({ store, cache: ctx.cache, tokens, budgets, projects: ctx.projects, settings: readSettings, changed }));
+    const reports = new Reports(store, ctx.projects, readSettings);
+    const attribution = new Attribution({ store, catalog, projects: ctx.projects, settings: readSettings });
+    ctx.contribute(EVENT_SINKS, new Billing({ store, cache: ctx.cache, tokens, budgets, projects: ctx.projects, settings: readSettings, changed, attribution }));
     const authorize = (principal: string, permission: string, project: string) => ctx.authorize(principal, permission, project);
     const subscribed = books.start();
     return {
       face: {
-        auctions, settings, advertisers, campaigns,
+        auctions, settings, advertisers, campaigns, reports,
         ledger: (project, campaign) => store.ledger(project, campaign),
         mayDebug: (principal, project) => authorize(principal, DEBUG_AUCTIONS, project),
       },
       routes: {
         api: (app) => registerAdsRoutes(app, {
-          settings, advertisers, campaigns,
+          settings, advertisers, campaigns, reports,
           holds: (principal, permission, project) => authorize(principal, permission, project).then(() => true, () => false),
         }),
         inference: (app) => registerAuctionRoute(app, auctions, authorize),

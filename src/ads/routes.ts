@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { Empty, readPage, readUpdateMask } from '../platform/index.js';
 import { SET_BRAND, type AdvertiserService } from './advertisers.js';
 import type { CampaignService } from './campaigns.js';
+import { reportCsv, type Reports } from './reports.js';
 import * as S from './schemas.js';
 import { settingsView, type SettingsService } from './settings.js';
 
@@ -16,6 +17,7 @@ export interface AdsRouteDeps {
   settings: SettingsService;
   advertisers: AdvertiserService;
   campaigns: CampaignService;
+  reports: Reports;
   /** Whether the caller holds a permission on the project (setting a brand). */
   holds: (principal: string, permission: string, project: string) => Promise<boolean>;
 }
@@ -53,6 +55,15 @@ export function registerAdsRoutes(app: FastifyInstance, d: AdsRouteDeps): void {
     async (request) => {
       await d.advertisers.delete(request.params.project, request.params.advertiser);
       return {};
+    });
+
+  app.get<{ Params: AP; Querystring: Static<typeof S.ReportQuery> }>(`${adv}/:advertiser/reports`, { config: { permission: 'ads.reports.get', resource }, schema: { tags, summary: 'An advertiser\'s impressions, clicks, spend, attributed orders and revenue (direct and halo) and ROAS, per day or campaign; ?format=csv for a spreadsheet', params: S.AdvertiserParams, querystring: S.ReportQuery, response: { 200: S.Report } } },
+    async (request, reply) => {
+      const { project, advertiser } = request.params;
+      await d.advertisers.row(project, advertiser);
+      const report = await d.reports.advertiser(project, advertiser, request.query);
+      if (request.query.format !== 'csv') return report;
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${advertiser}-${report.from}-${report.to}.csv"`).send(reportCsv(report));
     });
 
   const camp = `${adv}/:advertiser/campaigns`;

@@ -100,6 +100,10 @@ export class AdsStore {
     const r = await db.insertInto('ads_ledger').values(row).onConflict((oc) => oc.columns(['project', 'charge_key']).doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
+  /** Whether the project ever charged a click: purchases in a project without ads need no attribution. */
+  async hasCharges(project: string): Promise<boolean> {
+    return (await this.db.selectFrom('ads_ledger').select('id').where('project', '=', project).where('kind', '=', 'click').limit(1).executeTakeFirst()) !== undefined;
+  }
   async charged(project: string, chargeKey: string, db: AdsDb): Promise<boolean> {
     return (await db.selectFrom('ads_ledger').select('id').where('project', '=', project).where('charge_key', '=', chargeKey).executeTakeFirst()) !== undefined;
   }
@@ -117,6 +121,16 @@ export class AdsStore {
   }
   interactions(project: string, campaign: string): Promise<InteractionRow[]> {
     return this.db.selectFrom('ads_interactions').selectAll().where('project', '=', project).where('campaign', '=', campaign).orderBy('event_time').execute();
+  }
+
+  /** An advertiser's interactions with an event time in [since, until), for reports. */
+  interactionsOf(project: string, advertiser: string, since: string, until: string): Promise<Array<Pick<InteractionRow, 'type' | 'status' | 'charged' | 'campaign' | 'event_time'>>> {
+    return this.db.selectFrom('ads_interactions').select(['type', 'status', 'charged', 'campaign', 'event_time'])
+      .where('project', '=', project).where('advertiser', '=', advertiser).where('event_time', '>=', since).where('event_time', '<', until).execute();
+  }
+  /** An advertiser's ledger rows of budget days from `from` to `to`, both included. */
+  ledgerOf(project: string, advertiser: string, from: string, to: string): Promise<LedgerRow[]> {
+    return this.db.selectFrom('ads_ledger').selectAll().where('project', '=', project).where('advertiser', '=', advertiser).where('day', '>=', from).where('day', '<=', to).execute();
   }
 
   async countCampaigns(project: string, advertiser: string, db: AdsDb): Promise<number> {

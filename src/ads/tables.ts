@@ -72,8 +72,10 @@ export interface AdsTables {
     time: string;
     event_id: string;
     resolved_bid_id: string;
-    /** A digest of resolvedBidId and visitor: a click is charged once per user per session per winner. */
+    /** A digest of resolvedBidId and visitor: a click is charged once per user per session per winner; `attr:<event>:<line>` for an attribution. */
     charge_key: string;
+    /** For an attribution: the id of the charged click's row it credits. */
+    source: string | null;
   };
   /** Impressions and valid clicks per product, the observed half of an ad's quality. */
   ads_item_stats: {
@@ -170,5 +172,15 @@ export const adsMigration: Migration = {
       .addColumn('clicks', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('ads_item_stats_pk', ['project', 'item'])
       .execute();
+  },
+};
+
+/** Attribution (issue #18): attributions name the click row they credit; a visitor's clicks are found by visitor and time. */
+export const attributionMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('ads_ledger').addColumn('source', 'text').execute();
+    await db.schema.createIndex('ads_interactions_unit').on('ads_interactions').columns(['project', 'unit', 'type', 'event_time']).execute();
+    await db.schema.createIndex('ads_interactions_advertiser').on('ads_interactions').columns(['project', 'advertiser', 'event_time']).execute();
+    await db.schema.createIndex('ads_ledger_advertiser_day').on('ads_ledger').columns(['project', 'advertiser', 'day']).execute();
   },
 };

@@ -28,7 +28,11 @@ export function checkEvent(value: unknown, context: string, now: number, schemaC
   if (at > now + FUTURE_TOLERANCE_MS) throw errors.EVENT_TIME_IN_FUTURE({ eventTime: e.eventTime }, { fieldViolations: [{ field: f('eventTime'), description: 'more than an hour in the future' }] });
   if (e.userId === undefined && e.sessionId === undefined) throw errors.EVENT_WITHOUT_VISITOR(undefined, { fieldViolations: [{ field: context === 'body' ? 'userId' : context, description: 'needs userId or sessionId' }] });
   if (e.value) checkCurrency(e.value.currency, f('value.currency'));
-  e.lineItems?.forEach((l, i) => l.price && checkCurrency(l.price.currency, f(`lineItems[${i}].price.currency`)));
+  e.lineItems?.forEach((l, i) => {
+    if (l.price) checkCurrency(l.price.currency, f(`lineItems[${i}].price.currency`));
+    if (l.quantity === 0) throw PlatformErrors.INVALID_FIELD({ message: 'a line item\'s quantity is never 0: a positive number was bought, a negative number refunded' }, { fieldViolations: [{ field: f(`lineItems[${i}].quantity`), description: 'must not be 0' }] });
+    if (l.quantity < 0 && e.type !== 'purchase') throw PlatformErrors.INVALID_FIELD({ message: `only a purchase refunds: a ${e.type} event's quantities are positive` }, { fieldViolations: [{ field: f(`lineItems[${i}].quantity`), description: 'must be positive outside a purchase' }] });
+  });
   return e;
 }
 

@@ -67,8 +67,8 @@ export const UserEvent = Type.Object(
     resolvedBidId: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'the sponsored winner this event is about, as an auction returned it' })),
     value: Type.Optional(Money),
     lineItems: Type.Optional(Type.Array(
-      Type.Object({ id: ItemId, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), price: Type.Optional(Money) }, { additionalProperties: false }),
-      { maxItems: 200, description: 'what a purchase or cart held: item, quantity and unit price (minor units)' },
+      Type.Object({ id: ItemId, quantity: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: 'how many; a negative quantity on a purchase is a refund of that many, never 0' }), price: Type.Optional(Money) }, { additionalProperties: false }),
+      { maxItems: 200, description: 'what a purchase or cart held: item, quantity and unit price (minor units); negative quantities are refunds' },
     )),
     pageCategories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 10, description: 'the category a page_view showed, as Retail writes it: "Makeup > Lips"' })),
   },

@@ -44,6 +44,8 @@ export async function readTrainingData(catalog: CatalogFace, project: string, so
     events++;
     if (events % 50_000 === 0) onProgress(events);
     if (e.userId !== undefined && e.sessionId !== undefined) links.set(e.sessionId, e.userId);
+    // A refund (a purchase whose lines are all returned) is not a signal of interest.
+    if (e.type === 'purchase' && e.lineItems?.length && e.lineItems.every((l) => l.quantity < 0)) continue;
     const w = weights[e.type] ?? 0;
     if (e.type === 'purchase') {
       const ids = e.lineItems?.map((l) => l.id) ?? e.itemIds ?? [];

@@ -1,0 +1,140 @@
+/**
+ * Attribution and reports on both stores: purchases credited to the last
+ * charged click on the same product (direct) or brand (halo) within the
+ * window, never to a later click; refunds reverse; reports per day and per
+ * campaign whose totals are the ledger's sums.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adsModule, type LedgerRow } from '../src/ads/index.js';
+import { BidTokens } from '../src/ads/bid-token.js';
+import { adEvent, createAdvertisers, createCampaign, eur, P, productId, stockBeautyShop } from './ads-fixture.js';
+import { reasonOf } from './catalog-helpers.js';
+import { buildTestApp } from './helpers/app.js';
+import { STORE_KINDS } from './helpers/stores.js';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const KEY = 'a'.repeat(40);
+
+describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
+  let app: FastifyInstance;
+  const write = async (...events: object[]) => {
+    const res = await app.inject({ method: 'POST', url: `/v1/projects/${P}/userEvents:write`, payload: { events } });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  const ledger = (): Promise<LedgerRow[]> => app.rouge.use(adsModule).ledger(P);
+  const attributions = async (eventId: string) => (await ledger()).filter((r) => r.event_id === eventId && r.kind !== 'click').map((r) => ({ kind: r.kind, campaign: r.campaign, item: r.item, amount: Number(r.amount) }));
+  /** A shown and clicked winner for `user`. */
+  const clicked = async (user: string, candidate: string) => {
+    const res = await app.inject({ method: 'POST', url: `/v1/projects/${P}/auctions`, payload: { slots: 1, candidates: [{ id: candidate }] } });
+    const w = res.json().winners[0];
+    expect(w, res.body).toBeDefined();
+    await write(adEvent('impression', w.resolvedBidId, { userId: user }), adEvent('click', w.resolvedBidId, { userId: user }));
+    return w as { id: string; campaignId: string; cpc: { amount: number } };
+  };
+  /** A winner of an auction `agoMs` ago (signed with the deployment's key, as that auction would have), shown and clicked then. */
+  const clickedLongAgo = async (user: string, item: string, campaign: string, advertiser: string, agoMs: number) => {
+    const at = Date.now() - agoMs;
+    const token = new BidTokens(KEY).sign(P, { campaign, advertiser, item, cpc: 30, at });
+    const t = new Date(at + 60_000).toISOString();
+    await write(adEvent('impression', token, { userId: user }, { eventTime: t }), adEvent('click', token, { userId: user }, { eventTime: t }));
+  };
+  const purchase = (user: string, lines: Array<{ id: string; quantity: number; price: number }>, agoMs = 0, eventId = `order-${user}-${Math.random().toString(36).slice(2)}`) => ({
+    eventId, type: 'purchase', userId: user, eventTime: new Date(Date.now() - agoMs).toISOString(), itemIds: lines.map((l) => l.id),
+    lineItems: lines.map((l) => ({ id: l.id, quantity: l.quantity, price: eur(l.price) })),
+  });
+
+  beforeAll(async () => {
+    app = await buildTestApp(storeKind, { bidSigningKey: KEY });
+    await stockBeautyShop(app);
+    await createAdvertisers(app);
+    await createCampaign(app, 'aurelia', { name: 'aurelia-lips', products: [productId('Aurelia', 'lip', 1)], bid: eur(50), dailyBudget: eur(100_000), pacing: 'asap' });
+    await createCampaign(app, 'belmonde', { name: 'belmonde-eyes', products: [productId('Belmonde', 'eye', 1)], bid: eur(30), dailyBudget: eur(100_000), pacing: 'asap' });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('credits a purchase line to the last charged click on the same product, with the line\'s revenue', async () => {
+    await clicked('ann', productId('Aurelia', 'lip', 1));
+    const order = purchase('ann', [{ id: productId('Aurelia', 'lip', 1), quantity: 2, price: 1500 }, { id: productId('Corail', 'eye', 1), quantity: 1, price: 900 }]);
+    await write(order);
+    expect(await attributions(order.eventId)).toEqual([{ kind: 'attribution', campaign: 'aurelia-lips', item: productId('Aurelia', 'lip', 1), amount: 3000 }]);
+    // Resent, the order is credited once.
+    await write(order);
+    expect(await attributions(order.eventId)).toHaveLength(1);
+  });
+
+  it('credits another product of the clicked brand as halo', async () => {
+    await clicked('bob', productId('Aurelia', 'lip', 1));
+    const order = purchase('bob', [{ id: productId('Aurelia', 'eye', 2), quantity: 1, price: 2200 }]);
+    await write(order);
+    expect(await attributions(order.eventId)).toEqual([{ kind: 'halo', campaign: 'aurelia-lips', item: productId('Aurelia', 'eye', 2), amount: 2200 }]);
+  });
+
+  it('credits nothing to a purchase with no click, one before the click, or one after the window (set per project)', async () => {
+    const none = purchase('carol', [{ id: productId('Aurelia', 'lip', 1), quantity: 1, price: 1500 }]);
+    await write(none);
+    expect(await attributions(none.eventId)).toEqual([]);
+    // Dan bought an hour ago and clicked only now: the click came after the purchase.
+    const before = purchase('dan', [{ id: productId('Belmonde', 'eye', 1), quantity: 1, price: 1800 }], HOUR);
+    await clicked('dan', productId('Belmonde', 'eye', 1));
+    await write(before);
+    expect(await attributions(before.eventId)).toEqual([]);
+    // Erin clicked eight days ago (a genuine winner of an auction then), outside the default 7-day window.
+    await clickedLongAgo('erin', productId('Belmonde', 'eye', 1), 'belmonde-eyes', 'belmonde', 8 * DAY);
+    const late = purchase('erin', [{ id: productId('Belmonde', 'eye', 1), quantity: 1, price: 1800 }]);
+    await write(late);
+    expect(await attributions(late.eventId)).toEqual([]);
+    // Gus clicked six days ago: inside 7 days, outside a window shortened to 5.
+    await clickedLongAgo('gus', productId('Belmonde', 'eye', 1), 'belmonde-eyes', 'belmonde', 6 * DAY);
+    expect((await app.inject({ method: 'PATCH', url: `/v1/projects/${P}/adsSettings`, payload: { attributionWindowDays: 5 } })).statusCode).toBe(200);
+    const outside = purchase('gus', [{ id: productId('Belmonde', 'eye', 1), quantity: 1, price: 1800 }]);
+    await write(outside);
+    expect(await attributions(outside.eventId)).toEqual([]);
+    expect((await app.inject({ method: 'PATCH', url: `/v1/projects/${P}/adsSettings`, payload: { attributionWindowDays: 7 } })).statusCode).toBe(200);
+    const inside = purchase('gus', [{ id: productId('Belmonde', 'eye', 1), quantity: 1, price: 1800 }]);
+    await write(inside);
+    expect(await attributions(inside.eventId)).toEqual([{ kind: 'attribution', campaign: 'belmonde-eyes', item: productId('Belmonde', 'eye', 1), amount: 1800 }]);
+  });
+
+  it('reverses an attribution when the line is refunded, never by more than was credited', async () => {
+    await clicked('fay', productId('Aurelia', 'lip', 1));
+    const order = purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: 3, price: 1500 }]);
+    await write(order);
+    const refund = purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: -1, price: 1500 }]);
+    await write(refund);
+    expect(await attributions(refund.eventId)).toEqual([{ kind: 'attribution', campaign: 'aurelia-lips', item: productId('Aurelia', 'lip', 1), amount: -1500 }]);
+    const zero = await app.inject({ method: 'POST', url: `/v1/projects/${P}/userEvents:write`, payload: { events: [purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: 0, price: 1500 }])] } });
+    expect(zero.statusCode).toBe(400);
+    expect(zero.json().error.message).toMatch(/quantity is never 0/);
+  });
+
+  it('reports per day and per campaign, with totals equal to the ledger\'s sums', async () => {
+    const rows = (await ledger()).filter((r) => r.advertiser === 'aurelia');
+    const sum = (kind: string) => rows.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r.amount), 0);
+    for (const groupBy of ['day', 'campaign']) {
+      const res = await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?groupBy=${groupBy}` });
+      expect(res.statusCode, res.body).toBe(200);
+      const r = res.json();
+      expect(r.totals.spend).toEqual(eur(sum('click')));
+      expect(r.totals.revenue).toEqual(eur(sum('attribution')));
+      expect(r.totals.haloRevenue).toEqual(eur(sum('halo')));
+      expect(r.totals.clicks).toBe(rows.filter((x) => x.kind === 'click').length);
+      expect(r.totals.orders).toBe(2);
+      expect(r.totals.haloOrders).toBe(1);
+      expect(r.totals.roas).toBeCloseTo(sum('attribution') / sum('click'), 4);
+      expect(r.rows.reduce((n: number, x: { spend: { amount: number } }) => n + x.spend.amount, 0)).toBe(sum('click'));
+      if (groupBy === 'campaign') expect(r.rows.map((x: { campaignId: string }) => x.campaignId)).toEqual(['aurelia-lips']);
+    }
+    const csv = await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?format=csv&groupBy=campaign` });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('campaign,impressions,clicks,invalid_clicks,ctr,spend,orders,revenue,halo_orders,halo_revenue,roas,roas_with_halo,currency');
+    expect(lines.at(-1)!.split(',')[5]).toBe(String(sum('click')));
+    const bad = await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?from=2026-12-09&to=2026-12-01` });
+    expect(bad.statusCode).toBe(400);
+    expect(reasonOf(bad)).toBe('REPORT_INVALID');
+  });
+});
