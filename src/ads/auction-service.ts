@@ -10,6 +10,8 @@ import { predictedCtr } from './quality.js';
 
 /** Relevance of a product the page gave no score for. */
 const DEFAULT_RELEVANCE = 0.5;
+/** Most slots one auction fills (Rouge's own routes allow 10; the Topsort drop-in up to this). */
+const MAX_SLOTS = 40;
 /** Debug lists at most this many offers. */
 const DEBUG_LIMIT = 200;
 
@@ -70,7 +72,7 @@ export class AuctionService {
   constructor(private readonly books: Books, private readonly tokens: BidTokens, private readonly catalog: CatalogFace) {}
 
   async run(project: string, req: AuctionRequest): Promise<AuctionResult> {
-    if (!Number.isInteger(req.slots) || req.slots < 0 || req.slots > 10) throw errors.AUCTION_INPUT_INVALID({ why: `slots must be 0 to 10, got ${req.slots}` });
+    if (!Number.isInteger(req.slots) || req.slots < 0 || req.slots > MAX_SLOTS) throw errors.AUCTION_INPUT_INVALID({ why: `slots must be 0 to ${MAX_SLOTS}, got ${req.slots}` });
     if (req.slots === 0) return { winners: [] };
     const book = await this.books.of(project);
     const now = Date.now();
@@ -115,6 +117,28 @@ export class AuctionService {
   async categoriesOfQuery(project: string, query: string): Promise<Set<string>> {
     const match = await this.catalog.matchCategories(project, query);
     return new Set(match.matched ? match.categories.map((c) => c.path.join(' > ')) : []);
+  }
+
+  /**
+   * The categories with offers that a set of names covers, as a union of
+   * intersections (Topsort's category forms): a name is a joined path
+   * (`Makeup > Lips`) or one segment (`Lipstick`, any case), and covers every
+   * category under it. Read from the book: no I/O.
+   */
+  async categoriesNamed(project: string, groups: string[][]): Promise<Set<string>> {
+    const book = await this.books.of(project);
+    const out = new Set<string>();
+    for (const category of book.byCategory.keys()) {
+      const segments = category.split(' > ');
+      const prefixes = segments.map((_, i) => segments.slice(0, i + 1).join(' > ').toLowerCase());
+      const lower = new Set(segments.map((x) => x.toLowerCase()));
+      const covers = (name: string) => {
+        const n = name.trim().toLowerCase();
+        return lower.has(n) || prefixes.includes(n);
+      };
+      if (groups.some((g) => g.every(covers))) out.add(category);
+    }
+    return out;
   }
 
   /** The categories of context items, read from the catalogue (the auction route's `itemIds`). */

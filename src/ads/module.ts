@@ -11,6 +11,7 @@ import { dayPosition } from './budget-day.js';
 import { CampaignService } from './campaigns.js';
 import { registerAuctionRoute, DEBUG_AUCTIONS } from './routes-auction.js';
 import { registerAdsRoutes } from './routes.js';
+import { registerTopsortRoutes } from './topsort/routes.js';
 import { SettingsService } from './settings.js';
 import { Reports } from './reports.js';
 import { AdsStore } from './store.js';
@@ -86,7 +87,10 @@ export const adsModule: RougeModule<AdsFace> = {
           settings, advertisers, campaigns, reports,
           holds: (principal, permission, project) => authorize(principal, permission, project).then(() => true, () => false),
         }),
-        inference: (app) => registerAuctionRoute(app, auctions, authorize),
+        inference: (app) => {
+          registerAuctionRoute(app, auctions, authorize);
+          registerTopsortRoutes(app, { auctions, catalog, settings: readSettings });
+        },
       },
       resources: [{ collection: 'advertisers', exists: async (project, id) => (await store.advertiser(project, id)) !== undefined }],
       countInProject: async (project, db) => {

@@ -4,6 +4,11 @@ import type { ErrorProtocol } from './route-config.js';
 import { routeConfig } from './route-config.js';
 import { toRougeError } from './to-rouge-error.js';
 
+/** Where an `errcode` body points: Topsort's page on its codes (Rouge's additions are in docs/sponsored-products.md). */
+const ERR_DOC_URL = 'https://docs.topsort.com/reference/errors';
+/** An `errcode` body's code when the error names none (`metadata.errCode`): by status, after Topsort's. */
+const ERR_CODES: Record<number, string> = { 400: 'bad_request', 401: 'invalid_api_key', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'request_too_large', 415: 'bad_request', 429: 'too_many_requests' };
+
 /** The body of an error response in a protocol's shape. */
 export function renderError(protocol: ErrorProtocol, err: RougeError): unknown {
   switch (protocol) {
@@ -12,6 +17,10 @@ export function renderError(protocol: ErrorProtocol, err: RougeError): unknown {
       return { error: err.message };
     case 'plain':
       return { error: err.reason, message: err.message };
+    case 'errcode':
+      // Topsort's error body, for the drop-in routes its SDK calls: a stable code a client may
+      // dispatch on, where to read about it, and the message (which it must not parse).
+      return { errCode: err.metadata.errCode ?? ERR_CODES[err.httpStatus] ?? (err.httpStatus >= 500 ? 'internal_server_error' : 'bad_request'), docUrl: ERR_DOC_URL, message: err.message };
     default:
       return toGoogleError(err);
   }

@@ -4,7 +4,7 @@
  * `idempotent` lets a creating POST honour Idempotency-Key; `protocol` picks the
  * error shape (Google's model on /v1, each protocol's own elsewhere).
  */
-export type ErrorProtocol = 'google' | 'oip' | 'plain';
+export type ErrorProtocol = 'google' | 'oip' | 'plain' | 'errcode';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
