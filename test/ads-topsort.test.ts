@@ -106,7 +106,7 @@ describe.each(STORE_KINDS)('the Topsort drop-in on %s', (storeKind) => {
     for (const [body, errCode] of events) {
       const res = await raw('/v2/events', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect((await res.json()).errCode, JSON.stringify(body)).toBe(errCode);
+      expect(((await res.json()) as { errCode: string }).errCode, JSON.stringify(body)).toBe(errCode);
     }
     await expect(client.createAuction({ auctions: [{ type: 'listings', slots: 1 }] } as never)).rejects.toMatchObject({ status: 400, body: { errCode: 'missing_context' } });
   });
