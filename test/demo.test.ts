@@ -79,6 +79,21 @@ describe('the demo (rouge serve --demo)', () => {
     expect(advertisers.length).toBe(6);
   });
 
+  it('gives the advertisers reports with clicks, spend and attributed revenue from simulated searches', async () => {
+    const totals: Array<Record<string, any>> = [];
+    for (const a of (await app.inject({ url: '/v1/projects/demo/advertisers' })).json().advertisers) {
+      const r = (await app.inject({ url: `/v1/projects/demo/advertisers/${a.advertiserId}/reports?groupBy=campaign` })).json();
+      totals.push(r.totals);
+    }
+    const sum = (f: (t: any) => number) => totals.reduce((n, t) => n + f(t), 0);
+    expect(sum((t) => t.impressions)).toBeGreaterThan(400);
+    expect(sum((t) => t.clicks)).toBeGreaterThan(20);
+    expect(sum((t) => t.spend.amount)).toBeGreaterThan(0);
+    expect(sum((t) => t.orders)).toBeGreaterThan(0);
+    expect(sum((t) => t.revenue.amount)).toBeGreaterThan(0);
+    expect(totals.some((t) => t.roas > 0)).toBe(true);
+  });
+
   it('runs an A/B test on for-you (the champion against the same re-ranked by a deployed model) whose report has numbers', async () => {
     const forYou = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you' })).json();
     expect(forYou.experiment.variants.map((v: { name: string }) => v.name)).toEqual(['control', 'rerank']);
@@ -106,7 +121,9 @@ describe('the demo (rouge serve --demo)', () => {
     const again = await loadDemo(deps, { baseUrl: 'http://localhost:8080' });
     expect(again.created).toBe(false);
     await loadDemoExperiment(deps, 'demo', 1);
-    await loadDemoAds({ catalog: deps.catalog, ads: app.rouge.use(adsModule), log: () => undefined }, 'demo');
+    const ledger = (await app.rouge.use(adsModule).ledger('demo')).length;
+    await loadDemoAds({ catalog: deps.catalog, ads: app.rouge.use(adsModule), placements: deps.placements, log: () => undefined }, 'demo');
+    expect((await app.rouge.use(adsModule).ledger('demo')).length).toBe(ledger);
     expect((await app.inject({ url: '/v1/projects/demo/advertisers' })).json().advertisers).toHaveLength(6);
     expect((await app.inject({ url: '/v1/projects/demo/models/recs/versions' })).json().versions.length).toBe(before);
     expect((await app.inject({ url: '/v1/projects/demo/models/ranker/versions' })).json().versions).toHaveLength(1);

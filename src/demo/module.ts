@@ -84,7 +84,7 @@ export const demoModule: RougeModule<DemoFace> = {
         const deps = { projects: ctx.projects, catalog, registry: ctx.use(registryModule), placements: ctx.use(placementsModule), serving: ctx.use(servingModule), jobs: ctx.jobs, log };
         void loadDemo(deps, { baseUrl })
           .then(async (r) => {
-            await loadDemoAds({ catalog, ads: ctx.use(adsModule), log }, DEMO_PROJECT);
+            await loadDemoAds({ catalog, ads: ctx.use(adsModule), placements: deps.placements, log }, DEMO_PROJECT);
             await loadDemoExperiment(deps, DEMO_PROJECT, 1);
             state = 'ready';
             resolve(r);
