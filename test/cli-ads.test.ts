@@ -2,11 +2,12 @@
  * `rouge ads` through the real CLI against a live server: settings, an
  * advertiser and its campaign created in the project's currency, the
  * campaigns table, pause and resume, a retried create under one idempotency
- * key, an auction with its winner and reasons, and the server's refusals.
+ * key, an auction with its winner and reasons, the server's refusals, and
+ * an advertiser's report of a charged click and the purchase it earned.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyWithRole, P, productId, stockBeautyShop } from './ads-fixture.js';
+import { adEvent, createCampaign, eur, keyWithRole, P, productId, stockBeautyShop } from './ads-fixture.js';
 import { ADMIN_KEY, buildTestApp } from './helpers/app.js';
 import { CLI_TIMEOUT, runRouge } from './helpers/cli.js';
 import { until } from './helpers/until.js';
@@ -135,5 +136,52 @@ describe('rouge ads', () => {
     const given = await rouge(...args, '--currency', 'EUR');
     expect(given.code, given.err).toBe(0);
     expect(given.out).toContain('Created campaign own');
+  }, CLI_TIMEOUT);
+
+  it('reports an advertiser\'s spend and attributed revenue per campaign, as a table or the server\'s CSV', async () => {
+    const write = async (...events: object[]) => {
+      const res = await app.inject({ method: 'POST', url: `/v1/projects/${P}/userEvents:write`, payload: { events } });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    // An advertiser of its own, so the numbers are this test's alone.
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/advertisers`, payload: { name: 'corail', brand: 'Corail' } })).statusCode).toBe(200);
+    const lip = productId('Corail', 'lip', 1);
+    await createCampaign(app, 'corail', { name: 'corail-lips', products: [lip], bid: eur(60), dailyBudget: eur(10_000), pacing: 'asap' });
+    // Shown, clicked (charged at the auction's price), then two of it bought by the same visitor.
+    const w = await until('the new campaign wins an auction', async () => {
+      const res = await app.inject({ method: 'POST', url: `/v1/projects/${P}/auctions`, payload: { slots: 1, candidates: [{ id: lip }] } });
+      return res.json().winners?.[0] as { resolvedBidId: string; campaignId: string; cpc: { amount: number } } | undefined;
+    });
+    expect(w.campaignId).toBe('corail-lips');
+    await write(adEvent('impression', w.resolvedBidId, { userId: 'zoe' }), adEvent('click', w.resolvedBidId, { userId: 'zoe' }));
+    await write({ eventId: 'corail-order-1', type: 'purchase', userId: 'zoe', eventTime: new Date().toISOString(), itemIds: [lip], lineItems: [{ id: lip, quantity: 2, price: eur(1500) }] });
+
+    const spend = `${(w.cpc.amount / 100).toFixed(2)} EUR`;
+    const table = await rouge('ads', 'report', '--advertiser', 'corail', '--group-by', 'campaign');
+    expect(table.code, table.err).toBe(0);
+    expect(table.out).toMatch(/CAMPAIGN\s+IMPRESSIONS\s+CLICKS\s+INVALID\s+CTR\s+SPEND\s+ORDERS\s+REVENUE\s+HALO ORDERS\s+HALO REVENUE\s+ROAS\n/);
+    const roas = `${(3000 / w.cpc.amount).toFixed(2)}x`;
+    for (const key of ['corail-lips', 'TOTAL']) {
+      expect(table.out).toMatch(new RegExp(`\n${key}\\s+1\\s+1\\s+0\\s+100\\.00%\\s+${spend.replace('.', '\\.')}\\s+1\\s+30\\.00 EUR\\s+0\\s+0\\.00 EUR\\s+${roas.replace('.', '\\.')}\n`));
+    }
+
+    const csv = await rouge('ads', 'report', '--advertiser', 'corail', '--group-by', 'campaign', '--csv');
+    expect(csv.code, csv.err).toBe(0);
+    const lines = csv.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^campaign,impressions,clicks,/);
+    expect(lines[1]).toMatch(new RegExp(`^corail-lips,1,1,0,1,${w.cpc.amount},1,3000,`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^total,1,1,0,1,${w.cpc.amount},1,3000,`));
+
+    const json = JSON.parse((await rouge('ads', 'report', '--advertiser', 'corail', '--json')).out);
+    expect(json).toMatchObject({ groupBy: 'day', currency: 'EUR', totals: { spend: eur(w.cpc.amount), revenue: eur(3000), orders: 1 } });
+
+    const [month, window] = await Promise.all([
+      rouge('ads', 'report', '--advertiser', 'corail', '--from', '2026-13-01'),
+      rouge('ads', 'report', '--advertiser', 'corail', '--from', '2026-12-09', '--to', '2026-12-01'),
+    ]);
+    expect(month.code).toBe(2);
+    expect(month.err).toContain('2026-13-01');
+    expect(window.code).toBe(2);
+    expect(window.err).toContain('--from 2026-12-09 is after --to 2026-12-01');
   }, CLI_TIMEOUT);
 });

@@ -8,6 +8,7 @@ import { emit, note, printFields, printTable, say, shortTime } from '../kit/outp
 import { positiveInt } from '../kit/parsers.js';
 import { rawRequest } from '../kit/raw.js';
 import type { AdsSettings, AdvertiserView, AuctionResult, CampaignView } from '../../ads/index.js';
+import { registerAdsReportCommand } from './ads-report.js';
 import { formatPrice, projectPath } from './catalog.js';
 
 // The server's rules (src/ads/schemas.ts), repeated so a typo is a usage error before any request.
@@ -144,9 +145,9 @@ function campaignFields(c: CampaignView): Array<[string, string | undefined]> {
   ];
 }
 
-/** `rouge ads ...`: sponsored products' settings, advertisers, campaigns and auctions. */
+/** `rouge ads ...`: sponsored products' settings, advertisers, campaigns, auctions and reports. */
 export function registerAdsCommands(program: Command): void {
-  const ads = program.command('ads').description('sponsored products: the project\'s ads settings, advertisers (brands), their campaigns, and auctions');
+  const ads = program.command('ads').description('sponsored products: the project\'s ads settings, advertisers (brands), their campaigns, auctions, and reports');
 
   // ---- settings ------------------------------------------------------------
   const settings = ads.command('settings').description('the project\'s ads settings: currency, reserve price, auction type, attribution window');
@@ -361,4 +362,7 @@ export function registerAdsCommands(program: Command): void {
         for (const line of r.debug.notes) note(line);
       });
     });
+
+  // ---- report (ads-report.ts) ----------------------------------------------
+  registerAdsReportCommand(ads, nameOption);
 }
