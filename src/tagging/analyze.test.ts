@@ -1,0 +1,75 @@
+import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { analyzeImage, ImageError } from './analyze.js';
+import { DEFAULT_RULES } from './rules.js';
+
+/** A packshot: a product-coloured bar on a background, as the generated bench images are. */
+async function packshot(opts: { size?: number; bg?: string; product?: string; blur?: number; format?: 'png' | 'jpeg' | 'webp'; alpha?: boolean } = {}): Promise<Buffer> {
+  const size = opts.size ?? 800;
+  const bar = await sharp({ create: { width: Math.round(size * 0.3), height: Math.round(size * 0.6), channels: 3, background: opts.product ?? '#c1121f' } }).png().toBuffer();
+  let img = sharp({ create: { width: size, height: size, channels: opts.alpha ? 4 : 3, background: opts.alpha ? { r: 0, g: 0, b: 0, alpha: 0 } : opts.bg ?? '#ffffff' } })
+    .composite([{ input: bar, gravity: 'centre' }]);
+  if (opts.blur) img = sharp(await img.png().toBuffer()).blur(opts.blur);
+  return opts.format === 'jpeg' ? img.jpeg().toBuffer() : opts.format === 'webp' ? img.webp().toBuffer() : img.png().toBuffer();
+}
+
+const check = (a: { checks: Array<{ name: string; passed: boolean }> }, name: string) => a.checks.find((c) => c.name === name)?.passed;
+const tag = (a: { tags: Array<{ name: string; value: string }> }, name: string) => a.tags.find((t) => t.name === name)?.value;
+
+describe('analyzeImage', () => {
+  it('passes a sharp white-background packshot of a red lipstick, and names its colour from the product, not the background', async () => {
+    const a = await analyzeImage(await packshot(), DEFAULT_RULES);
+    expect(a).toMatchObject({ format: 'png', width: 800, height: 800 });
+    expect(a.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['meta.recommended_size']);
+    expect(tag(a, 'background')).toBe('white');
+    expect(tag(a, 'colour_family')).toBe('red');
+    expect(tag(a, 'image_quality')).toBe('ok');
+    expect(a.fingerprint?.dhash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('flags low resolution, blur and a busy or coloured background', async () => {
+    const small = await analyzeImage(await packshot({ size: 300 }), DEFAULT_RULES);
+    expect(check(small, 'google.min_size')).toBe(false);
+    expect(check(small, 'meta.min_size')).toBe(false);
+    expect(tag(small, 'image_quality')).toBe('low-res');
+    const blurred = await analyzeImage(await packshot({ blur: 12 }), DEFAULT_RULES);
+    expect(check(blurred, 'sharp_focus')).toBe(false);
+    expect(tag(blurred, 'image_quality')).toBe('blurry');
+    const pink = await analyzeImage(await packshot({ bg: '#f8c8dc', product: '#1f2f5c' }), DEFAULT_RULES);
+    expect(tag(pink, 'background')).toBe('plain');
+    expect(tag(pink, 'colour_family')).toBe('blue');
+  });
+
+  it('reads a transparent PNG on white, a CMYK JPEG in sRGB and an animated GIF by its first frame', async () => {
+    const clear = await analyzeImage(await packshot({ alpha: true }), DEFAULT_RULES);
+    expect(tag(clear, 'background')).toBe('white');
+    const cmyk = await analyzeImage(await sharp(await packshot({ format: 'jpeg' })).toColourspace('cmyk').jpeg().toBuffer(), DEFAULT_RULES);
+    expect(tag(cmyk, 'colour_family')).toBe('red');
+    const gif = await sharp([await packshot({ size: 600 }), await packshot({ size: 600, product: '#1f4fbf' })], { join: { animated: true } }).gif().toBuffer();
+    const animated = await analyzeImage(gif, DEFAULT_RULES);
+    expect(animated.format).toBe('gif');
+    expect(check(animated, 'single_frame')).toBe(false);
+    expect(check(animated, 'meta.format')).toBe(false);
+  });
+
+  it('refuses a non-image, a truncated or corrupt image and a 20,000 x 20,000 image with a clear error, without decoding the giant', async () => {
+    const code = async (b: Buffer) => analyzeImage(b, DEFAULT_RULES).then(() => 'analysed', (e: unknown) => (e instanceof ImageError ? e.code : String(e)));
+    expect(await code(Buffer.from('<html><body>Not found</body></html>'))).toBe('not_an_image');
+    const jpeg = await packshot({ format: 'jpeg' });
+    expect(await code(jpeg.subarray(0, Math.floor(jpeg.length / 3)))).toBe('corrupt');
+    // A PNG whose header claims 20,000 x 20,000 (400 MP) with a scrap of data: the header alone is read.
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(20_000, 0);
+    ihdr.writeUInt32BE(20_000, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 2;
+    const chunk = (type: string, data: Buffer) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(data.length);
+      return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
+    };
+    const giant = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+    expect(await code(giant)).toBe('too_many_pixels');
+  });
+});

@@ -1,0 +1,164 @@
+import sharp from 'sharp';
+import { GOOGLE_FORMATS, MAX_DECODE_PIXELS, META_FORMATS, type ChannelRules } from './rules.js';
+import { nearestShade } from './shades.js';
+
+/** One rule checked against an image: which channel asks it, whether it passed, and why. */
+export interface Check {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+export interface Tag {
+  name: string;
+  value: string;
+  confidence?: number;
+}
+
+export interface Analysis {
+  format: string;
+  width: number;
+  height: number;
+  bytes: number;
+  checks: Check[];
+  tags: Tag[];
+  /** A 64-bit difference hash (hex) and the foreground's mean colour, for near-duplicates. */
+  fingerprint?: { dhash: string; rgb: [number, number, number] };
+}
+
+/** Why an image could not be analysed at all. */
+export class ImageError extends Error {
+  constructor(readonly code: 'not_an_image' | 'corrupt' | 'too_many_pixels', message: string) {
+    super(message);
+  }
+}
+
+/** Laplacian variance under this is blurry, at the 512-pixel working size (calibrated on generated packshots, bench/tagging-quality.ts). */
+const BLUR_THRESHOLD = 60;
+const WORK = 256;
+
+/**
+ * Everything about a product image that needs no learned model: its format,
+ * pixel size and file size against Google's and Meta's rules, whether its
+ * background is white or plain, whether it is blurred (variance of the
+ * Laplacian), the product's colour (on the pixels that differ from the
+ * background, named by the nearest shade in CIEDE2000) and a fingerprint for
+ * near-duplicates. A transparent PNG is judged on white, as the channels show
+ * it; a CMYK JPEG is converted to sRGB; an animated GIF is judged on its
+ * first frame and flagged.
+ */
+export async function analyzeImage(bytes: Buffer, rules: ChannelRules): Promise<Analysis> {
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new ImageError('not_an_image', `not an image sharp can read (${(e as Error).message.slice(0, 120)})`);
+  }
+  const format = meta.format ?? 'unknown';
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  const megapixels = (width * height) / 1e6;
+  const checks: Check[] = [
+    { name: 'google.format', passed: GOOGLE_FORMATS.has(format), detail: `${format}; Merchant Center takes JPEG, WebP, PNG, GIF, BMP and TIFF` },
+    { name: 'google.min_size', passed: Math.min(width, height) >= rules.googleMinSide, detail: `${width}x${height}; at least ${rules.googleMinSide}x${rules.googleMinSide}` },
+    { name: 'google.max_megapixels', passed: megapixels <= rules.googleMaxMegapixels, detail: `${megapixels.toFixed(1)} MP; at most ${rules.googleMaxMegapixels}` },
+    { name: 'google.max_file_size', passed: bytes.length <= rules.googleMaxBytes, detail: `${bytes.length} bytes; at most ${rules.googleMaxBytes}` },
+    { name: 'meta.format', passed: META_FORMATS.has(format), detail: `${format}; Meta takes JPEG and PNG` },
+    { name: 'meta.min_size', passed: Math.min(width, height) >= rules.metaMinSide, detail: `${width}x${height}; at least ${rules.metaMinSide}x${rules.metaMinSide}` },
+    { name: 'meta.recommended_size', passed: Math.min(width, height) >= rules.metaRecommendedSide, detail: `${width}x${height}; ${rules.metaRecommendedSide}x${rules.metaRecommendedSide} recommended` },
+    { name: 'single_frame', passed: (meta.pages ?? 1) <= 1, detail: (meta.pages ?? 1) > 1 ? `animated: ${meta.pages} frames; a product image is a still` : 'one frame' },
+  ];
+  const tags: Tag[] = [{ name: 'orientation', value: width === height ? 'square' : width > height ? 'landscape' : 'portrait' }];
+  if (width * height > MAX_DECODE_PIXELS) {
+    throw new ImageError('too_many_pixels', `${width}x${height} (${megapixels.toFixed(0)} MP) is past the ${MAX_DECODE_PIXELS / 1e6} MP Rouge decodes; the channels refuse it too (at most ${rules.googleMaxMegapixels} MP)`);
+  }
+  let pixels: Buffer;
+  let grey: Buffer;
+  try {
+    // The first frame, upright, on white (transparency shows white on the channels), in sRGB whatever it was stored in.
+    const base = () => sharp(bytes, { limitInputPixels: false, pages: 1 }).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
+    pixels = await base().resize(WORK, WORK, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+    grey = await base().resize(512, 512, { fit: 'inside' }).greyscale().convolve({ width: 3, height: 3, kernel: [0, 1, 0, 1, -4, 1, 0, 1, 0], offset: 128 }).raw().toBuffer();
+  } catch (e) {
+    throw new ImageError('corrupt', `the image could not be decoded (${(e as Error).message.slice(0, 120)}): truncated or damaged`);
+  }
+  const bg = background(pixels);
+  checks.push({ name: 'background.white_or_plain', passed: bg.kind !== 'busy', detail: `${bg.kind} background (border spread ${bg.spread.toFixed(1)})` });
+  tags.push({ name: 'background', value: bg.kind });
+  const sharpness = variance(grey);
+  const blurry = sharpness < BLUR_THRESHOLD;
+  checks.push({ name: 'sharp_focus', passed: !blurry, detail: `Laplacian variance ${sharpness.toFixed(0)}; under ${BLUR_THRESHOLD} is blurred` });
+  const fg = foreground(pixels, bg.rgb);
+  let rgb: [number, number, number] = bg.rgb;
+  if (fg) {
+    rgb = fg.rgb;
+    const shade = nearestShade(...fg.rgb);
+    tags.push({ name: 'colour_family', value: shade.family, confidence: confidence(shade.distance) }, { name: 'shade', value: shade.name, confidence: confidence(shade.distance) });
+  }
+  const quality = !checks.find((c) => c.name === 'google.min_size')!.passed ? 'low-res' : blurry ? 'blurry' : 'ok';
+  tags.push({ name: 'image_quality', value: quality });
+  return { format, width, height, bytes: bytes.length, checks, tags, fingerprint: { dhash: await dhash(bytes), rgb } };
+}
+
+/** A shade near its palette colour is named with confidence; a far one is a guess. */
+function confidence(distance: number): number {
+  return Math.round(Math.max(0.05, 1 - distance / 40) * 100) / 100;
+}
+
+/** The border ring's mean colour and spread: white, plain (one colour) or busy. */
+function background(p: Buffer): { kind: 'white' | 'plain' | 'busy'; rgb: [number, number, number]; spread: number } {
+  const ring = Math.max(2, Math.round(WORK * 0.04));
+  let n = 0;
+  const sum = [0, 0, 0];
+  const sq = [0, 0, 0];
+  for (let y = 0; y < WORK; y++) {
+    for (let x = 0; x < WORK; x++) {
+      if (x >= ring && x < WORK - ring && y >= ring && y < WORK - ring) continue;
+      const i = (y * WORK + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        sum[c]! += p[i + c]!;
+        sq[c]! += p[i + c]! ** 2;
+      }
+      n++;
+    }
+  }
+  const mean = sum.map((s) => s / n) as [number, number, number];
+  const spread = Math.sqrt(sq.reduce((acc, s, c) => acc + s / n - mean[c]! ** 2, 0) / 3);
+  const white = mean.every((m) => m > 235) && spread < 12;
+  return { kind: white ? 'white' : spread < 12 ? 'plain' : 'busy', rgb: mean.map(Math.round) as [number, number, number], spread };
+}
+
+/** The mean colour of pixels clearly unlike the background: the product. */
+function foreground(p: Buffer, bg: [number, number, number]): { rgb: [number, number, number]; share: number } | undefined {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let i = 0; i < p.length; i += 3) {
+    const d = Math.abs(p[i]! - bg[0]) + Math.abs(p[i + 1]! - bg[1]) + Math.abs(p[i + 2]! - bg[2]);
+    if (d < 60) continue;
+    sum[0]! += p[i]!;
+    sum[1]! += p[i + 1]!;
+    sum[2]! += p[i + 2]!;
+    n++;
+  }
+  if (n < (p.length / 3) * 0.01) return undefined;
+  return { rgb: sum.map((s) => Math.round(s / n)) as [number, number, number], share: n / (p.length / 3) };
+}
+
+function variance(g: Buffer): number {
+  let s = 0;
+  let s2 = 0;
+  for (const v of g) {
+    s += v;
+    s2 += v * v;
+  }
+  const n = g.length;
+  return s2 / n - (s / n) ** 2;
+}
+
+/** The 64-bit difference hash of a 9x8 greyscale thumbnail, as hex. */
+async function dhash(bytes: Buffer): Promise<string> {
+  const g = await sharp(bytes, { limitInputPixels: false, pages: 1 }).flatten({ background: '#ffffff' }).greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
+  let bits = 0n;
+  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits = (bits << 1n) | (g[y * 9 + x]! > g[y * 9 + x + 1]! ? 1n : 0n);
+  return bits.toString(16).padStart(16, '0');
+}
