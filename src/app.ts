@@ -6,9 +6,10 @@ import { placementsModule } from './placements/index.js';
 import { buildPlatformApp, migrationsOf, type BuildOptions, type RougeModule } from './platform/index.js';
 import { registryModule } from './registry/index.js';
 import { servingModule } from './serving/index.js';
+import { taggingModule } from './tagging/index.js';
 
 /** The modules Rouge ships with. A new module is one folder and one line here. */
-export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, adsModule, placementsModule, demoModule];
+export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, adsModule, placementsModule, taggingModule, demoModule];
 
 /** Every migration of the platform and the shipped modules, in dependency order. */
 export const ALL_MIGRATIONS = migrationsOf(MODULES);

@@ -159,6 +159,7 @@ function variance(g: Buffer): number {
 async function dhash(bytes: Buffer): Promise<string> {
   const g = await sharp(bytes, { limitInputPixels: false, pages: 1 }).flatten({ background: '#ffffff' }).greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
   let bits = 0n;
-  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits = (bits << 1n) | (g[y * 9 + x]! > g[y * 9 + x + 1]! ? 1n : 0n);
+  // A margin of a few grey levels: on a flat background, JPEG noise would otherwise decide half the bits.
+  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits = (bits << 1n) | (g[y * 9 + x]! > g[y * 9 + x + 1]! + 3 ? 1n : 0n);
   return bits.toString(16).padStart(16, '0');
 }

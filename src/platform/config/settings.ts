@@ -30,6 +30,7 @@ export interface Config {
   bootstrapAdminKeyExpiresSeconds: number | undefined;
   keyPepper: string | undefined;
   bidSigningKey: string | undefined;
+  fetchAllowCidrs: string[];
   keyTtlDays: number;
   keyCacheTtlMs: number;
   rateLimitPerSecond: number;
@@ -118,6 +119,14 @@ function roles(raw: unknown): Role[] {
   return ALL_ROLES.filter((r) => out.has(r));
 }
 
+function cidrs(raw: unknown): string[] {
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : null;
+  if (!list) throw new Error('must be a comma-separated list of CIDR ranges such as 10.20.0.0/16');
+  const out = list.map((c) => c.trim()).filter((c) => c !== '');
+  for (const c of out) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) throw new Error(`${JSON.stringify(c)} is not a CIDR range such as 10.20.0.0/16 or fd00::/8`);
+  return out;
+}
+
 function databaseUrl(s: string): string | undefined {
   let u: URL;
   try {
@@ -186,6 +195,7 @@ export const SETTINGS: Setting[] = [
   { key: 'bootstrapAdminKey', flag: '--bootstrap-admin-key', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY'], description: 'the key of user:admin on first start (rk_<keyId>_<secret>); otherwise one is generated and printed once', parse: optionalText((s) => (/^rk_[A-Za-z0-9]{6,32}_[A-Za-z0-9]{32,128}$/.test(s) ? undefined : 'must look like rk_<keyId>_<secret>: a keyId of 6 to 32 letters and digits, a secret of at least 32 letters and digits')), defaultValue: none, defaultText: '(generated on first start)', secret: true },
   { key: 'bootstrapAdminKeyExpiresSeconds', flag: '--bootstrap-admin-key-expires', env: ['ROUGE_BOOTSTRAP_ADMIN_KEY_EXPIRES'], description: 'lifetime of the bootstrap admin key from the first start, as a duration (90d, 720h, 3600s); required in production', parse: duration, defaultValue: none, defaultText: '(never expires; refused in production)' },
   { key: 'bidSigningKey', flag: '--bid-signing-key', env: ['ROUGE_BID_SIGNING_KEY'], description: 'secret that signs sponsored products\' resolvedBidIds (at least 32 characters), the same in every process; required in production', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(generated into <data-dir>/bid-signing-key)', secret: true },
+  { key: 'fetchAllowCidrs', flag: '--fetch-allow-cidr', env: ['ROUGE_FETCH_ALLOW_CIDRS'], description: 'private address ranges Rouge may fetch product images from (comma-separated CIDRs); every private, loopback, link-local and metadata address is refused otherwise', parse: cidrs, defaultValue: () => [], defaultText: '(none)' },
   { key: 'keyPepper', flag: '--key-pepper', env: ['ROUGE_KEY_PEPPER'], description: 'server-side secret mixed into API key hashes (at least 32 characters); required in production', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(generated into <data-dir>/key-pepper)', secret: true },
   { key: 'keyTtlDays', flag: '--key-ttl-days', env: ['ROUGE_KEY_TTL_DAYS'], description: 'default lifetime of a new API key, in days', parse: integer(1, 3650), defaultValue: () => 90, defaultText: '90' },
   { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },

@@ -1,0 +1,44 @@
+import { catalogModule } from '../catalog/index.js';
+import type { RougeModule } from '../platform/index.js';
+import { AddressPolicy } from './address-policy.js';
+import { registerTaggingRoutes } from './routes.js';
+import { DEFAULT_RULES } from './rules.js';
+import { runTagging, TAGGING_JOB, type RunPayload } from './runner.js';
+import { TaggingStore } from './store.js';
+import { taggingMigration } from './tables.js';
+
+/** What other modules get from tagging (feeds, the classifier): items' tags. */
+export interface TaggingFace {
+  store: TaggingStore;
+}
+
+/**
+ * Image analysis as a module: runs (Operations) on `worker` fetch each
+ * item's image safely, analyse it once per content and store per-item
+ * results and tags; runs, results and tags are read on `api`.
+ */
+export const taggingModule: RougeModule<TaggingFace> = {
+  name: 'tagging',
+  requires: [catalogModule],
+  migrations: { '0001_tagging': taggingMigration },
+  permissions: {
+    viewer: ['tagging.runs.get', 'tagging.tags.get'],
+    editor: ['tagging.runs.create', 'tagging.images.upload'],
+    ingestor: ['tagging.images.upload'],
+  },
+  setup(ctx) {
+    const catalog = ctx.use(catalogModule);
+    const store = new TaggingStore(ctx.store);
+    const policy = new AddressPolicy(ctx.config.fetchAllowCidrs);
+    // The demo's images are served by this deployment itself: allowed on its own address, and only under /demo/images/.
+    const own = new Set([`localhost:${ctx.config.port}`, `127.0.0.1:${ctx.config.port}`, `${ctx.config.host}:${ctx.config.port}`]);
+    const trusted = (u: URL) => ctx.config.demo && own.has(u.host) && u.pathname.startsWith('/demo/images/');
+    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog };
+    return {
+      face: { store },
+      routes: { api: (app) => registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs }) },
+      jobs: [{ kind: TAGGING_JOB, concurrency: 1, leaseMs: 5 * 60_000, handler: (payload: RunPayload, job) => runTagging(deps, store, payload, job) }],
+      deleteProject: (project, trx) => store.deleteProject(project, trx),
+    };
+  },
+};
