@@ -1,8 +1,10 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeImage, ImageError } from './analyze.js';
 import { DEFAULT_RULES } from './rules.js';
+import { flagsOf } from './text-flags.js';
+import { TextReader } from './text-reader.js';
 
 /** A packshot: a product-coloured bar on a background, as the generated bench images are. */
 async function packshot(opts: { size?: number; bg?: string; product?: string; blur?: number; format?: 'png' | 'jpeg' | 'webp'; alpha?: boolean } = {}): Promise<Buffer> {
@@ -71,5 +73,41 @@ describe('analyzeImage', () => {
     };
     const giant = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
     expect(await code(giant)).toBe('too_many_pixels');
+  });
+});
+
+/** A packshot with text drawn over it, as SVG: a promotional banner, or a light diagonal watermark. */
+async function withText(kind: 'promo' | 'watermark'): Promise<Buffer> {
+  const text = kind === 'promo'
+    ? '<text x="60" y="130" font-size="96" font-family="DejaVu Sans, sans-serif" font-weight="bold" fill="#e01010">SALE -50%</text>'
+    : '<text x="140" y="460" font-size="72" font-family="DejaVu Sans, sans-serif" fill="#000" fill-opacity="0.35" transform="rotate(-30 400 400)">© studio.com</text>';
+  const svg = `<svg width="800" height="800" xmlns="http://www.w3.org/2000/svg"><rect width="800" height="800" fill="white"/><rect x="280" y="160" width="240" height="480" fill="#c1121f"/>${text}</svg>`;
+  return sharp(Buffer.from(svg)).jpeg().toBuffer();
+}
+
+describe('promotional text and watermarks (OCR)', () => {
+  const reader = new TextReader(1);
+  afterAll(() => reader.close());
+
+  it('reads a promotional overlay and a watermark, and nothing on a clean packshot', async () => {
+    const promo = await analyzeImage(await withText('promo'), DEFAULT_RULES, reader);
+    expect(check(promo, 'google.no_promotional_overlay')).toBe(false);
+    expect(check(promo, 'meta.no_text')).toBe(false);
+    expect(tag(promo, 'image_quality')).toBe('text-overlay');
+    const mark = await analyzeImage(await withText('watermark'), DEFAULT_RULES, reader);
+    expect(check(mark, 'google.no_watermark')).toBe(false);
+    const clean = await analyzeImage(await packshot(), DEFAULT_RULES, reader);
+    expect(clean.checks.filter((c) => c.name.includes('text') || c.name.includes('watermark') || c.name.includes('promotional')).every((c) => c.passed)).toBe(true);
+    expect(tag(clean, 'text_overlay')).toBe('no');
+  }, 60_000);
+
+  it('calls words promotional or a watermark by what they say, and ignores OCR noise', () => {
+    expect(flagsOf('FREE SHIPPING', 90)).toMatchObject({ hasText: true, promotional: true, watermark: false });
+    expect(flagsOf('Buy 1 Get 1', 88)).toMatchObject({ promotional: true });
+    expect(flagsOf('₹499 only', 85)).toMatchObject({ promotional: true });
+    expect(flagsOf('www.example.com', 80)).toMatchObject({ watermark: true });
+    expect(flagsOf('Velvet Matte', 85)).toMatchObject({ hasText: true, promotional: false, watermark: false });
+    expect(flagsOf('| l ,', 40)).toMatchObject({ hasText: false });
+    expect(flagsOf('SALE', 20)).toMatchObject({ hasText: false, promotional: false });
   });
 });

@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import { GOOGLE_FORMATS, MAX_DECODE_PIXELS, META_FORMATS, type ChannelRules } from './rules.js';
 import { nearestShade } from './shades.js';
+import { flagsOf } from './text-flags.js';
+import type { TextReader } from './text-reader.js';
 
 /** One rule checked against an image: which channel asks it, whether it passed, and why. */
 export interface Check {
@@ -22,6 +24,8 @@ export interface Analysis {
   bytes: number;
   checks: Check[];
   tags: Tag[];
+  /** What OCR read on the image, when it was read. */
+  text?: string;
   /** A 64-bit difference hash (hex) and the foreground's mean colour, for near-duplicates. */
   fingerprint?: { dhash: string; rgb: [number, number, number] };
 }
@@ -43,11 +47,12 @@ const WORK = 256;
  * background is white or plain, whether it is blurred (variance of the
  * Laplacian), the product's colour (on the pixels that differ from the
  * background, named by the nearest shade in CIEDE2000) and a fingerprint for
- * near-duplicates. A transparent PNG is judged on white, as the channels show
+ * near-duplicates; with a TextReader, promotional text and watermarks read by
+ * OCR. A transparent PNG is judged on white, as the channels show
  * it; a CMYK JPEG is converted to sRGB; an animated GIF is judged on its
  * first frame and flagged.
  */
-export async function analyzeImage(bytes: Buffer, rules: ChannelRules): Promise<Analysis> {
+export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: TextReader): Promise<Analysis> {
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -95,9 +100,23 @@ export async function analyzeImage(bytes: Buffer, rules: ChannelRules): Promise<
     const shade = nearestShade(...fg.rgb);
     tags.push({ name: 'colour_family', value: shade.family, confidence: confidence(shade.distance) }, { name: 'shade', value: shade.name, confidence: confidence(shade.distance) });
   }
-  const quality = !checks.find((c) => c.name === 'google.min_size')!.passed ? 'low-res' : blurry ? 'blurry' : 'ok';
+  let text: string | undefined;
+  let overlay = false;
+  if (reader) {
+    const read = await reader.read(bytes);
+    const f = flagsOf(read.text, read.confidence);
+    text = f.words;
+    overlay = f.hasText;
+    checks.push(
+      { name: 'google.no_promotional_overlay', passed: !f.promotional, detail: f.promotional ? `promotional text: "${f.words.slice(0, 80)}"` : 'no promotional text' },
+      { name: 'google.no_watermark', passed: !f.watermark, detail: f.watermark ? `a watermark: "${f.words.slice(0, 80)}"` : 'no watermark' },
+      { name: 'meta.no_text', passed: !f.hasText, detail: f.hasText ? `text on the image: "${f.words.slice(0, 80)}"` : 'no text' },
+    );
+    tags.push({ name: 'text_overlay', value: f.hasText ? 'yes' : 'no' }, { name: 'promotional_text', value: f.promotional ? 'yes' : 'no' }, { name: 'watermark', value: f.watermark ? 'yes' : 'no' });
+  }
+  const quality = !checks.find((c) => c.name === 'google.min_size')!.passed ? 'low-res' : blurry ? 'blurry' : overlay ? 'text-overlay' : 'ok';
   tags.push({ name: 'image_quality', value: quality });
-  return { format, width, height, bytes: bytes.length, checks, tags, fingerprint: { dhash: await dhash(bytes), rgb } };
+  return { format, width, height, bytes: bytes.length, checks, tags, ...(text !== undefined ? { text } : {}), fingerprint: { dhash: await dhash(bytes), rgb } };
 }
 
 /** A shade near its palette colour is named with confidence; a far one is a guess. */

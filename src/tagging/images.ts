@@ -6,9 +6,10 @@ import { analyzeImage, ImageError, type Analysis } from './analyze.js';
 import { DEFAULT_LIMITS, fetchImage, FetchError } from './fetch-image.js';
 import type { ChannelRules } from './rules.js';
 import type { TaggingStore } from './store.js';
+import type { TextReader } from './text-reader.js';
 
 /** Bumped when the analyzers change what they find: images are then analysed again. */
-export const ANALYZER_VERSION = 'a1';
+export const ANALYZER_VERSION = 'a2';
 
 export type ImageOutcome = { ok: true; hash: string; analysis: Analysis } | { ok: false; hash?: string; code: string; message: string };
 
@@ -19,6 +20,8 @@ export interface ImageDeps {
   rules: ChannelRules;
   /** URLs the deployment trusts whatever their address (the demo's own images). */
   trusted: (u: URL) => boolean;
+  /** OCR for promotional text and watermarks; without it those checks are not made. */
+  reader?: TextReader;
 }
 
 /** Where an image's bytes live in the blob store: by content, so each is kept once. */
@@ -61,7 +64,7 @@ export async function analyzeItemImage(d: ImageDeps, project: string, item: { id
   if (uploaded?.source !== 'upload') await remember(d, project, item, hash, contentType);
   const now = new Date().toISOString();
   try {
-    const analysis = await analyzeImage(bytes, d.rules);
+    const analysis = await analyzeImage(bytes, d.rules, d.reader);
     await d.store.putImage({ project, hash, analyzer: ANALYZER_VERSION, analysis: JSON.stringify(analysis), error_code: null, error_message: null, create_time: now });
     return { ok: true, hash, analysis };
   } catch (e) {

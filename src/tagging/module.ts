@@ -5,6 +5,7 @@ import { registerTaggingRoutes } from './routes.js';
 import { DEFAULT_RULES } from './rules.js';
 import { runTagging, TAGGING_JOB, type RunPayload } from './runner.js';
 import { TaggingStore } from './store.js';
+import { TextReader } from './text-reader.js';
 import { taggingMigration } from './tables.js';
 
 /** What other modules get from tagging (feeds, the classifier): items' tags. */
@@ -33,12 +34,14 @@ export const taggingModule: RougeModule<TaggingFace> = {
     // The demo's images are served by this deployment itself: allowed on its own address, and only under /demo/images/.
     const own = new Set([`localhost:${ctx.config.port}`, `127.0.0.1:${ctx.config.port}`, `${ctx.config.host}:${ctx.config.port}`]);
     const trusted = (u: URL) => ctx.config.demo && own.has(u.host) && u.pathname.startsWith('/demo/images/');
-    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog };
+    const reader = new TextReader();
+    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader };
     return {
       face: { store },
       routes: { api: (app) => registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs }) },
       jobs: [{ kind: TAGGING_JOB, concurrency: 1, leaseMs: 5 * 60_000, handler: (payload: RunPayload, job) => runTagging(deps, store, payload, job) }],
       deleteProject: (project, trx) => store.deleteProject(project, trx),
+      close: () => reader.close(),
     };
   },
 };

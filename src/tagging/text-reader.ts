@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import sharp from 'sharp';
+import { createScheduler, createWorker, type Scheduler } from 'tesseract.js';
+
+const require = createRequire(import.meta.url);
+/** The English model ships in an npm package: point tesseract.js at it, or it downloads one. */
+const ENG = require('@tesseract.js-data/eng') as { langPath: string };
+/** A pool with no work for this long is shut down; the next image starts it again (about 0.6 s). */
+const IDLE_MS = 60_000;
+
+/** What a picture says, as OCR reads it. */
+export interface ReadText {
+  text: string;
+  /** Tesseract's mean word confidence, 0 to 100. */
+  confidence: number;
+}
+
+/**
+ * OCR with tesseract.js on a pool of workers, one per core (each a worker
+ * thread), started on first use and stopped when idle. The image is read in
+ * greyscale with its contrast stretched, which brings out light watermarks.
+ */
+export class TextReader {
+  private scheduler: Promise<Scheduler> | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private busy = 0;
+
+  constructor(private readonly workers = Math.max(1, Math.min(availableParallelism(), 4))) {}
+
+  async read(bytes: Buffer): Promise<ReadText> {
+    const input = await sharp(bytes, { limitInputPixels: false, pages: 1 }).flatten({ background: '#ffffff' }).resize(1000, 1000, { fit: 'inside', withoutEnlargement: true }).greyscale().normalise().png().toBuffer();
+    this.busy++;
+    clearTimeout(this.idle);
+    try {
+      const scheduler = await this.pool();
+      const { data } = await scheduler.addJob('recognize', input);
+      return { text: data.text.trim(), confidence: data.confidence };
+    } finally {
+      if (--this.busy === 0) {
+        this.idle = setTimeout(() => void this.close(), IDLE_MS);
+        this.idle.unref();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.idle);
+    const s = this.scheduler;
+    this.scheduler = undefined;
+    if (s) await (await s).terminate();
+  }
+
+  private pool(): Promise<Scheduler> {
+    this.scheduler ??= (async () => {
+      const scheduler = createScheduler();
+      const workers = await Promise.all(Array.from({ length: this.workers }, () => createWorker('eng', 1, { langPath: ENG.langPath, gzip: true, cacheMethod: 'none' })));
+      for (const w of workers) scheduler.addWorker(w);
+      return scheduler;
+    })();
+    return this.scheduler;
+  }
+}
