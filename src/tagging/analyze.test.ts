@@ -5,6 +5,7 @@ import { analyzeImage, ImageError } from './analyze.js';
 import { DEFAULT_RULES } from './rules.js';
 import { flagsOf } from './text-flags.js';
 import { TextReader } from './text-reader.js';
+import { SafetyClassifier, unsafe } from './safety.js';
 
 /** A packshot: a product-coloured bar on a background, as the generated bench images are. */
 async function packshot(opts: { size?: number; bg?: string; product?: string; blur?: number; format?: 'png' | 'jpeg' | 'webp'; alpha?: boolean } = {}): Promise<Buffer> {
@@ -110,4 +111,14 @@ describe('promotional text and watermarks (OCR)', () => {
     expect(flagsOf('| l ,', 40)).toMatchObject({ hasText: false });
     expect(flagsOf('SALE', 20)).toMatchObject({ hasText: false, promotional: false });
   });
+});
+
+describe('safe content (nsfwjs)', () => {
+  it('scores a plain packshot as safe, with the check and tag recorded', async () => {
+    const a = await analyzeImage(await packshot(), DEFAULT_RULES, undefined, new SafetyClassifier());
+    expect(check(a, 'safe_content')).toBe(true);
+    expect(tag(a, 'safe_content')).toBe('yes');
+    expect(unsafe({ drawing: 0, hentai: 0.3, neutral: 0.1, porn: 0.3, sexy: 0.3 })).toBe(true);
+    expect(unsafe({ drawing: 0.1, hentai: 0, neutral: 0.2, porn: 0.05, sexy: 0.65 })).toBe(false);
+  }, 60_000);
 });

@@ -7,9 +7,10 @@ import { DEFAULT_LIMITS, fetchImage, FetchError } from './fetch-image.js';
 import type { ChannelRules } from './rules.js';
 import type { TaggingStore } from './store.js';
 import type { TextReader } from './text-reader.js';
+import type { SafetyClassifier } from './safety.js';
 
 /** Bumped when the analyzers change what they find: images are then analysed again. */
-export const ANALYZER_VERSION = 'a2';
+export const ANALYZER_VERSION = 'a3';
 
 export type ImageOutcome = { ok: true; hash: string; analysis: Analysis } | { ok: false; hash?: string; code: string; message: string };
 
@@ -22,6 +23,8 @@ export interface ImageDeps {
   trusted: (u: URL) => boolean;
   /** OCR for promotional text and watermarks; without it those checks are not made. */
   reader?: TextReader;
+  /** Safe-content scores; without it that check is not made. */
+  safety?: SafetyClassifier;
 }
 
 /** Where an image's bytes live in the blob store: by content, so each is kept once. */
@@ -64,7 +67,7 @@ export async function analyzeItemImage(d: ImageDeps, project: string, item: { id
   if (uploaded?.source !== 'upload') await remember(d, project, item, hash, contentType);
   const now = new Date().toISOString();
   try {
-    const analysis = await analyzeImage(bytes, d.rules, d.reader);
+    const analysis = await analyzeImage(bytes, d.rules, d.reader, d.safety);
     await d.store.putImage({ project, hash, analyzer: ANALYZER_VERSION, analysis: JSON.stringify(analysis), error_code: null, error_message: null, create_time: now });
     return { ok: true, hash, analysis };
   } catch (e) {

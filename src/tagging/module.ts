@@ -6,6 +6,7 @@ import { DEFAULT_RULES } from './rules.js';
 import { runTagging, TAGGING_JOB, type RunPayload } from './runner.js';
 import { TaggingStore } from './store.js';
 import { TextReader } from './text-reader.js';
+import { SafetyClassifier } from './safety.js';
 import { taggingMigration } from './tables.js';
 
 /** What other modules get from tagging (feeds, the classifier): items' tags. */
@@ -35,7 +36,7 @@ export const taggingModule: RougeModule<TaggingFace> = {
     const own = new Set([`localhost:${ctx.config.port}`, `127.0.0.1:${ctx.config.port}`, `${ctx.config.host}:${ctx.config.port}`]);
     const trusted = (u: URL) => ctx.config.demo && own.has(u.host) && u.pathname.startsWith('/demo/images/');
     const reader = new TextReader();
-    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader };
+    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, safety: new SafetyClassifier() };
     return {
       face: { store },
       routes: { api: (app) => registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs }) },
