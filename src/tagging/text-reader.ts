@@ -54,7 +54,12 @@ export class TextReader {
   private pool(): Promise<Scheduler> {
     this.scheduler ??= (async () => {
       const scheduler = createScheduler();
-      const workers = await Promise.all(Array.from({ length: this.workers }, () => createWorker('eng', 1, { langPath: ENG.langPath, gzip: true, cacheMethod: 'none' })));
+      const workers = await Promise.all(Array.from({ length: this.workers }, async () => {
+        const w = await createWorker('eng', 1, { langPath: ENG.langPath, gzip: true, cacheMethod: 'none' });
+        // Packshots carry no useful resolution metadata; without this Tesseract warns about each one's.
+        await w.setParameters({ user_defined_dpi: '300' });
+        return w;
+      }));
       for (const w of workers) scheduler.addWorker(w);
       return scheduler;
     })();

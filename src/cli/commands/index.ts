@@ -14,6 +14,7 @@ import { registerPredictCommand } from './predict.js';
 import { registerProjectCommands } from './projects.js';
 import { registerRecommenderCommands } from './recommenders.js';
 import { registerServiceAccountCommands } from './service-accounts.js';
+import { registerTagCommands } from './tags.js';
 import { registerUserCommands } from './users.js';
 import { registerWhoamiCommand } from './whoami.js';
 
@@ -37,6 +38,7 @@ export function registerApiCommands(program: Command): void {
   registerEventCommands(program);
   registerRecommenderCommands(program);
   registerAdsCommands(program);
+  registerTagCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);
