@@ -17,12 +17,17 @@ import { placementsModule } from '../src/placements/index.js';
 import { registryModule } from '../src/registry/index.js';
 import { loadConfig } from '../src/platform/index.js';
 import { buildTestApp } from './helpers/app.js';
+import { freePort } from './helpers/redis-server.js';
+import { until } from './helpers/until.js';
 
 describe('the demo (rouge serve --demo)', () => {
   let app: FastifyInstance;
   let readyBefore: number;
   beforeAll(async () => {
-    app = await buildTestApp('sqlite', { demo: true }, { workerPollMs: 10 });
+    // Listening, as npm start does: the demo's image analysis fetches the images from this server.
+    const port = await freePort();
+    app = await buildTestApp('sqlite', { demo: true, port, host: '127.0.0.1' }, { workerPollMs: 10 });
+    await app.listen({ port, host: '127.0.0.1' });
     await app.rouge.start();
     readyBefore = (await app.inject({ url: '/readyz' })).statusCode;
     await app.rouge.use(demoModule).loaded;
@@ -93,6 +98,20 @@ describe('the demo (rouge serve --demo)', () => {
     expect(sum((t) => t.revenue.amount)).toBeGreaterThan(0);
     expect(totals.some((t) => t.roas > 0)).toBe(true);
   });
+
+  it('analyses the catalogue\'s images in the background, fetching them from its own server', async () => {
+    const ops = (await app.inject({ url: '/v1/projects/demo/operations?pageSize=100' })).json().operations as Array<{ name: string; metadata: { kind: string } }>;
+    const run = ops.find((o) => o.metadata.kind === 'tagging.run');
+    expect(run, JSON.stringify(ops.map((o) => o.metadata.kind))).toBeDefined();
+    const id = run!.name.split('/').pop()!;
+    const results = await until('ten images analysed', async () => {
+      const r = (await app.inject({ url: `/v1/projects/demo/tagging/runs/${id}/results?pageSize=20` })).json().results as Array<{ status: string; tags: Array<{ name: string; value: string }>; error?: unknown }>;
+      return r.length >= 10 ? r : undefined;
+    }, 120_000, 200);
+    expect(results.filter((r) => r.status === 'ok').length, JSON.stringify(results.find((r) => r.error))).toBe(results.length);
+    expect(results[0]!.tags.map((t) => t.name)).toEqual(expect.arrayContaining(['background', 'colour_family', 'image_quality']));
+    await app.inject({ method: 'POST', url: `/v1/projects/demo/operations/${id}:cancel` });
+  }, 150_000);
 
   it('runs an A/B test on for-you (the champion against the same re-ranked by a deployed model) whose report has numbers', async () => {
     const forYou = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you' })).json();

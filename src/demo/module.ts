@@ -4,6 +4,7 @@ import { type RougeModule } from '../platform/index.js';
 import { placementsModule } from '../placements/index.js';
 import { registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
+import { taggingModule } from '../tagging/index.js';
 import { demoImagePng } from './image.js';
 import { loadDemoAds } from './ads.js';
 import { loadDemoExperiment } from './experiment.js';
@@ -27,7 +28,7 @@ export interface DemoFace {
  */
 export const demoModule: RougeModule<DemoFace> = {
   name: 'demo',
-  requires: [catalogModule, registryModule, placementsModule, servingModule, adsModule],
+  requires: [catalogModule, registryModule, placementsModule, servingModule, adsModule, taggingModule],
   setup(ctx) {
     const catalog = ctx.use(catalogModule);
     let resolve!: (v: { created: boolean }) => void;
@@ -86,6 +87,9 @@ export const demoModule: RougeModule<DemoFace> = {
           .then(async (r) => {
             await loadDemoAds({ catalog, ads: ctx.use(adsModule), placements: deps.placements, log }, DEMO_PROJECT);
             await loadDemoExperiment(deps, DEMO_PROJECT, 1);
+            // Every demo image analysed in the background, once per store: the run fetches them from this server.
+            const run = await ctx.use(taggingModule).startRun(DEMO_PROJECT, {}, { key: 'demo-first-analysis', createdBy: 'system:demo' });
+            log(`demo: analysing the catalogue's images (${run.name}; rouge tags report ${run.name.split('/').pop()} --project demo)`);
             state = 'ready';
             resolve(r);
           }, (e: unknown) => {

@@ -1,5 +1,5 @@
 import { catalogModule } from '../catalog/index.js';
-import type { RougeModule } from '../platform/index.js';
+import type { Operation, RougeModule } from '../platform/index.js';
 import { AddressPolicy } from './address-policy.js';
 import { registerTaggingRoutes } from './routes.js';
 import { DEFAULT_RULES } from './rules.js';
@@ -9,9 +9,14 @@ import { TextReader } from './text-reader.js';
 import { SafetyClassifier } from './safety.js';
 import { taggingMigration } from './tables.js';
 
-/** What other modules get from tagging (feeds, the classifier): items' tags. */
+/** What other modules get from tagging (feeds, the classifier): items' tags, and runs to start. */
 export interface TaggingFace {
   store: TaggingStore;
+  /**
+   * Starts a run (an Operation); with `key`, at most one per project and key
+   * ever (the demo's first analysis is started once, however many starts).
+   */
+  startRun(project: string, payload: RunPayload, opts?: { key?: string; createdBy?: string }): Promise<Operation>;
 }
 
 /**
@@ -38,7 +43,10 @@ export const taggingModule: RougeModule<TaggingFace> = {
     const reader = new TextReader();
     const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, safety: new SafetyClassifier() };
     return {
-      face: { store },
+      face: {
+        store,
+        startRun: (project, payload, opts = {}) => ctx.jobs.enqueue(project, TAGGING_JOB, payload, { ...(opts.key ? { idempotencyKey: opts.key } : {}), ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) }),
+      },
       routes: { api: (app) => registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs }) },
       jobs: [{ kind: TAGGING_JOB, concurrency: 1, leaseMs: 5 * 60_000, handler: (payload: RunPayload, job) => runTagging(deps, store, payload, job) }],
       deleteProject: (project, trx) => store.deleteProject(project, trx),
