@@ -77,11 +77,11 @@ describe('analyzeImage', () => {
   });
 });
 
-/** A packshot with text drawn over it, as SVG: a promotional banner, or a light diagonal watermark. */
+/** A packshot with text drawn over it, as SVG: a promotional banner, or a photographer's stamp in a corner. */
 async function withText(kind: 'promo' | 'watermark'): Promise<Buffer> {
   const text = kind === 'promo'
     ? '<text x="60" y="130" font-size="96" font-family="DejaVu Sans, sans-serif" font-weight="bold" fill="#e01010">SALE -50%</text>'
-    : '<text x="140" y="460" font-size="72" font-family="DejaVu Sans, sans-serif" fill="#000" fill-opacity="0.35" transform="rotate(-30 400 400)">© studio.com</text>';
+    : '<text x="420" y="760" font-size="40" font-family="DejaVu Sans, sans-serif" fill="#000" fill-opacity="0.5">© studio.com</text>';
   const svg = `<svg width="800" height="800" xmlns="http://www.w3.org/2000/svg"><rect width="800" height="800" fill="white"/><rect x="280" y="160" width="240" height="480" fill="#c1121f"/>${text}</svg>`;
   return sharp(Buffer.from(svg)).jpeg().toBuffer();
 }

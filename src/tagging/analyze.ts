@@ -27,8 +27,12 @@ export interface Analysis {
   tags: Tag[];
   /** What OCR read on the image, when it was read. */
   text?: string;
-  /** A 64-bit difference hash (hex) and the foreground's mean colour, for near-duplicates. */
-  fingerprint?: { dhash: string; rgb: [number, number, number] };
+  /**
+   * For near-duplicates: a 64-bit difference hash (hex, to find candidates
+   * fast), a 32x32 greyscale thumbnail (base64, to confirm them) and the
+   * product's mean colour (a shade swap is not a duplicate).
+   */
+  fingerprint?: { dhash: string; thumb?: string; rgb: [number, number, number] };
 }
 
 /** Why an image could not be analysed at all. */
@@ -38,15 +42,17 @@ export class ImageError extends Error {
   }
 }
 
-/** Laplacian variance under this is blurry, at the 512-pixel working size (calibrated on generated packshots, bench/tagging-quality.ts). */
-const BLUR_THRESHOLD = 60;
+/** Edges wider than this many pixels at the 512-pixel working size are blurred (calibrated on generated packshots, bench/tagging-quality.ts). */
+const BLUR_EDGE_PX = 4;
+/** Less grey-level difference than this between product and background leaves no edge to judge. */
+const MIN_CONTRAST = 20;
 const WORK = 256;
 
 /**
  * Everything about a product image that needs no learned model: its format,
  * pixel size and file size against Google's and Meta's rules, whether its
- * background is white or plain, whether it is blurred (variance of the
- * Laplacian), the product's colour (on the pixels that differ from the
+ * background is white or plain, whether it is blurred (the Laplacian's peak
+ * over the gradient's at the strongest edges), the product's colour (on the pixels that differ from the
  * background, named by the nearest shade in CIEDE2000) and a fingerprint for
  * near-duplicates; with a TextReader, promotional text and watermarks read by
  * OCR; with a SafetyClassifier, adult content. A transparent PNG is judged on white, as the channels show
@@ -80,21 +86,25 @@ export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: 
   }
   let pixels: Buffer;
   let grey: Buffer;
+  let greyWidth = 512;
   try {
     // The first frame, upright, on white (transparency shows white on the channels), in sRGB whatever it was stored in.
     const base = () => sharp(bytes, { limitInputPixels: false, pages: 1 }).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
     pixels = await base().resize(WORK, WORK, { fit: 'fill' }).removeAlpha().raw().toBuffer();
-    grey = await base().resize(512, 512, { fit: 'inside' }).greyscale().convolve({ width: 3, height: 3, kernel: [0, 1, 0, 1, -4, 1, 0, 1, 0], offset: 128 }).raw().toBuffer();
+    grey = await base().resize(512, 512, { fit: 'inside' }).greyscale().raw().toBuffer({ resolveWithObject: true }).then(({ data, info }) => { greyWidth = info.width; return data; });
   } catch (e) {
     throw new ImageError('corrupt', `the image could not be decoded (${(e as Error).message.slice(0, 120)}): truncated or damaged`);
   }
   const bg = background(pixels);
   checks.push({ name: 'background.white_or_plain', passed: bg.kind !== 'busy', detail: `${bg.kind} background (border spread ${bg.spread.toFixed(1)})` });
   tags.push({ name: 'background', value: bg.kind });
-  const sharpness = variance(grey);
-  const blurry = sharpness < BLUR_THRESHOLD;
-  checks.push({ name: 'sharp_focus', passed: !blurry, detail: `Laplacian variance ${sharpness.toFixed(0)}; under ${BLUR_THRESHOLD} is blurred` });
   const fg = foreground(pixels, bg.rgb);
+  const contrast = fg ? Math.abs(luma(fg.rgb) - luma(bg.rgb)) : 0;
+  const slope = steepestSlope(grey, greyWidth);
+  // Without contrast between product and background there is no edge to judge focus by.
+  const edgeWidth = contrast < MIN_CONTRAST ? 0 : contrast / Math.max(slope, 0.5);
+  const blurry = edgeWidth > BLUR_EDGE_PX;
+  checks.push({ name: 'sharp_focus', passed: !blurry, detail: contrast < MIN_CONTRAST ? 'too little contrast between product and background to judge' : `edges ${edgeWidth.toFixed(1)} px wide at 512 px; over ${BLUR_EDGE_PX} is blurred` });
   let rgb: [number, number, number] = bg.rgb;
   if (fg) {
     rgb = fg.rgb;
@@ -123,7 +133,7 @@ export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: 
   }
   const quality = !checks.find((c) => c.name === 'google.min_size')!.passed ? 'low-res' : blurry ? 'blurry' : overlay ? 'text-overlay' : 'ok';
   tags.push({ name: 'image_quality', value: quality });
-  return { format, width, height, bytes: bytes.length, checks, tags, ...(text !== undefined ? { text } : {}), fingerprint: { dhash: await dhash(bytes), rgb } };
+  return { format, width, height, bytes: bytes.length, checks, tags, ...(text !== undefined ? { text } : {}), fingerprint: { dhash: await dhash(bytes), thumb: await thumbnail(bytes), rgb } };
 }
 
 /** A shade near its palette colour is named with confidence; a far one is a guess. */
@@ -170,15 +180,36 @@ function foreground(p: Buffer, bg: [number, number, number]): { rgb: [number, nu
   return { rgb: sum.map((s) => Math.round(s / n)) as [number, number, number], share: n / (p.length / 3) };
 }
 
-function variance(g: Buffer): number {
-  let s = 0;
-  let s2 = 0;
-  for (const v of g) {
-    s += v;
-    s2 += v * v;
+/**
+ * The steepest slope of the image's edges (grey levels per pixel at the
+ * 512-pixel working size), at the 99.9th percentile so a few noisy pixels do
+ * not decide. Divided into the contrast between product and background it
+ * gives the edges' width in pixels: about 2 when sharp, growing with blur
+ * (2.5 sigma). The usual variance of the Laplacian also counts how many
+ * edges there are, so a plain packshot, one product on white, reads as blurred.
+ */
+function steepestSlope(g: Buffer, width: number): number {
+  const height = Math.floor(g.length / width);
+  const slopes: number[] = [];
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const gx = (g[i + 1]! - g[i - 1]!) / 2;
+      const gy = (g[i + width]! - g[i - width]!) / 2;
+      const m = Math.sqrt(gx * gx + gy * gy);
+      if (m >= 1) slopes.push(m);
+    }
   }
-  const n = g.length;
-  return s2 / n - (s / n) ** 2;
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  return slopes[Math.floor(slopes.length * 0.999)]!;
+}
+
+const luma = (c: readonly [number, number, number]) => 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+
+/** A 32x32 greyscale thumbnail, base64: two pictures of the same thing differ little pixel by pixel. */
+async function thumbnail(bytes: Buffer): Promise<string> {
+  return (await sharp(bytes, { limitInputPixels: false, pages: 1 }).flatten({ background: '#ffffff' }).greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer()).toString('base64');
 }
 
 /** The 64-bit difference hash of a 9x8 greyscale thumbnail, as hex. */

@@ -10,7 +10,7 @@ import type { TextReader } from './text-reader.js';
 import type { SafetyClassifier } from './safety.js';
 
 /** Bumped when the analyzers change what they find: images are then analysed again. */
-export const ANALYZER_VERSION = 'a3';
+export const ANALYZER_VERSION = 'a5';
 
 export type ImageOutcome = { ok: true; hash: string; analysis: Analysis } | { ok: false; hash?: string; code: string; message: string };
 

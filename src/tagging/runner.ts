@@ -96,7 +96,7 @@ async function markDuplicates(store: TaggingStore, project: string, run: string,
     .select(['ii.item', 'ti.analysis']).where('ii.project', '=', project).where('ti.analyzer', '=', ANALYZER_VERSION).where('ti.analysis', 'is not', null).execute();
   const images = rows.flatMap((r) => {
     const fp = (JSON.parse(r.analysis!) as Analysis).fingerprint;
-    return fp ? [{ item: r.item, dhash: fp.dhash, rgb: fp.rgb }] : [];
+    return fp ? [{ item: r.item, dhash: fp.dhash, ...(fp.thumb ? { thumb: fp.thumb } : {}), rgb: fp.rgb }] : [];
   });
   const dupes = nearDuplicates(images);
   let found = 0;

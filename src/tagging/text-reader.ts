@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
-import { createScheduler, createWorker, type Scheduler } from 'tesseract.js';
+import { createScheduler, createWorker, PSM, type Scheduler } from 'tesseract.js';
 
 const require = createRequire(import.meta.url);
 /** The English model ships in an npm package: point tesseract.js at it, or it downloads one. */
@@ -57,7 +57,8 @@ export class TextReader {
       const workers = await Promise.all(Array.from({ length: this.workers }, async () => {
         const w = await createWorker('eng', 1, { langPath: ENG.langPath, gzip: true, cacheMethod: 'none' });
         // Packshots carry no useful resolution metadata; without this Tesseract warns about each one's.
-        await w.setParameters({ user_defined_dpi: '300' });
+        // Sparse text: words scattered over a picture (a banner, a stamp), not a page of lines.
+        await w.setParameters({ user_defined_dpi: '300', tessedit_pageseg_mode: PSM.SPARSE_TEXT });
         return w;
       }));
       for (const w of workers) scheduler.addWorker(w);
