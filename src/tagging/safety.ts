@@ -64,12 +64,12 @@ export class SafetyClassifier {
 
 /** nsfwjs prints a notice about hosting the model on every load: not for a server's log. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const log = console.log;
-  console.log = () => undefined;
+  const info = console.info;
+  console.info = () => undefined;
   try {
     return await fn();
   } finally {
-    console.log = log;
+    console.info = info;
   }
 }
 
