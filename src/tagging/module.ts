@@ -6,8 +6,10 @@ import { DEFAULT_RULES } from './rules.js';
 import { runTagging, TAGGING_JOB, type RunPayload } from './runner.js';
 import { TaggingStore } from './store.js';
 import { TextReader } from './text-reader.js';
+import { FeedCache } from './feeds/cache.js';
+import { registerFeedRoutes } from './feeds/routes.js';
 import { SafetyClassifier } from './safety.js';
-import { taggingMigration } from './tables.js';
+import { feedsMigration, taggingMigration } from './tables.js';
 
 /** What other modules get from tagging (feeds, the classifier): items' tags, and runs to start. */
 export interface TaggingFace {
@@ -27,10 +29,10 @@ export interface TaggingFace {
 export const taggingModule: RougeModule<TaggingFace> = {
   name: 'tagging',
   requires: [catalogModule],
-  migrations: { '0001_tagging': taggingMigration },
+  migrations: { '0001_tagging': taggingMigration, '0002_feeds': feedsMigration },
   permissions: {
-    viewer: ['tagging.runs.get', 'tagging.tags.get'],
-    editor: ['tagging.runs.create', 'tagging.images.upload'],
+    viewer: ['tagging.runs.get', 'tagging.tags.get', 'tagging.feeds.get'],
+    editor: ['tagging.runs.create', 'tagging.images.upload', 'tagging.feedSettings.update', 'tagging.feedTokens.create', 'tagging.feedTokens.list', 'tagging.feedTokens.delete'],
     ingestor: ['tagging.images.upload'],
   },
   setup(ctx) {
@@ -41,16 +43,32 @@ export const taggingModule: RougeModule<TaggingFace> = {
     const own = new Set([`localhost:${ctx.config.port}`, `127.0.0.1:${ctx.config.port}`, `${ctx.config.host}:${ctx.config.port}`]);
     const trusted = (u: URL) => ctx.config.demo && own.has(u.host) && u.pathname.startsWith('/demo/images/');
     const reader = new TextReader();
-    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, safety: new SafetyClassifier() };
+    const feeds = new FeedCache(ctx.blobs, ctx.cache);
+    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, safety: new SafetyClassifier(), onTagsChanged: (project: string) => feeds.changed(project) };
+    const host = ctx.config.host === '0.0.0.0' || ctx.config.host === '::' ? 'localhost' : ctx.config.host;
+    const baseUrl = `${ctx.config.tlsCert ? 'https' : 'http'}://${host}:${ctx.config.port}`;
+    const subscribed = feeds.start();
     return {
       face: {
         store,
         startRun: (project, payload, opts = {}) => ctx.jobs.enqueue(project, TAGGING_JOB, payload, { ...(opts.key ? { idempotencyKey: opts.key } : {}), ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) }),
       },
-      routes: { api: (app) => registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs }) },
+      routes: {
+        api: (app) => {
+          registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs });
+          registerFeedRoutes(app, { store, catalog, cache: feeds, baseUrl, checkProject: (project) => ctx.projects.get(project) });
+        },
+      },
       jobs: [{ kind: TAGGING_JOB, concurrency: 1, leaseMs: 5 * 60_000, handler: (payload: RunPayload, job) => runTagging(deps, store, payload, job) }],
       deleteProject: (project, trx) => store.deleteProject(project, trx),
-      close: () => reader.close(),
+      readiness: async () => {
+        await subscribed;
+        return undefined;
+      },
+      close: async () => {
+        await subscribed.catch(() => undefined);
+        await Promise.all([reader.close(), feeds.close()]);
+      },
     };
   },
 };

@@ -17,6 +17,8 @@ export interface RunPayload {
 
 export interface RunDeps extends ImageDeps {
   catalog: CatalogFace;
+  /** The project's tags changed: feeds built from them are stale. */
+  onTagsChanged?: (project: string) => Promise<void>;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPa
   }));
   if (ctx.signal.aborted) return { processed, errors, duplicates: 0 };
   const duplicates = await markDuplicates(store, project, run, new Set(ids));
+  await d.onTagsChanged?.(project);
   await report(true);
   const counts = await store.counts(project, run);
   return { processed: counts.ok + counts.errors, errors: counts.errors, duplicates };

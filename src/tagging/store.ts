@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../platform/index.js';
-import type { ItemTagRow, ResultRow, TaggingTables } from './tables.js';
+import type { FeedTokenRow, ItemTagRow, ResultRow, TaggingTables } from './tables.js';
 
 type Db = Kysely<TaggingTables>;
 
@@ -51,7 +51,46 @@ export class TaggingStore {
   tags(project: string, item: string): Promise<ItemTagRow[]> {
     return this.db.selectFrom('item_tags').selectAll().where('project', '=', project).where('item', '=', item).orderBy('source').orderBy('name').execute();
   }
+  async labels(project: string): Promise<Array<string | null>> {
+    const r = await this.db.selectFrom('feed_settings').select('custom_labels').where('project', '=', project).executeTakeFirst();
+    return r ? (JSON.parse(r.custom_labels) as Array<string | null>) : [null, null, null, null, null];
+  }
+  async putLabels(project: string, labels: Array<string | null>): Promise<void> {
+    const row = { project, custom_labels: JSON.stringify(labels), update_time: new Date().toISOString() };
+    await this.db.insertInto('feed_settings').values(row).onConflict((oc) => oc.column('project').doUpdateSet({ custom_labels: row.custom_labels, update_time: row.update_time })).execute();
+  }
+  /** How many distinct values a tag has across the project's items. */
+  async distinctValues(project: string, name: string): Promise<number> {
+    const r = await this.db.selectFrom('item_tags').select((eb) => eb.fn.count<number | string>('value').distinct().as('n')).where('project', '=', project).where('name', '=', name).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+  /** Tags of many items (every source). */
+  tagsOf(project: string, items: readonly string[]): Promise<ItemTagRow[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('item_tags').selectAll().where('project', '=', project).where('item', 'in', items).execute();
+  }
+  /** Each item's latest successful analysis result (its checks), of many items. */
+  async latestChecks(project: string, items: readonly string[]): Promise<Map<string, string>> {
+    if (items.length === 0) return new Map();
+    const rows = await this.db.selectFrom('tagging_results').select(['item', 'checks', 'time']).where('project', '=', project).where('item', 'in', items).where('status', '=', 'ok').orderBy('time', 'desc').execute();
+    const out = new Map<string, string>();
+    for (const r of rows) if (!out.has(r.item)) out.set(r.item, r.checks);
+    return out;
+  }
+  async insertToken(row: FeedTokenRow): Promise<void> {
+    await this.db.insertInto('feed_tokens').values(row).execute();
+  }
+  token(project: string, id: string): Promise<FeedTokenRow | undefined> {
+    return this.db.selectFrom('feed_tokens').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
+  }
+  tokens(project: string, feed: string): Promise<FeedTokenRow[]> {
+    return this.db.selectFrom('feed_tokens').selectAll().where('project', '=', project).where('feed', '=', feed).orderBy('create_time').execute();
+  }
+  async deleteToken(project: string, feed: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('feed_tokens').where('project', '=', project).where('feed', '=', feed).where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
   async deleteProject(project: string, db: Kysely<any>): Promise<void> {
-    for (const t of ['tagging_images', 'item_images', 'tagging_results', 'item_tags']) await db.deleteFrom(t).where('project', '=', project).execute();
+    for (const t of ['tagging_images', 'item_images', 'tagging_results', 'item_tags', 'feed_settings', 'feed_tokens']) await db.deleteFrom(t).where('project', '=', project).execute();
   }
 }

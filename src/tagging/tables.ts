@@ -35,6 +35,21 @@ export interface TaggingTables {
     tags: string;
     time: string;
   };
+  /** Which item tags a project's feeds carry in custom_label_0..4. */
+  feed_settings: {
+    project: string;
+    /** JSON array of five tag names or nulls. */
+    custom_labels: string;
+    update_time: string;
+  };
+  /** Tokens a channel fetches a feed with (HTTP Basic): the secret's SHA-256 only. */
+  feed_tokens: {
+    project: string;
+    id: string;
+    feed: string;
+    hash: string;
+    create_time: string;
+  };
   item_tags: {
     project: string;
     item: string;
@@ -48,6 +63,7 @@ export interface TaggingTables {
 }
 
 export type ResultRow = TaggingTables['tagging_results'];
+export type FeedTokenRow = TaggingTables['feed_tokens'];
 export type ItemTagRow = TaggingTables['item_tags'];
 
 export const taggingMigration: Migration = {
@@ -70,5 +86,19 @@ export const taggingMigration: Migration = {
       .addColumn('name', 'text', (c) => c.notNull()).addColumn('value', 'text', (c) => c.notNull()).addColumn('confidence', 'real').addColumn('run', 'text', (c) => c.notNull())
       .addColumn('update_time', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('item_tags_pk', ['project', 'item', 'source', 'name']).execute();
+  },
+};
+
+/** Ad feeds (issue #20): label mappings and fetch tokens. */
+export const feedsMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('feed_settings')
+      .addColumn('project', 'text', (c) => c.primaryKey()).addColumn('custom_labels', 'text', (c) => c.notNull()).addColumn('update_time', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('feed_tokens')
+      .addColumn('project', 'text', (c) => c.notNull()).addColumn('id', 'text', (c) => c.notNull()).addColumn('feed', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull()).addColumn('create_time', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('feed_tokens_pk', ['project', 'id']).execute();
+    await db.schema.createIndex('item_tags_name').on('item_tags').columns(['project', 'name', 'value']).execute();
+    await db.schema.createIndex('tagging_results_item').on('tagging_results').columns(['project', 'item', 'time']).execute();
   },
 };

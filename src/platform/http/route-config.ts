@@ -12,6 +12,13 @@ declare module 'fastify' {
     permission?: string;
     /** No key needed: health, the OpenAPI document, protocol health. */
     public?: boolean;
+    /**
+     * HTTP Basic credentials accepted here as well as a key (a channel fetching
+     * a feed with a per-feed token): resolves the principal they stand for,
+     * or undefined when they are not valid (401). Such a caller needs no binding:
+     * the credential is only good for this route.
+     */
+    basicAuth?: (params: Record<string, string>, user: string, password: string) => Promise<string | undefined>;
     /** The configured scrape token (`--metrics-token`, sent as a bearer token) is accepted here as well as a key. */
     scrapeToken?: boolean;
     idempotent?: boolean;

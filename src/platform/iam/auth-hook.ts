@@ -6,6 +6,7 @@ import type { KeyVerifier } from './key-verifier.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { auditedRoute } from './audit.js';
 import { AUTHENTICATED } from './roles.js';
+import * as errors from './errors.js';
 import { ORG } from './tables.js';
 
 declare module 'fastify' {
@@ -94,6 +95,17 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     if (deps.disabled) {
       request.principalName = 'user:admin';
       return done();
+    }
+    const basic = cfg.basicAuth && /^basic /i.test(request.headers.authorization ?? '') ? cfg.basicAuth : undefined;
+    if (basic) {
+      const decoded = Buffer.from((request.headers.authorization ?? '').slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      basic(paramsOf(request), colon < 0 ? decoded : decoded.slice(0, colon), colon < 0 ? '' : decoded.slice(colon + 1)).then((principal) => {
+        if (!principal) return done(denied(request, errors.BASIC_CREDENTIALS_INVALID()) as Error);
+        request.principalName = principal;
+        done();
+      }, (e: Error) => done(denied(request, e) as Error));
+      return;
     }
     try {
       const caller = limiter.enabled ? undefined : allowedFromCache(cfg, paramsOf(request), request.headers.authorization, Date.now());

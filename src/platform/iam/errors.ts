@@ -2,6 +2,8 @@ import { defineError } from '../errors/index.js';
 
 export const KEY_INVALID = defineError('KEY_INVALID', 401, 'UNAUTHENTICATED', (p: { why: string }) =>
   `${p.why}; send Authorization: Bearer rk_<keyId>_<secret> with a key from "rouge keys create" or POST .../keys.`);
+export const BASIC_CREDENTIALS_INVALID = defineError('BASIC_CREDENTIALS_INVALID', 401, 'UNAUTHENTICATED', () =>
+  'The Basic credentials are not a valid token for this route (revoked, or never issued); create one (for a feed: rouge feeds tokens create), or send Authorization: Bearer with an API key.');
 export const KEY_EXPIRED = defineError('KEY_EXPIRED', 401, 'UNAUTHENTICATED', (p: { keyId: string; expireTime: string }) =>
   `API key ${p.keyId} expired at ${p.expireTime}; create a new key.`);
 export const KEY_REVOKED = defineError('KEY_REVOKED', 401, 'UNAUTHENTICATED', (p: { keyId: string }) =>
