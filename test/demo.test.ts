@@ -113,6 +113,17 @@ describe('the demo (rouge serve --demo)', () => {
     await app.inject({ method: 'POST', url: `/v1/projects/demo/operations/${id}:cancel` });
   }, 150_000);
 
+  it('serves all three feeds, with the image tags in custom labels', async () => {
+    for (const file of ['google.tsv', 'google.xml', 'meta.csv']) {
+      const res = await app.inject({ url: `/v1/projects/demo/feeds/${file}` });
+      expect(res.statusCode, `${file}: ${res.body.slice(0, 200)}`).toBe(200);
+      expect(res.body.length).toBeGreaterThan(10_000);
+    }
+    const tsv = (await app.inject({ url: '/v1/projects/demo/feeds/google.tsv' })).body.split('\n');
+    expect(tsv[0]).toMatch(/^id\ttitle\tdescription\tlink\timage_link/);
+    expect((await app.inject({ url: '/v1/projects/demo/feedSettings' })).json().customLabels).toEqual(['colour_family', 'image_quality', 'background', null, null]);
+  });
+
   it('runs an A/B test on for-you (the champion against the same re-ranked by a deployed model) whose report has numbers', async () => {
     const forYou = (await app.inject({ url: '/v1/projects/demo/recommenders/for-you' })).json();
     expect(forYou.experiment.variants.map((v: { name: string }) => v.name)).toEqual(['control', 'rerank']);

@@ -88,6 +88,7 @@ export const demoModule: RougeModule<DemoFace> = {
             await loadDemoAds({ catalog, ads: ctx.use(adsModule), placements: deps.placements, log }, DEMO_PROJECT);
             await loadDemoExperiment(deps, DEMO_PROJECT, 1);
             // Every demo image analysed in the background, once per store: the run fetches them from this server.
+            await ctx.use(taggingModule).setFeedLabels(DEMO_PROJECT, ['colour_family', 'image_quality', 'background', null, null]);
             const run = await ctx.use(taggingModule).startRun(DEMO_PROJECT, {}, { key: 'demo-first-analysis', createdBy: 'system:demo' });
             log(`demo: analysing the catalogue's images (${run.name}; rouge tags report ${run.name.split('/').pop()} --project demo)`);
             state = 'ready';

@@ -19,6 +19,8 @@ export interface TaggingFace {
    * ever (the demo's first analysis is started once, however many starts).
    */
   startRun(project: string, payload: RunPayload, opts?: { key?: string; createdBy?: string }): Promise<Operation>;
+  /** Which tags the project's feeds carry in custom_label_0..4 (the demo sets colour family, image quality, background). */
+  setFeedLabels(project: string, labels: Array<string | null>): Promise<void>;
 }
 
 /**
@@ -51,6 +53,10 @@ export const taggingModule: RougeModule<TaggingFace> = {
     return {
       face: {
         store,
+        setFeedLabels: async (project, labels) => {
+          await store.putLabels(project, labels);
+          await feeds.changed(project);
+        },
         startRun: (project, payload, opts = {}) => ctx.jobs.enqueue(project, TAGGING_JOB, payload, { ...(opts.key ? { idempotencyKey: opts.key } : {}), ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) }),
       },
       routes: {
