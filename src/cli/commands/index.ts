@@ -6,6 +6,7 @@ import { registerBindingCommands } from './bindings.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerEndpointCommands } from './endpoints.js';
 import { registerEventCommands } from './events.js';
+import { registerFeedCommands } from './feeds.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLoginCommand } from './login.js';
 import { registerModelCommands } from './models.js';
@@ -39,6 +40,7 @@ export function registerApiCommands(program: Command): void {
   registerRecommenderCommands(program);
   registerAdsCommands(program);
   registerTagCommands(program);
+  registerFeedCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);
