@@ -45,7 +45,20 @@
  * BENCH_MAX_CONNECTIONS (50), BENCH_MAX_SECONDS (20; 0 skips part 3), BENCH_QUIET_WAIT (seconds to
  * wait for a quiet machine before each load run, 120), BENCH_REF, BENCH_ROUGE_DIR, BENCH_SKIP_BUILD=1,
  * BENCH_KEEP=1 (keep the work directory), BENCH_RERANK=1 (the search recommender re-ranks its best 50
- * candidates with a logistic regression on an endpoint). Results: bench/results/recs-serving.json.
+ * candidates with a logistic regression on an endpoint), BENCH_SPONSORED (0; 1 to 10: every search
+ * request asks for that many sponsored slots, see below), BENCH_AD_BRANDS (8), BENCH_AD_PRODUCTS (50).
+ * Results: bench/results/recs-serving.json.
+ *
+ * Sponsored products (BENCH_SPONSORED=N > 0, issue #17's bench): the search requests carry
+ * `sponsoredSlots: N` (similar and for-you requests are unchanged). Setup, after the recommenders:
+ * adsSettings {currency: the catalogue's, reservePrice: 100}; the BENCH_AD_BRANDS brands with the most
+ * products each become an advertiser, with one campaign per category it sells in, promoting up to
+ * BENCH_AD_PRODUCTS of its products there (in stock first, then by id), bid 300 + 150 x the brand's
+ * rank (minor units), a daily budget of 10,000,000, even pacing (the default). Checks before any load:
+ * the share of the 500 most frequent queries whose answer fills all N slots, and the offers the
+ * auction considered for 200 of them (the same requests with `debug: true`). Nothing clicks, so
+ * no budget is spent during the run. With N = 0 (the default) no advertiser is created and the
+ * requests are as before.
  * Benchmarks print numbers; nothing here asserts on them.
  */
 import { randomBytes } from 'node:crypto';
@@ -97,6 +110,12 @@ const AUTH = { authorization: `Bearer ${ADMIN_KEY}` };
 const KIND_NAMES = ['search', 'similar', 'for-you'] as const;
 /** BENCH_RERANK=1: the `search` recommender re-ranks its best 50 candidates with the demo's logistic-regression ranker, deployed on an endpoint (issue #16's bench). */
 const RERANK = process.env.BENCH_RERANK === '1';
+/** BENCH_SPONSORED=N: search requests ask for N sponsored slots, and the setup creates advertisers and campaigns (issue #17's bench). */
+const SPONSORED = intEnv('BENCH_SPONSORED', 0, 0);
+if (SPONSORED > 10) throw new Error('BENCH_SPONSORED must be 0 to 10 (the sponsoredSlots range)');
+const AD_BRANDS = intEnv('BENCH_AD_BRANDS', 8, 1);
+const AD_PRODUCTS = intEnv('BENCH_AD_PRODUCTS', 50, 1);
+if (AD_PRODUCTS > 1000) throw new Error('BENCH_AD_PRODUCTS must be at most 1000 (a campaign promotes at most 1000 products)');
 const LIMIT = 10;
 
 stopOnSignals();
@@ -214,6 +233,58 @@ interface Generated {
   normalisedDistinct: number;
   normalise: (q: string) => string;
   generateSeconds: number;
+  /** BENCH_SPONSORED > 0: the campaigns to create, one per (brand, category); empty otherwise. */
+  adPlan: AdPlan;
+}
+
+interface AdPlan {
+  currency: string;
+  campaigns: Array<{ advertiser: string; brand: string; rank: number; category: string; products: string[] }>;
+}
+
+/** The advertisers' campaigns: the AD_BRANDS brands with the most products, one campaign per category they sell in. */
+function planAds(items: Array<{ id: string; brand: string; categoryPath: string[]; availability?: string; price?: { currency: string } }>): AdPlan {
+  const currency = items.find((i) => i.price)?.price?.currency ?? 'EUR';
+  if (SPONSORED === 0) return { currency, campaigns: [] };
+  const count = new Map<string, number>();
+  for (const i of items) count.set(i.brand, (count.get(i.brand) ?? 0) + 1);
+  const brands = [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, AD_BRANDS).map(([b]) => b);
+  const campaigns: AdPlan['campaigns'] = [];
+  brands.forEach((brand, rank) => {
+    const byCategory = new Map<string, typeof items>();
+    for (const i of items) {
+      if (i.brand !== brand) continue;
+      const c = i.categoryPath.join(' > ');
+      const list = byCategory.get(c);
+      if (list) list.push(i);
+      else byCategory.set(c, [i]);
+    }
+    const advertiser = brand.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    for (const [category, list] of [...byCategory].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const inStock = (i: (typeof items)[number]) => Number(i.availability === 'in_stock' || i.availability === 'preorder');
+      const products = list.slice().sort((a, b) => inStock(b) - inStock(a) || (a.id < b.id ? -1 : 1)).slice(0, AD_PRODUCTS).map((i) => i.id);
+      campaigns.push({ advertiser, brand, rank, category, products });
+    }
+  });
+  return { currency, campaigns };
+}
+
+/** Creates the plan's advertisers and campaigns over HTTP; returns what was made. */
+async function createAds(plan: AdPlan): Promise<{ advertisers: number; campaigns: number; offers: number; seconds: number }> {
+  const t = performance.now();
+  await api('PATCH', `/v1/projects/${PROJECT}/adsSettings`, { currency: plan.currency, reservePrice: 100 });
+  const made = new Set<string>();
+  let offers = 0;
+  for (const [n, c] of plan.campaigns.entries()) {
+    if (!made.has(c.advertiser)) {
+      await api('POST', `/v1/projects/${PROJECT}/advertisers`, { name: c.advertiser, brand: c.brand, displayName: c.brand });
+      made.add(c.advertiser);
+    }
+    const money = (amount: number) => ({ amount, currency: plan.currency });
+    await api('POST', `/v1/projects/${PROJECT}/advertisers/${c.advertiser}/campaigns`, { name: `${c.advertiser}-${n}`, displayName: `${c.brand}: ${c.category}`, products: c.products, bid: money(300 + 150 * c.rank), dailyBudget: money(10_000_000) });
+    offers += c.products.length;
+  }
+  return { advertisers: made.size, campaigns: plan.campaigns.length, offers, seconds: (performance.now() - t) / 1000 };
 }
 
 /** Distinct query strings from the catalogue's own vocabulary: single words and phrases, then pairs, then triples. */
@@ -297,7 +368,7 @@ async function generate(rougeDir: string, work: string): Promise<Generated> {
   const queries = buildQueries(items, typeQueries, QUERIES, rnd);
   const normalise = searchIndex.normaliseQuery ? (q: string) => searchIndex.normaliseQuery!(q).join(' ') : (q: string) => q.toLowerCase().trim();
   const normalisedDistinct = new Set(queries.map(normalise)).size;
-  return { itemsFile, eventsFile, itemIds: items.map((i) => i.id), users: [...users].sort(), events, queries, normalisedDistinct, normalise, generateSeconds: (performance.now() - t0) / 1000 };
+  return { itemsFile, eventsFile, itemIds: items.map((i) => i.id), users: [...users].sort(), events, queries, normalisedDistinct, normalise, generateSeconds: (performance.now() - t0) / 1000, adPlan: planAds(items) };
 }
 
 interface SequenceInfo {
@@ -350,7 +421,7 @@ function buildSequence(g: Generated, work: string): SequenceInfo {
         if (seen.has(key)) hits++;
       }
       seen.add(key);
-      entries.push([0, JSON.stringify({ query: q, limit: LIMIT })]);
+      entries.push([0, JSON.stringify({ query: q, limit: LIMIT, ...(SPONSORED > 0 ? { sponsoredSlots: SPONSORED } : {}) })]);
     } else if (kind === 1) {
       entries.push([1, JSON.stringify({ itemIds: [g.itemIds[Math.floor(rnd() * g.itemIds.length)]!], limit: LIMIT })]);
     } else {
@@ -544,6 +615,8 @@ async function main(): Promise<number> {
     for (const name of KIND_NAMES) {
       await api('POST', `/v1/projects/${PROJECT}/recommenders`, { name, kind: name, model: 'recs@champion', ...(RERANK && name === 'search' ? { rerank: { endpoint: 'ranker', topK: 50 } } : {}) });
     }
+    const adsMade = SPONSORED > 0 ? await createAds(g.adPlan) : null;
+    if (adsMade) console.log(`   sponsored products: ${adsMade.advertisers} advertisers, ${adsMade.campaigns} campaigns, ${fmt(adsMade.offers)} promoted products (offers) in ${adsMade.seconds.toFixed(1)} s; search requests ask for ${SPONSORED} sponsored slots`);
     const samples: Record<string, unknown> = {};
     const seqJson = JSON.parse(readFileSync(seq.path, 'utf8')) as { entries: Array<[number, string]> };
     let ceilingBody = '';
@@ -554,7 +627,7 @@ async function main(): Promise<number> {
       const res = await call('POST', `/v1/projects/${PROJECT}/recommenders/${KIND_NAMES[k]}:recommend`, e[1]);
       if (res.status !== 200) throw new Error(`${KIND_NAMES[k]}:recommend ${e[1]} answered ${res.status}: ${res.text.slice(0, 300)}`);
       const j = JSON.parse(res.text);
-      samples[KIND_NAMES[k]!] = { request: JSON.parse(e[1]), items: j.items.length, matched: j.matched, fallback: j.fallback, notes: j.notes, bytes: Buffer.byteLength(res.text) };
+      samples[KIND_NAMES[k]!] = { request: JSON.parse(e[1]), items: j.items.length, ...(j.sponsored ? { sponsored: j.sponsored.length } : {}), matched: j.matched, fallback: j.fallback, notes: j.notes, bytes: Buffer.byteLength(res.text) };
       ceilingBody = res.text;
     }
     const anon = await call('POST', `/v1/projects/${PROJECT}/recommenders/search:recommend`, JSON.stringify({ query: 'lipstick' }), 'application/json', {});
@@ -563,17 +636,39 @@ async function main(): Promise<number> {
     const probe = async (qs: string[]) => {
       let matched = 0;
       let nonEmpty = 0;
+      let sponsoredFull = 0;
       for (const q of qs) {
-        const j = JSON.parse((await call('POST', `/v1/projects/${PROJECT}/recommenders/search:recommend`, JSON.stringify({ query: q, limit: LIMIT }))).text);
+        const j = JSON.parse((await call('POST', `/v1/projects/${PROJECT}/recommenders/search:recommend`, JSON.stringify({ query: q, limit: LIMIT, ...(SPONSORED > 0 ? { sponsoredSlots: SPONSORED } : {}) }))).text);
         if (j.matched) matched++;
         if (j.items?.length) nonEmpty++;
+        if (SPONSORED > 0 && j.sponsored?.length === SPONSORED) sponsoredFull++;
       }
-      return { n: qs.length, matched: matched / qs.length, nonEmpty: nonEmpty / qs.length };
+      return { n: qs.length, matched: matched / qs.length, nonEmpty: nonEmpty / qs.length, ...(SPONSORED > 0 ? { sponsoredFull: sponsoredFull / qs.length } : {}) };
     };
     const rnd = prng(99);
     const queryMatch = { top500: await probe(g.queries.slice(0, 500)), uniform500: await probe(Array.from({ length: 500 }, () => g.queries[Math.floor(rnd() * g.queries.length)]!)) };
     console.log(`   checks: every kind answers 200 (${JSON.stringify(samples)}); no key -> 401`);
     console.log(`   search matches ${(queryMatch.top500.matched * 100).toFixed(0)}% of the 500 most frequent queries, ${(queryMatch.uniform500.matched * 100).toFixed(0)}% of 500 uniform ones`);
+    // The auction's view of the page: offers it considered and winners, from the same requests with debug (the admin key holds ads.auctions.debug).
+    let auctionSample: { n: number; considered: { p50: number; p90: number; max: number }; eligibleP50: number; sponsoredFullTop500: number; sponsoredFullUniform500: number } | null = null;
+    if (SPONSORED > 0) {
+      const considered: number[] = [];
+      const eligible: number[] = [];
+      for (const q of g.queries.slice(0, 200)) {
+        const j = JSON.parse((await call('POST', `/v1/projects/${PROJECT}/recommenders/search:recommend`, JSON.stringify({ query: q, limit: LIMIT, sponsoredSlots: SPONSORED, debug: true }))).text);
+        if (!j.adsDebug) continue;
+        considered.push(j.adsDebug.considered);
+        eligible.push(Number(/; (\d+) eligible/.exec(j.adsDebug.notes?.[0] ?? '')?.[1] ?? NaN));
+      }
+      considered.sort((a, b) => a - b);
+      eligible.sort((a, b) => a - b);
+      const at = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+      auctionSample = {
+        n: considered.length, considered: { p50: at(considered, 0.5), p90: at(considered, 0.9), max: considered[considered.length - 1] ?? NaN }, eligibleP50: at(eligible, 0.5),
+        sponsoredFullTop500: queryMatch.top500.sponsoredFull ?? NaN, sponsoredFullUniform500: queryMatch.uniform500.sponsoredFull ?? NaN,
+      };
+      console.log(`   sponsored: ${SPONSORED} slots filled for ${(auctionSample.sponsoredFullTop500 * 100).toFixed(0)}% of the 500 most frequent queries, ${(auctionSample.sponsoredFullUniform500 * 100).toFixed(0)}% of 500 uniform ones; the auction considered ${auctionSample.considered.p50} offers (p50; p90 ${auctionSample.considered.p90}, max ${auctionSample.considered.max}; eligible p50 ${auctionSample.eligibleP50}) over the ${auctionSample.n} of the 200 most frequent queries that matched a category`);
+    }
     const hasQcMetric = Object.keys(await queryCacheMetrics()).length > 0;
 
     // ---- fixed rate
@@ -645,6 +740,7 @@ async function main(): Promise<number> {
       `| server RSS after the fixed-rate run | ${rssAfterFixed} MB |`,
     ].join('\n');
     console.log(`\n### Setup\n\n${setupTable}\n\n### Fixed rate\n\n${fixedTable}\n\n${fixedNotes}\n\n### Saturation\n\n${maxTable}\n${maxKinds ? `\nRouge per kind at saturation: ${maxKinds}.` : ''}\n`);
+    if (auctionSample) console.log(`Sponsored: every search asked for ${SPONSORED} slots; ${adsMade!.advertisers} advertisers, ${adsMade!.campaigns} campaigns, ${fmt(adsMade!.offers)} offers; the auction considered ${auctionSample.considered.p50} offers per search (p50; p90 ${auctionSample.considered.p90}); ${SPONSORED} slots filled for ${(auctionSample.sponsoredFullTop500 * 100).toFixed(0)}% of the 500 most frequent queries.`);
     console.log(`Measured: ${revision}; ${machine.nproc} CPUs ${machine.cpuModel}, Node ${machine.node}; quiet check before the fixed run: others ${idleBefore.toFixed(0)}% of a core`);
     const warnings: string[] = [];
     for (const [label, m] of [['fixed', fixed], ['max-rouge', maxRouge], ['max-ceiling', maxCeiling]] as const) {
@@ -659,9 +755,9 @@ async function main(): Promise<number> {
     mkdirSync(dirname(RESULTS_FILE), { recursive: true });
     writeFileSync(RESULTS_FILE, `${JSON.stringify({
       benchmark: 'recs-serving', generatedAt: new Date().toISOString(), revision, rougeDir, typeErrors, machine, autocannon: autocannonVersion, pinned: pinningEnabled,
-      settings: { items: ITEMS, events: EVENTS, users: USERS, seed: SEED, rate: RATE, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, queries: QUERIES, zipf: ZIPF, mix: MIX, maxConnections: MAX_CONNECTIONS, maxSeconds: MAX_SECONDS, maxWarmup: MAX_WARMUP, limit: LIMIT, rerank: RERANK },
+      settings: { items: ITEMS, events: EVENTS, users: USERS, seed: SEED, rate: RATE, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, queries: QUERIES, zipf: ZIPF, mix: MIX, maxConnections: MAX_CONNECTIONS, maxSeconds: MAX_SECONDS, maxWarmup: MAX_WARMUP, limit: LIMIT, rerank: RERANK, sponsored: SPONSORED, adBrands: AD_BRANDS, adProducts: AD_PRODUCTS },
       data: { events: g.events, signedInUsers: g.users.length, distinctQueries: g.queries.length, normalisedDistinctQueries: g.normalisedDistinct, topQueries: g.queries.slice(0, 20), sequence: { length: seq.length, counts: seq.counts, distinctQueriesSent: seq.distinctQueriesSent, impliedHitRate: seq.impliedHitRate } },
-      setup: { generateSeconds: g.generateSeconds, itemsImport, eventsImport, training, samples, queryMatch },
+      setup: { generateSeconds: g.generateSeconds, itemsImport, eventsImport, training, samples, queryMatch, ads: adsMade, auctionSample },
       fixed, queryCache: { metricsBefore: qc0, metricsAfter: qc1, measured: qcMeasured, impliedHitRate: seq.impliedHitRate },
       saturation: { rouge: maxRouge ?? null, ceiling: maxCeiling ?? null },
       warnings, tables: { setup: setupTable, fixed: fixedTable, fixedNotes, saturation: maxTable },

@@ -45,23 +45,29 @@ function byScore(a: Entry, b: Entry): number {
  * place([{ offer: a, quality: 0.1, score: 10 }, { offer: b, quality: 0.1, score: 3.5 }], { slots: 1, reservePrice: 1, auctionType: 'second_price' });
  */
 export function place<O extends Offer>(entries: Entry<O>[], p: Pricing): Placed<O>[] {
-  const sorted = entries.slice().sort(byScore);
+  // Selection, not a sort: a page fills a few slots from hundreds of offers, and each slot needs
+  // only the best remaining offer and, for its price, the best one after it of another advertiser.
+  const left = entries.slice();
   const won = new Set<string>();
   const out: Placed<O>[] = [];
-  for (let i = 0; i < sorted.length && out.length < p.slots; i++) {
-    const e = sorted[i]!;
-    if (won.has(e.offer.item)) continue;
+  while (out.length < p.slots) {
+    let best = -1;
+    for (let i = 0; i < left.length; i++) {
+      if (won.has(left[i]!.offer.item)) continue;
+      if (best < 0 || byScore(left[i]!, left[best]!) < 0) best = i;
+    }
+    if (best < 0) break;
+    const e = left[best]!;
+    left[best] = left[left.length - 1]!;
+    left.pop();
     let price = e.offer.bid;
     if (p.auctionType === 'second_price') {
       // The next offer of another advertiser whose product no higher winner took: had this one bid
       // less, it would have had this slot. An advertiser's own offers never raise its price.
       let next: Entry<O> | undefined;
-      for (let j = i + 1; j < sorted.length; j++) {
-        const o = sorted[j]!.offer;
-        if (!won.has(o.item) && o.advertiser !== e.offer.advertiser) {
-          next = sorted[j];
-          break;
-        }
+      for (const o of left) {
+        if (won.has(o.offer.item) || o.offer.advertiser === e.offer.advertiser) continue;
+        if (next === undefined || byScore(o, next) < 0) next = o;
       }
       const needed = next ? Math.floor(roundMicro(next.score / e.quality)) + 1 : p.reservePrice;
       price = Math.min(e.offer.bid, Math.max(p.reservePrice, needed));

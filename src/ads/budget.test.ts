@@ -28,6 +28,19 @@ describe('spend counters', () => {
     expect(await b.snapshot('p', ['c'], 'd1')).toEqual({ today: [80], total: [80] });
   });
 
+  it('never rebuilds a counter another charge has just rebuilt (its charges would be lost)', async () => {
+    const cache = new MemoryCache();
+    // The ledger lags: charges counted on the counter are not in it yet.
+    const b = new Budgets(cache, async () => 0);
+    expect((await b.charge('p', 'c', 'd1', 40, 100, null)).ok).toBe(true);
+    // A charge that looked before the first one seeded (both flags unset) arrives late: it must not reset the counter.
+    const late = new Budgets(cache, async () => 0) as unknown as { seed(c: string, key: string, done: string, sum: () => Promise<number>, ttl: number): Promise<void> };
+    await late.seed('c', b.dailyKey('p', 'c', 'd1'), `${b.dailyKey('p', 'c', 'd1')}:seeded`, async () => 0, 0);
+    expect(await b.snapshot('p', ['c'], 'd1')).toEqual({ today: [40], total: [40] });
+    expect((await b.charge('p', 'c', 'd1', 40, 100, null)).ok).toBe(true);
+    expect((await b.charge('p', 'c', 'd1', 40, 100, null)).ok).toBe(false);
+  });
+
   it('lets one of many concurrent first charges rebuild, and the rest wait for it', async () => {
     const cache = new MemoryCache();
     let reads = 0;

@@ -80,6 +80,9 @@ export class Budgets {
       const lock = await this.cache.incrementCapped(`${key}:seeding`, 1, 1, SEED_LOCK_MS);
       if (lock.ok) {
         try {
+          // Another process may have seeded it between our first look and our lock: its counter then
+          // holds charges the ledger does not have yet, and setting it to the ledger's sum would lose them.
+          if ((await this.cache.counter(done)) === 1) return;
           await this.cache.set(key, String(await sum()), ttlMs);
           await this.cache.incrementCapped(done, 1, 1, ttlMs);
         } finally {
