@@ -28,7 +28,7 @@ await reader.close();
 const seconds = (performance.now() - t0) / 1000;
 const failed = (a: Analysis, name: string) => a.checks.some((c) => c.name === name && !c.passed);
 const tag = (a: Analysis, name: string) => a.tags.find((t) => t.name === name)?.value;
-const dupes = nearDuplicates(samples.map((s) => ({ item: s.id, ...analyses.get(s.id)!.fingerprint! })));
+const dupes = await nearDuplicates(samples.map((s) => ({ item: s.id, ...analyses.get(s.id)!.fingerprint! })));
 const predicted: Record<Flag, (id: string, a: Analysis) => boolean> = {
   promo: (_, a) => failed(a, 'google.no_promotional_overlay'),
   watermark: (_, a) => failed(a, 'google.no_watermark'),

@@ -7,7 +7,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adsModule, type LedgerRow } from '../src/ads/index.js';
-import { BidTokens } from '../src/ads/bid-token.js';
 import { adEvent, createAdvertisers, createCampaign, eur, P, productId, stockBeautyShop } from './ads-fixture.js';
 import { reasonOf } from './catalog-helpers.js';
 import { buildTestApp } from './helpers/app.js';
@@ -15,7 +14,6 @@ import { STORE_KINDS } from './helpers/stores.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-const KEY = 'a'.repeat(40);
 
 describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
   let app: FastifyInstance;
@@ -33,12 +31,11 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
     await write(adEvent('impression', w.resolvedBidId, { userId: user }), adEvent('click', w.resolvedBidId, { userId: user }));
     return w as { id: string; campaignId: string; cpc: { amount: number } };
   };
-  /** A winner of an auction `agoMs` ago (signed with the deployment's key, as that auction would have), shown and clicked then. */
-  const clickedLongAgo = async (user: string, item: string, campaign: string, advertiser: string, agoMs: number) => {
-    const at = Date.now() - agoMs;
-    const token = new BidTokens(KEY).sign(P, { campaign, advertiser, item, cpc: 30, at });
-    const t = new Date(at + 60_000).toISOString();
-    await write(adEvent('impression', token, { userId: user }, { eventTime: t }), adEvent('click', token, { userId: user }, { eventTime: t }));
+  /** A winner clicked now and charged, then moved `agoMs` into the past in the interactions: time passing, without waiting for it. */
+  const clickedLongAgo = async (user: string, item: string, agoMs: number) => {
+    await clicked(user, item);
+    await app.rouge.store.typed<any>().updateTable('ads_interactions').set({ event_time: new Date(Date.now() - agoMs).toISOString() })
+      .where('project', '=', P).where('unit', '=', user).where('type', 'in', ['click', 'impression']).execute();
   };
   const purchase = (user: string, lines: Array<{ id: string; quantity: number; price: number }>, agoMs = 0, eventId = `order-${user}-${Math.random().toString(36).slice(2)}`) => ({
     eventId, type: 'purchase', userId: user, eventTime: new Date(Date.now() - agoMs).toISOString(), itemIds: lines.map((l) => l.id),
@@ -46,7 +43,7 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
   });
 
   beforeAll(async () => {
-    app = await buildTestApp(storeKind, { bidSigningKey: KEY });
+    app = await buildTestApp(storeKind);
     await stockBeautyShop(app);
     await createAdvertisers(app);
     await createCampaign(app, 'aurelia', { name: 'aurelia-lips', products: [productId('Aurelia', 'lip', 1)], bid: eur(50), dailyBudget: eur(100_000), pacing: 'asap' });
@@ -82,13 +79,13 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
     await clicked('dan', productId('Belmonde', 'eye', 1));
     await write(before);
     expect(await attributions(before.eventId)).toEqual([]);
-    // Erin clicked eight days ago (a genuine winner of an auction then), outside the default 7-day window.
-    await clickedLongAgo('erin', productId('Belmonde', 'eye', 1), 'belmonde-eyes', 'belmonde', 8 * DAY);
+    // Erin clicked eight days ago, outside the default 7-day window.
+    await clickedLongAgo('erin', productId('Belmonde', 'eye', 1), 8 * DAY);
     const late = purchase('erin', [{ id: productId('Belmonde', 'eye', 1), quantity: 1, price: 1800 }]);
     await write(late);
     expect(await attributions(late.eventId)).toEqual([]);
     // Gus clicked six days ago: inside 7 days, outside a window shortened to 5.
-    await clickedLongAgo('gus', productId('Belmonde', 'eye', 1), 'belmonde-eyes', 'belmonde', 6 * DAY);
+    await clickedLongAgo('gus', productId('Belmonde', 'eye', 1), 6 * DAY);
     expect((await app.inject({ method: 'PATCH', url: `/v1/projects/${P}/adsSettings`, payload: { attributionWindowDays: 5 } })).statusCode).toBe(200);
     const outside = purchase('gus', [{ id: productId('Belmonde', 'eye', 1), quantity: 1, price: 1800 }]);
     await write(outside);
@@ -106,6 +103,13 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
     const refund = purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: -1, price: 1500 }]);
     await write(refund);
     expect(await attributions(refund.eventId)).toEqual([{ kind: 'attribution', campaign: 'aurelia-lips', item: productId('Aurelia', 'lip', 1), amount: -1500 }]);
+    // Refunding five more of the three bought takes back only what is left of the credit (3000), however it is split.
+    const more = purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: -5, price: 1500 }]);
+    await write(more);
+    expect(await attributions(more.eventId)).toEqual([{ kind: 'attribution', campaign: 'aurelia-lips', item: productId('Aurelia', 'lip', 1), amount: -3000 }]);
+    const again = purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: -1, price: 1500 }]);
+    await write(again);
+    expect(await attributions(again.eventId)).toEqual([]);
     const zero = await app.inject({ method: 'POST', url: `/v1/projects/${P}/userEvents:write`, payload: { events: [purchase('fay', [{ id: productId('Aurelia', 'lip', 1), quantity: 0, price: 1500 }])] } });
     expect(zero.statusCode).toBe(400);
     expect(zero.json().error.message).toMatch(/quantity is never 0/);

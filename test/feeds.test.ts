@@ -110,7 +110,9 @@ describe.each(STORE_KINDS)('ad feeds on %s', (storeKind) => {
     const revoked = await feed('google.tsv', basic(username, password));
     expect(revoked.statusCode).toBe(401);
     expect(reasonOf(revoked)).toBe('BASIC_CREDENTIALS_INVALID');
-    expect((await feed('google.tsv', { authorization: '' })).statusCode).toBe(401);
+    const anonymous = await feed('google.tsv', { authorization: '' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic realm=/);
   });
 
   it('rebuilds a feed when the catalogue changes', async () => {

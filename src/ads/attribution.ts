@@ -43,40 +43,46 @@ export function visitorsOf(e: Pick<UserEvent, 'userId' | 'sessionId'>): string[]
  * one outside the window. Each attribution is a ledger row carrying the line's
  * revenue, keyed by the purchase and line so a resent purchase counts once;
  * a refund line (negative quantity) writes the reverse of the latest
- * attribution of that product to the visitor.
+ * attribution of that product to the visitor, never more than is left of it.
+ * Lines in another currency than the project's ads currency are not credited.
  */
 export class Attribution {
   constructor(private readonly d: AttributionDeps) {}
 
   async purchase(project: string, e: UserEvent, db: AdsDb): Promise<number> {
-    const lines = e.lineItems ?? [];
+    const settings = await this.d.settings(project);
+    // Revenue in another currency than the ads' cannot be added to theirs.
+    const lines = (e.lineItems ?? []).map((l, i) => ({ ...l, i })).filter((l) => !l.price || l.price.currency === settings.currency);
     const visitors = visitorsOf(e);
     if (lines.length === 0 || visitors.length === 0) return 0;
     const at = Date.parse(e.eventTime);
-    const settings = await this.d.settings(project);
-    const clicks = await this.clicksBefore(project, visitors, at, settings.attributionWindowDays, db);
-    if (clicks.length === 0) return 0;
-    const brands = new Map((await this.d.catalog.items.getMany(project, [...new Set(lines.map((l) => l.id))])).map((i) => [i.id, i.brand]));
     const { timeZone } = await this.d.projects.get(project);
     const day = dayPosition(timeZone, at).day;
+    const base = (line: { id: string; i: number }) => ({ project, day, time: nowIso(), event_id: e.eventId, charge_key: `attr:${e.eventId}:${line.i}`, item: line.id, currency: settings.currency });
     let written = 0;
-    for (const [i, line] of lines.entries()) {
-      const base = { project, day, time: nowIso(), event_id: e.eventId, charge_key: `attr:${e.eventId}:${i}`, item: line.id, currency: settings.currency };
+    // Refunds first, and whenever they come: a refund reverses an attribution however old it is.
+    for (const line of lines.filter((l) => l.quantity < 0)) {
+      const original = await this.latestAttribution(project, visitors, line.id, db);
+      if (!original) continue;
+      // A refund takes back at most what is left of the credit after earlier refunds of it.
+      const left = Number(original.amount) + (await this.refunded(project, original.id, db));
+      const amount = -Math.min(Math.abs((line.price?.amount ?? 0) * line.quantity), left);
+      if (amount >= 0) continue;
+      if (await this.d.store.insertCharge({ ...base(line), id: crypto.randomUUID(), kind: original.kind, campaign: original.campaign, advertiser: original.advertiser, amount, resolved_bid_id: original.resolved_bid_id, source: original.id }, db)) written++;
+    }
+    const bought = lines.filter((l) => l.quantity > 0);
+    if (bought.length === 0) return written;
+    const clicks = await this.clicksBefore(project, visitors, at, settings.attributionWindowDays, db);
+    if (clicks.length === 0) return written;
+    const brands = new Map((await this.d.catalog.items.getMany(project, [...new Set(bought.map((l) => l.id))])).map((i) => [i.id, i.brand]));
+    for (const line of bought) {
       const revenue = (line.price?.amount ?? 0) * line.quantity;
-      if (line.quantity < 0) {
-        const original = await this.latestAttribution(project, visitors, line.id, db);
-        if (!original) continue;
-        // A refund takes back at most what was credited.
-        const amount = -Math.min(Math.abs(revenue), Number(original.amount));
-        if (await this.d.store.insertCharge({ ...base, id: crypto.randomUUID(), kind: original.kind, campaign: original.campaign, advertiser: original.advertiser, amount, resolved_bid_id: original.resolved_bid_id, source: original.source }, db)) written++;
-        continue;
-      }
       const direct = clicks.find((c) => c.item === line.id);
       const brand = brands.get(line.id);
       const halo = direct ? undefined : clicks.find((c) => brand !== undefined && c.brand === brand);
       const click = direct ?? halo;
       if (!click) continue;
-      const row: LedgerRow = { ...base, id: crypto.randomUUID(), kind: direct ? 'attribution' : 'halo', campaign: click.campaign, advertiser: click.advertiser, amount: revenue, resolved_bid_id: click.resolvedBidId, source: click.id };
+      const row: LedgerRow = { ...base(line), id: crypto.randomUUID(), kind: direct ? 'attribution' : 'halo', campaign: click.campaign, advertiser: click.advertiser, amount: revenue, resolved_bid_id: click.resolvedBidId, source: click.id };
       if (await this.d.store.insertCharge(row, db)) written++;
     }
     return written;
@@ -92,6 +98,12 @@ export class Attribution {
       .where('i.event_time', '>=', new Date(at - windowDays * DAY_MS).toISOString()).where('i.event_time', '<=', new Date(at).toISOString())
       .orderBy('i.event_time', 'desc').limit(200).execute();
     return rows.map((r) => ({ id: r.id, campaign: r.campaign, advertiser: r.advertiser, item: r.item, resolvedBidId: r.resolved_bid_id, eventTime: r.event_time, brand: r.brand }));
+  }
+
+  /** What refunds have taken back from an attribution so far (a negative sum). */
+  private async refunded(project: string, attribution: string, db: AdsDb): Promise<number> {
+    const r = await db.selectFrom('ads_ledger').select((eb) => eb.fn.sum<number | string | null>('amount').as('n')).where('project', '=', project).where('source', '=', attribution).where('amount', '<', 0).executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   /** The latest positive attribution of a product to the visitor, for a refund to reverse. */

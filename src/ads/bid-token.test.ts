@@ -25,6 +25,8 @@ describe('resolvedBidId', () => {
     const t = tokens.sign('shop', claim);
     expect(tokens.check('shop', t, claim.at + BID_TOKEN_TTL_MS + 1)).toEqual({ ok: false, reason: 'expired', claim });
     expect(tokens.check('shop', t, claim.at - 120_000)).toEqual({ ok: false, reason: 'expired', claim });
+    // Backdating the event does not revive it: the server's clock decides.
+    expect(tokens.check('shop', t, claim.at + 1000, claim.at + BID_TOKEN_TTL_MS + 1)).toEqual({ ok: false, reason: 'expired', claim });
   });
 
   it('gives two winners of the same auction different ids', () => {

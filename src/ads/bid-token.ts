@@ -35,7 +35,13 @@ export class BidTokens {
     return `${body}.${this.mac(project, body)}`;
   }
 
-  check(project: string, token: string, now: number): TokenCheck {
+  /**
+   * `eventTime` is when the client says the event happened, `now` the server's
+   * clock: a token is expired a day after its auction by the server's clock
+   * (a backdated event cannot revive it), and an event dated before its
+   * auction (beyond a minute of clock skew) is refused too.
+   */
+  check(project: string, token: string, eventTime: number, now: number = eventTime): TokenCheck {
     const dot = token.indexOf('.');
     if (dot <= 0) return { ok: false, reason: 'forged' };
     const body = token.slice(0, dot);
@@ -51,7 +57,7 @@ export class BidTokens {
     if (!Array.isArray(parts) || parts.length !== 6) return { ok: false, reason: 'forged' };
     const [campaign, advertiser, item, cpc, at] = parts as [string, string, string, number, number];
     const claim = { campaign, advertiser, item, cpc, at };
-    if (now - at > BID_TOKEN_TTL_MS || at - now > 60_000) return { ok: false, reason: 'expired', claim };
+    if (now - at > BID_TOKEN_TTL_MS || eventTime - at > BID_TOKEN_TTL_MS || at - eventTime > 60_000) return { ok: false, reason: 'expired', claim };
     return { ok: true, claim };
   }
 

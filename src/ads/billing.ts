@@ -63,7 +63,7 @@ export class Billing implements EventSink {
 
   /** The event as an interaction, its resolvedBidId checked: `valid` with the claim, or the reason it is not. */
   private interaction(project: string, e: UserEvent, token: string): { row: InteractionRow; claim?: BidClaim } {
-    const check = this.d.tokens.check(project, token, Date.parse(e.eventTime));
+    const check = this.d.tokens.check(project, token, Date.parse(e.eventTime), Date.now());
     const row: InteractionRow = {
       project, event_id: e.eventId, type: e.type, resolved_bid_id: token, campaign: null, advertiser: null, item: null, unit: e.userId ?? `session:${e.sessionId}`,
       event_time: new Date(e.eventTime).toISOString(), status: check.ok ? 'valid' : check.reason, charged: 0,
@@ -118,9 +118,10 @@ export class Billing implements EventSink {
     return undefined;
   }
 
-  private async charge(project: string, row: InteractionRow, claim: { campaign: string; advertiser: string; item: string; cpc: number }, chargeKey: string, now: number): Promise<void> {
+  private async charge(project: string, row: InteractionRow, claim: BidClaim, chargeKey: string, now: number): Promise<void> {
     const campaign = await this.d.store.campaign(project, claim.campaign);
-    if (!campaign) {
+    // A campaign deleted and its name reused (by another advertiser, or later) is not the one that won.
+    if (!campaign || campaign.advertiser !== claim.advertiser || Date.parse(campaign.create_time) > claim.at) {
       row.status = 'campaign_deleted';
       await this.d.store.insertInteraction(row, this.d.store.db);
       return;

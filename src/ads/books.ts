@@ -1,5 +1,5 @@
 import { CATALOG_CHANNEL, type CatalogFace } from '../catalog/index.js';
-import { nowIso, type Cache, type ProjectService } from '../platform/index.js';
+import { nowIso, RougeError, type Cache, type ProjectService } from '../platform/index.js';
 import { ProjectBook, productOf, type Product } from './book.js';
 import type { Budgets } from './budget.js';
 import { dayPosition } from './budget-day.js';
@@ -141,12 +141,18 @@ export class Books {
     try {
       const now = Date.now();
       for (const [project, book] of this.books) {
-        if (now - (this.loadedAt.get(project) ?? 0) > RELOAD_EVERY_MS) {
-          await this.reload(project);
-          continue;
+        // One project's failure (deleted by another process, say) must not stop the others' refresh.
+        try {
+          if (now - (this.loadedAt.get(project) ?? 0) > RELOAD_EVERY_MS) {
+            await this.reload(project);
+            continue;
+          }
+          await this.spend(project, book);
+          if (now - (this.statsAt.get(project) ?? 0) > STATS_EVERY_MS) await this.stats(project, book);
+        } catch (err) {
+          if (err instanceof RougeError && err.reason === 'PROJECT_NOT_FOUND') this.drop(project);
+          else this.d.onError(err);
         }
-        await this.spend(project, book);
-        if (now - (this.statsAt.get(project) ?? 0) > STATS_EVERY_MS) await this.stats(project, book);
       }
     } finally {
       this.ticking = false;

@@ -107,9 +107,10 @@ export class AdsStore {
   async charged(project: string, chargeKey: string, db: AdsDb): Promise<boolean> {
     return (await db.selectFrom('ads_ledger').select('id').where('project', '=', project).where('charge_key', '=', chargeKey).executeTakeFirst()) !== undefined;
   }
-  /** What the ledger charged a campaign, on one budget day or (without `day`) ever. */
+  /** What the ledger charged a campaign for clicks, on one budget day or (without `day`) ever. */
   async spent(project: string, campaign: string, day?: string): Promise<number> {
-    let q = this.db.selectFrom('ads_ledger').select((eb) => eb.fn.sum<number | string | null>('amount').as('total')).where('project', '=', project).where('campaign', '=', campaign);
+    // Charges only: attribution rows carry revenue, not spend.
+    let q = this.db.selectFrom('ads_ledger').select((eb) => eb.fn.sum<number | string | null>('amount').as('total')).where('project', '=', project).where('campaign', '=', campaign).where('kind', '=', 'click');
     if (day !== undefined) q = q.where('day', '=', day);
     const r = await q.executeTakeFirst();
     return Number(r?.total ?? 0);

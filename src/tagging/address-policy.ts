@@ -1,14 +1,13 @@
 import ipaddr from 'ipaddr.js';
 
-/** Ranges a fetched URL may never reach unless allow-listed: the network Rouge runs in, not the web. */
-const BLOCKED = new Set(['unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'carrierGradeNat', 'private', 'reserved', 'uniqueLocal', 'ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo', 'benchmarking', 'amt', 'as112', 'deprecated', 'orchid2', 'droneRemoteIdProtocolEntityTags', 'as112v6', 'discard']);
-
 /**
- * Decides whether an address may be connected to. IPv4-mapped IPv6
- * (`::ffff:127.0.0.1`) is judged as the IPv4 it carries; every special range
- * ipaddr.js knows (private, loopback, link-local with the cloud metadata
- * address 169.254.169.254, unique-local, CGNAT, multicast...) is refused
- * unless an allow-list CIDR covers it.
+ * Decides whether an address may be connected to: only ordinary public
+ * unicast addresses may, as ipaddr.js classifies them, and never an IPv6
+ * address in ::/96 (IPv4-compatible, routed into IPv4 on some hosts).
+ * IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4 it carries.
+ * Private, loopback, link-local (with the cloud metadata address
+ * 169.254.169.254), unique-local, CGNAT, multicast, site-local and every other
+ * special range are refused unless an allow-list CIDR covers the address.
  */
 export class AddressPolicy {
   private readonly allowed: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
@@ -24,7 +23,13 @@ export class AddressPolicy {
     if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
     for (const [net, bits] of this.allowed) if (net.kind() === ip.kind() && ip.match(net, bits)) return undefined;
     const range = ip.range();
-    if (BLOCKED.has(range)) return `${address} is a ${range} address`;
+    if (range !== 'unicast') return `${address} is a ${range} address`;
+    if (ip.kind() === 'ipv6') {
+      const parts = (ip as ipaddr.IPv6).parts;
+      if (parts.slice(0, 6).every((p) => p === 0)) return `${address} is an IPv4-compatible IPv6 address`;
+      // Deprecated site-local (fec0::/10) is classified unicast by ipaddr.js.
+      if ((parts[0]! & 0xffc0) === 0xfec0) return `${address} is a site-local address`;
+    }
     return undefined;
   }
 }

@@ -69,7 +69,7 @@ function guardedLookup(policy: AddressPolicy, trusted: boolean): LookupFunction 
       const list = addresses as LookupAddress[];
       const ok = trusted ? list : list.filter((a) => policy.refuse(a.address) === undefined);
       if (ok.length === 0) {
-        const why = policy.refuse(list[0]!.address) ?? 'no address';
+        const why = list[0] ? policy.refuse(list[0].address) ?? 'no usable address' : 'no address';
         return (callback as (e: Error | null, a: string, f?: number) => void)(new FetchError('blocked_address', `${hostname} resolves to ${why}: not fetched (allow it with --fetch-allow-cidr)`), '', 0);
       }
       if ((options as { all?: boolean }).all) (callback as (e: null, a: LookupAddress[]) => void)(null, ok);

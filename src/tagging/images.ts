@@ -71,7 +71,9 @@ export async function analyzeItemImage(d: ImageDeps, project: string, item: { id
     await d.store.putImage({ project, hash, analyzer: ANALYZER_VERSION, analysis: JSON.stringify(analysis), error_code: null, error_message: null, create_time: now });
     return { ok: true, hash, analysis };
   } catch (e) {
-    if (!(e instanceof ImageError)) throw e;
+    // A failure of the analyzers themselves (OCR or the model failing to start) is this image's
+    // error, not the run's, and is not remembered: the next run analyses the image again.
+    if (!(e instanceof ImageError)) return { ok: false, hash, code: 'analysis_failed', message: `the analyzers failed: ${(e as Error).message.slice(0, 200)}` };
     const message = contentType && !contentType.startsWith('image/') ? `${e.message}; the server sent ${contentType.slice(0, 60)}` : e.message;
     await d.store.putImage({ project, hash, analyzer: ANALYZER_VERSION, analysis: null, error_code: e.code, error_message: message, create_time: now });
     return { ok: false, hash, code: e.code, message };

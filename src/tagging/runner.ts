@@ -34,7 +34,8 @@ export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPa
   const done = await store.doneItems(project, run);
   const todo = ids.filter((id) => !done.has(id));
   let processed = done.size;
-  let errors = 0;
+  // A resumed run counts the errors of its earlier attempt too.
+  let errors = done.size > 0 ? (await store.counts(project, run)).errors : 0;
   let reported = 0;
   const report = async (force = false) => {
     if (!force && Date.now() - reported < 500) return;
@@ -101,7 +102,8 @@ async function markDuplicates(store: TaggingStore, project: string, run: string,
     const fp = (JSON.parse(r.analysis!) as Analysis).fingerprint;
     return fp ? [{ item: r.item, dhash: fp.dhash, ...(fp.thumb ? { thumb: fp.thumb } : {}), rgb: fp.rgb }] : [];
   });
-  const dupes = nearDuplicates(images);
+  // Only the run's images are compared (with every image of the catalogue), not every pair again.
+  const dupes = await nearDuplicates(images, inRun);
   let found = 0;
   for (const r of await store.results(project, run, 1_000_000)) {
     if (r.status !== 'ok' || !inRun.has(r.item)) continue;

@@ -48,7 +48,8 @@ export class TextReader {
     clearTimeout(this.idle);
     const s = this.scheduler;
     this.scheduler = undefined;
-    if (s) await (await s).terminate();
+    // A pool that never started has nothing to stop; the idle timer calls this unawaited, so it must not reject.
+    if (s) await s.then((scheduler) => scheduler.terminate(), () => undefined);
   }
 
   private pool(): Promise<Scheduler> {
@@ -64,6 +65,11 @@ export class TextReader {
       for (const w of workers) scheduler.addWorker(w);
       return scheduler;
     })();
-    return this.scheduler;
+    // A pool that failed to start is forgotten, so the next image tries again.
+    const started = this.scheduler;
+    started.catch(() => {
+      if (this.scheduler === started) this.scheduler = undefined;
+    });
+    return started;
   }
 }

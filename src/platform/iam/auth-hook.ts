@@ -7,6 +7,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { auditedRoute } from './audit.js';
 import { AUTHENTICATED } from './roles.js';
 import * as errors from './errors.js';
+import { RougeError } from '../errors/index.js';
 import { ORG } from './tables.js';
 
 declare module 'fastify' {
@@ -72,6 +73,8 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
 
   /** Refusals go to the audit: those of routes audited call by call are written there already. */
   const denied = (request: FastifyRequest, err: unknown) => {
+    // A route that takes Basic credentials says so on a 401, as HTTP fetchers that wait for the challenge expect.
+    if (routeConfig(request).basicAuth && err instanceof RougeError && err.httpStatus === 401) (err.headers as Record<string, string>)['www-authenticate'] = 'Basic realm="rouge", charset="UTF-8"';
     deps.onDenied?.(request, err, auditedRoute(routeConfig(request), request.method));
     return err;
   };
