@@ -33,11 +33,13 @@ export async function loadDemoAds(deps: { catalog: CatalogFace; ads: AdsFace; pl
   const currency = items.find((i) => i.price)?.price?.currency ?? 'INR';
   if ((await ads.settings.get(project)).currency !== currency) await ads.settings.update(project, { currency, reservePrice: 100 });
   let made = 0;
+  const promoted: Item[] = [];
   for (const { brand, bid } of ADVERTISERS) {
     const mine = items.filter((i) => i.brand === brand && (i.categoryPath[1] === 'Lips' || i.categoryPath[1] === 'Eyes'))
       .sort((a, b) => Number(b.categoryPath[2] === 'Lipstick') - Number(a.categoryPath[2] === 'Lipstick') || (a.id < b.id ? -1 : 1))
       .slice(0, PRODUCTS);
     if (mine.length === 0) continue;
+    promoted.push(...mine);
     const advertiser = idOf(brand);
     await ads.advertisers.create(project, { name: advertiser, brand, displayName: brand }).catch((e: unknown) => {
       if (!exists(e)) throw e;
@@ -52,13 +54,14 @@ export async function loadDemoAds(deps: { catalog: CatalogFace; ads: AdsFace; pl
   if (made > 0) deps.log(`demo: ${made} advertiser campaigns for sponsored products`);
   if ((await ads.ledger(project)).length === 0) {
     deps.log(`demo: simulating ${SHOPPERS} shoppers' searches with sponsored slots (impressions, clicks, purchases)`);
-    await simulateSponsoredVisits(deps, project, 1);
+    // Shoppers search for the product types on promotion, named as the catalogue names them.
+    const queries = [...new Set(promoted.map((i) => i.categoryPath.at(-1)!.toLowerCase()))].sort();
+    await simulateSponsoredVisits(deps, project, queries, 1);
   }
 }
 
 /** Shoppers whose simulated searches give the advertisers' reports their numbers. */
 const SHOPPERS = 400;
-const QUERIES = ['lipstick', 'kajal', 'mascara', 'lip gloss', 'eyeliner', 'lip liner'];
 
 /**
  * Generated traffic on the sponsored slots, now (a winner's resolvedBidId is
@@ -68,14 +71,14 @@ const QUERIES = ['lipstick', 'kajal', 'mascara', 'lip gloss', 'eyeliner', 'lip l
  * Every event goes through userEvents:write, so clicks are billed and
  * purchases attributed exactly as a storefront's would be.
  */
-async function simulateSponsoredVisits(deps: { catalog: CatalogFace; placements: PlacementsFace }, project: string, seed: number): Promise<void> {
+async function simulateSponsoredVisits(deps: { catalog: CatalogFace; placements: PlacementsFace }, project: string, queries: readonly string[], seed: number): Promise<void> {
   const random = new Random(seed, 91);
   const events: Parameters<CatalogFace['events']['write']>[1] = [];
   let t = Date.now() - 60_000;
   const at = () => new Date((t += 50)).toISOString();
   for (let u = 1; u <= SHOPPERS; u++) {
     const userId = `user-${u}`;
-    const query = QUERIES[random.int(QUERIES.length)]!;
+    const query = queries[random.int(queries.length)]!;
     const r = await deps.placements.recommender.recommend(project, 'search', { query, userId, limit: 10, sponsoredSlots: 2, fields: ['brand', 'price'] });
     for (const s of r.sponsored ?? []) {
       events.push({ eventId: `ads-${u}-imp-${s.rank}`, type: 'impression', userId, resolvedBidId: s.resolvedBidId, itemIds: [s.id], eventTime: at() });
