@@ -25,18 +25,17 @@
  * Settings: BENCH_RUNS (10), BENCH_CLICKS per process (40), BENCH_CONCURRENCY per process (8),
  * BENCH_BID (40), BENCH_DAILY (1000). Results: bench/results/ads-overspend.json.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { adsModule } from '../src/ads/index.js';
 import { ALL_MIGRATIONS, buildApp } from '../src/app.js';
 import { openPostgresStore } from '../src/platform/index.js';
+import { spawnClicker } from '../test/fixtures/spawn-clicker.js';
 import { ADMIN_KEY } from '../test/helpers/app.js';
 import { ROOT } from './lib/root.js';
 import { intEnv } from './lib/settings.js';
@@ -49,7 +48,6 @@ const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 8, 1);
 const BID = intEnv('BENCH_BID', 40, 5);
 const DAILY = intEnv('BENCH_DAILY', 1000, BID);
 const KEY = 'k'.repeat(40);
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const schema = `bench_ads_${randomBytes(4).toString('hex')}`;
 const prefix = `bench-ads:${randomBytes(4).toString('hex')}:`;
 
@@ -75,24 +73,7 @@ async function setUp(app: FastifyInstance, p: string): Promise<string> {
 }
 
 function clicker(p: string, token: string, visitors: string) {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/fixtures/ads-clicker.ts'), PG_URL, schema, REDIS_URL, prefix, KEY, p, token, visitors, String(CLICKS), String(CONCURRENCY)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready\n')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`clicker ${visitors} exited (${code}) before it was ready`)));
-  });
-  const done = new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => {
-      const m = /done (\d+)/.exec(out);
-      if (code === 0 && m) resolve(Number(m[1]));
-      else reject(new Error(`clicker ${visitors} exited with ${code}: ${out}`));
-    });
-  });
-  ready.catch(() => undefined);
-  return { child, ready, done };
+  return spawnClicker({ databaseUrl: PG_URL, schema, redisUrl: REDIS_URL, cachePrefix: prefix, bidSigningKey: KEY, project: p, resolvedBidId: token, visitors, count: CLICKS, concurrency: CONCURRENCY });
 }
 
 const store = openPostgresStore({ url: PG_URL, schema, poolSize: 5 }, ALL_MIGRATIONS);
@@ -107,8 +88,8 @@ try {
     try {
       await Promise.all([a.ready, b.ready]);
       const t = performance.now();
-      a.child.stdin.write('go\n');
-      b.child.stdin.write('go\n');
+      a.child.stdin!.write('go\n');
+      b.child.stdin!.write('go\n');
       const acknowledged = (await a.done) + (await b.done);
       const seconds = (performance.now() - t) / 1000;
       const ledger = await app.rouge.use(adsModule).ledger(p, 'race');

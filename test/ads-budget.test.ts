@@ -5,9 +5,6 @@
  * charge is a capped increment; a lost counter is rebuilt from the ledger
  * before anyone charges again).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adsModule } from '../src/ads/index.js';
@@ -15,12 +12,11 @@ import { ALL_MIGRATIONS, buildApp } from '../src/app.js';
 import { openPostgresStore } from '../src/platform/index.js';
 import { adEvent, createAdvertisers, createCampaign, eur, P, productId, stockBeautyShop } from './ads-fixture.js';
 import { ADMIN_KEY } from './helpers/app.js';
+import { spawnClicker } from './fixtures/spawn-clicker.js';
 import { redisServerUnavailable, startPrivateRedis, type PrivateRedis } from './helpers/redis-server.js';
 import { freshSchema, newCachePrefix, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/stores.js';
 import { until } from './helpers/until.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const KEY = 'k'.repeat(40);
 const BID = 40;
 const DAILY = 1000;
@@ -53,24 +49,8 @@ async function asAdmin(app: FastifyInstance): Promise<FastifyInstance> {
 
 const spent = async (app: FastifyInstance) => (await app.rouge.use(adsModule).ledger(P, 'race')).reduce((n, r) => n + Number(r.amount), 0);
 
-function clicker(schema: string, prefix: string, token: string, visitors: string, count: number): { child: ChildProcess; ready: Promise<void>; done: Promise<number> } {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/fixtures/ads-clicker.ts'), TEST_DATABASE_URL!, schema, TEST_REDIS_URL!, prefix, KEY, P, token, visitors, String(count), '8'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready\n')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`clicker ${visitors} exited (${code}) before it was ready`)));
-  });
-  const done = new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => {
-      const m = /done (\d+)/.exec(out);
-      if (code === 0 && m) resolve(Number(m[1]));
-      else reject(new Error(`clicker ${visitors} exited with ${code}: ${out}`));
-    });
-  });
-  return { child, ready, done };
+function clicker(schema: string, prefix: string, token: string, visitors: string, count: number) {
+  return spawnClicker({ databaseUrl: TEST_DATABASE_URL!, schema, redisUrl: TEST_REDIS_URL!, cachePrefix: prefix, bidSigningKey: KEY, project: P, resolvedBidId: token, visitors, count, concurrency: 8 });
 }
 
 describe.skipIf(skip)('sponsored-product budgets across processes', () => {
