@@ -167,5 +167,8 @@ describe.each(STORE_KINDS)('image analysis on %s', (storeKind) => {
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/tagging/runs`, payload: { filter: 'colour ~ 3' } })).statusCode).toBe(400);
     expect((await app.inject({ url: `/v1/projects/${P}/tagging/runs/no-such-run` })).statusCode).toBe(404);
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/catalog/items/good/image`, headers: { 'content-type': 'image/png' }, payload: Buffer.alloc(0) })).statusCode).toBe(400);
+    const text = await app.inject({ method: 'POST', url: `/v1/projects/${P}/catalog/items/good/image`, headers: { 'content-type': 'image/png' }, payload: Buffer.from('<html>not an image</html>') });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().error.message).toMatch(/not an image/);
   });
 });

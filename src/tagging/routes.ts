@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import type { Static } from 'typebox';
 import type { CatalogFace } from '../catalog/index.js';
 import { cutPage, OperationSchema, readPage, type BlobStore, type Jobs } from '../platform/index.js';
@@ -68,6 +69,9 @@ export function registerTaggingRoutes(app: FastifyInstance, d: TaggingRouteDeps)
         await d.catalog.items.get(project, id);
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw errors.IMAGE_UPLOAD_INVALID({ why: 'send the image bytes with Content-Type image/png, image/jpeg or image/webp' });
+        // Only the header is read: a file that is not an image is refused now, not stored for a run to fail on.
+        const format = await sharp(body, { limitInputPixels: false }).metadata().then((m) => m.format, () => undefined);
+        if (!format) throw errors.IMAGE_UPLOAD_INVALID({ why: 'the body is not an image sharp can read (PNG, JPEG, WebP, GIF, TIFF, AVIF)' });
         const hash = createHash('sha256').update(body).digest('hex');
         const contentType = String(request.headers['content-type']);
         if (!(await d.blobs.head(imageKey(project, hash)))) await d.blobs.put(imageKey(project, hash), Readable.from([body]), { contentType });
