@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { isCurrency } from '../catalog/index.js';
 import { nowIso, type ProjectHold } from '../platform/index.js';
 import * as errors from './errors.js';
 import type * as S from './schemas.js';
@@ -51,11 +52,6 @@ export class SettingsService {
     await this.changed(project);
     return { ...next, updateTime: row.update_time };
   }
-}
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-function isCurrency(code: string): boolean {
-  return CURRENCIES.has(code);
 }
 
 /** The resource view. */

@@ -24,5 +24,6 @@ export { createCatalog } from './catalog.js';
 export type { Catalog, CatalogDeps } from './catalog.js';
 export { parseItemFilter, ITEM_FILTER_FIELDS } from './item-filter.js';
 export { searchTerms } from './text.js';
+export { isCurrency, minorDigits } from './money.js';
 export type { EventsFileCounts } from './events-file.js';
 export { EVENT_SINKS, type EventSink } from './event-sinks.js';

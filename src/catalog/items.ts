@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import { parseJson } from '../platform/index.js';
 import * as errors from './errors.js';
+import { isCurrency } from './money.js';
 import type { ImportedItem, PatchItemBody } from './schemas.js';
 import type { ItemRow } from './tables.js';
 
@@ -29,12 +30,10 @@ export interface Item {
   updateTime: string;
 }
 
-// ICU's list of ISO 4217 codes, so no currency table is kept by hand.
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** Throws CURRENCY_UNKNOWN (with the field) unless the code is an ISO 4217 currency. */
 export function checkCurrency(currency: string, field: string): void {
-  if (!CURRENCIES.has(currency)) throw errors.CURRENCY_UNKNOWN({ currency }, { fieldViolations: [{ field, description: 'not an ISO 4217 currency code' }] });
+  if (!isCurrency(currency)) throw errors.CURRENCY_UNKNOWN({ currency }, { fieldViolations: [{ field, description: 'not an ISO 4217 currency code' }] });
 }
 
 /** The checks a schema cannot express; schema validation has run already. */

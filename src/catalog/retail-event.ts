@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PlatformErrors } from '../platform/index.js';
+import { minorDigits } from './money.js';
 import { EVENT_TYPES } from './schemas.js';
 
 /**
@@ -31,14 +32,6 @@ export function isRetailEvent(value: unknown): value is Json {
   return isObject(value) && 'eventType' in value && !('type' in value);
 }
 
-/** Digits after the decimal point of a currency (2 for EUR and INR, 0 for JPY, 3 for KWD), from ICU. */
-function minorDigits(currency: string): number | undefined {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
-  } catch {
-    return undefined;
-  }
-}
 
 function bad(field: string, message: string): never {
   throw PlatformErrors.INVALID_FIELD({ message }, { fieldViolations: [{ field, description: message }] });

@@ -1,4 +1,4 @@
-import type { CatalogFace, UserEvent } from '../../catalog/index.js';
+import { minorDigits, type CatalogFace, type UserEvent } from '../../catalog/index.js';
 import { RougeError } from '../../platform/index.js';
 import { invalid } from './errors.js';
 import { isObject, list, onlyFields, text, time } from './shapes.js';
@@ -8,10 +8,6 @@ export const MAX_PER_KIND = 50;
 const INTERACTION = ['id', 'occurredAt', 'opaqueUserId', 'resolvedBidId', 'entity', 'placement', 'additionalAttribution', 'page', 'object', 'externalCampaignId', 'externalVendorId', 'deviceType', 'channel'];
 const KINDS = { impressions: 'impression', clicks: 'click', purchases: 'purchase', pageviews: 'page_view' } as const;
 
-/** Digits after the decimal point of a currency, from ICU: Topsort's prices are in major units. */
-function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
 
 /**
  * Writes a Topsort `POST /v2/events` body as Rouge user events, in one
@@ -25,7 +21,8 @@ export async function writeTopsortEvents(catalog: CatalogFace, project: string, 
   if (!isObject(body) || Object.keys(body).length === 0) throw invalid('empty_request', 'the body must hold at least one of impressions, clicks, purchases and pageviews');
   onlyFields(body, Object.keys(KINDS), 'body');
   const events: UserEvent[] = [];
-  const digits = minorDigits(currency);
+  // Topsort's prices are in major units of the project's currency.
+  const digits = minorDigits(currency) ?? 2;
   for (const [kind, type] of Object.entries(KINDS) as Array<[keyof typeof KINDS, UserEvent['type']]>) {
     if (body[kind] === undefined) continue;
     list(body[kind], kind, 1, MAX_PER_KIND).forEach((raw, i) => {

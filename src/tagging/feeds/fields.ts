@@ -1,4 +1,4 @@
-import type { Item } from '../../catalog/index.js';
+import { minorDigits, type Item } from '../../catalog/index.js';
 import type { Check } from '../analyze.js';
 
 export type Feed = 'google' | 'meta';
@@ -32,7 +32,7 @@ const AVAILABILITY: Record<Feed, Record<string, string>> = {
 
 /** `149900` INR as `1499.00 INR`: minor units in the currency's own digits. */
 export function formatPrice(amount: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = minorDigits(currency) ?? 2;
   return `${(amount / 10 ** digits).toFixed(digits)} ${currency}`;
 }
 
