@@ -14,11 +14,8 @@ export type CreateCampaign = Static<typeof S.CreateCampaignBody>;
 export type PatchCampaign = Static<typeof S.PatchCampaignBody>;
 type Money = { amount: number; currency: string };
 
-/** What a campaign's view needs beside its row: today's spend and all of it, from the ledger. */
-export interface SpendReader {
-  today(project: string, campaign: string): Promise<number>;
-  total(project: string, campaign: string): Promise<number>;
-}
+/** What campaigns' views need beside their rows: each one's click charges today and ever, from the ledger, in one read for a page. */
+export type SpendReader = (project: string, campaigns: readonly string[]) => Promise<Map<string, { today: number; total: number }>>;
 
 export interface CampaignDeps {
   store: AdsStore;
@@ -31,10 +28,10 @@ export interface CampaignDeps {
   changed: (project: string) => Promise<void>;
 }
 
-export async function campaignView(r: CampaignRow, currency: string, spend: SpendReader): Promise<CampaignView> {
+export function campaignView(r: CampaignRow, currency: string, spent: { today: number; total: number } = { today: 0, total: 0 }): CampaignView {
   const m = (amount: number): Money => ({ amount: Number(amount), currency });
   const productBids = parseJson<Record<string, number>>(r.product_bids, {});
-  const [today, total] = await Promise.all([spend.today(r.project, r.id), spend.total(r.project, r.id)]);
+  const { today, total } = spent;
   return {
     name: `projects/${r.project}/advertisers/${r.advertiser}/campaigns/${r.id}`, campaignId: r.id, advertiser: `projects/${r.project}/advertisers/${r.advertiser}`,
     displayName: r.display_name, products: parseJson<string[]>(r.products, []), bid: m(r.bid),
@@ -74,7 +71,7 @@ export class CampaignService {
       if (!(await this.d.store.insertCampaign(row, trx))) throw errors.CAMPAIGN_ALREADY_EXISTS({ campaign: `projects/${project}/campaigns/${row.id}` });
     });
     await this.d.changed(project);
-    return campaignView(row, settings.currency, this.d.spend);
+    return campaignView(row, settings.currency);
   }
 
   /** The campaign, which must belong to the advertiser in the path (another's is NOT_FOUND, as if it did not exist). */
@@ -86,14 +83,15 @@ export class CampaignService {
 
   async get(project: string, advertiser: string, id: string): Promise<CampaignView> {
     const [r, settings] = await Promise.all([this.row(project, advertiser, id), this.d.settings(project)]);
-    return campaignView(r, settings.currency, this.d.spend);
+    return campaignView(r, settings.currency, (await this.d.spend(project, [id])).get(id));
   }
 
   async list(project: string, advertiser: string, page: PageRequest): Promise<{ campaigns: CampaignView[]; nextPageToken?: string }> {
     await this.d.advertisers.row(project, advertiser);
     const settings = await this.d.settings(project);
     const { items, nextPageToken } = cutPage(await this.d.store.campaignsOf(project, advertiser, page.pageSize + 1, page.after?.[0]), page.pageSize, (r) => [r.id]);
-    return { campaigns: await Promise.all(items.map((r) => campaignView(r, settings.currency, this.d.spend))), ...(nextPageToken ? { nextPageToken } : {}) };
+    const spent = await this.d.spend(project, items.map((r) => r.id));
+    return { campaigns: items.map((r) => campaignView(r, settings.currency, spent.get(r.id))), ...(nextPageToken ? { nextPageToken } : {}) };
   }
 
   async update(project: string, advertiser: string, id: string, patch: PatchCampaign, mask: string[]): Promise<CampaignView> {
@@ -124,13 +122,14 @@ export class CampaignService {
       next.status_reason = null;
     }
     await this.check(next, adv.brand, settings);
-    if (next.status === 'active' && next.total_budget !== null && (await this.d.spend.total(project, id)) >= next.total_budget) {
+    const spent = (await this.d.spend(project, [id])).get(id);
+    if (next.status === 'active' && next.total_budget !== null && (spent?.total ?? 0) >= next.total_budget) {
       throw errors.CAMPAIGN_INVALID({ why: `its total budget of ${next.total_budget} is spent; raise totalBudget to run it again` });
     }
     const { project: _p, id: _i, ...set } = next;
     if (!(await this.d.store.updateCampaign(project, id, set))) throw errors.CAMPAIGN_NOT_FOUND({ campaign: `projects/${project}/advertisers/${advertiser}/campaigns/${id}` });
     await this.d.changed(project);
-    return campaignView(next, settings.currency, this.d.spend);
+    return campaignView(next, settings.currency, spent);
   }
 
   async delete(project: string, advertiser: string, id: string): Promise<void> {

@@ -65,10 +65,7 @@ export const adsModule: RougeModule<AdsFace> = {
     const readSettings = (project: string) => settings.get(project);
     books = new Books({ store, catalog, cache: ctx.cache, budgets, projects: ctx.projects, settings: readSettings, onError: (err) => ctx.log.warn({ err }, 'sponsored products: a background refresh failed') });
     const advertisers = new AdvertiserService(store, ctx.hold, changed);
-    const spend = {
-      today: async (project: string, campaign: string) => store.spent(project, campaign, dayPosition((await ctx.projects.get(project)).timeZone, Date.now()).day),
-      total: (project: string, campaign: string) => store.spent(project, campaign),
-    };
+    const spend = async (project: string, ids: readonly string[]) => store.spentByCampaign(project, ids, dayPosition((await ctx.projects.get(project)).timeZone, Date.now()).day);
     const campaigns = new CampaignService({ store, catalog, advertisers, settings: readSettings, spend, hold: ctx.hold, changed });
     const auctions = new AuctionService(books, tokens, catalog);
     const reports = new Reports(store, ctx.projects, readSettings);

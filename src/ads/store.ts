@@ -115,6 +115,16 @@ export class AdsStore {
     const r = await q.executeTakeFirst();
     return Number(r?.total ?? 0);
   }
+  /** Campaigns' click charges on one budget day and ever, in one query. */
+  async spentByCampaign(project: string, campaigns: readonly string[], day: string): Promise<Map<string, { today: number; total: number }>> {
+    const out = new Map(campaigns.map((c) => [c, { today: 0, total: 0 }]));
+    if (campaigns.length === 0) return out;
+    const rows = await this.db.selectFrom('ads_ledger')
+      .select((eb) => ['campaign', eb.fn.sum<number | string>('amount').as('total'), eb.fn.sum<number | string>(eb.case().when('day', '=', day).then(eb.ref('amount')).else(0).end()).as('today')])
+      .where('project', '=', project).where('kind', '=', 'click').where('campaign', 'in', campaigns).groupBy('campaign').execute();
+    for (const r of rows) out.set(r.campaign, { today: Number(r.today), total: Number(r.total) });
+    return out;
+  }
   ledger(project: string, campaign?: string): Promise<LedgerRow[]> {
     let q = this.db.selectFrom('ads_ledger').selectAll().where('project', '=', project).orderBy('time').orderBy('id');
     if (campaign !== undefined) q = q.where('campaign', '=', campaign);
