@@ -5,7 +5,8 @@ import { analyzeImage, ImageError } from './analyze.js';
 import { DEFAULT_RULES } from './rules.js';
 import { flagsOf } from './text-flags.js';
 import { TextReader } from './text-reader.js';
-import { SafetyClassifier, unsafe } from './safety.js';
+import { unsafe } from './safety.js';
+import { VisionPool } from './vision/pool.js';
 
 /** A packshot: a product-coloured bar on a background, as the generated bench images are. */
 async function packshot(opts: { size?: number; bg?: string; product?: string; blur?: number; format?: 'png' | 'jpeg' | 'webp'; alpha?: boolean } = {}): Promise<Buffer> {
@@ -113,9 +114,11 @@ describe('promotional text and watermarks (OCR)', () => {
   });
 });
 
-describe('safe content (nsfwjs)', () => {
+describe('safe content (nsfwjs, on the vision threads)', () => {
   it('scores a plain packshot as safe, with the check and tag recorded', async () => {
-    const a = await analyzeImage(await packshot(), DEFAULT_RULES, undefined, new SafetyClassifier());
+    const pool = new VisionPool(1);
+    const bytes = await packshot();
+    const a = await analyzeImage(bytes, DEFAULT_RULES, undefined, async () => (await pool.see(bytes)).safety).finally(() => pool.close());
     expect(check(a, 'safe_content')).toBe(true);
     expect(tag(a, 'safe_content')).toBe('yes');
     expect(unsafe({ drawing: 0, hentai: 0.3, neutral: 0.1, porn: 0.3, sexy: 0.3 })).toBe(true);

@@ -3,7 +3,7 @@ import { GOOGLE_FORMATS, MAX_DECODE_PIXELS, META_FORMATS, type ChannelRules } fr
 import { nearestShade } from './shades.js';
 import { flagsOf } from './text-flags.js';
 import type { TextReader } from './text-reader.js';
-import { unsafe, type SafetyClassifier } from './safety.js';
+import { unsafe, type SafetyScores } from './safety.js';
 
 /** One rule checked against an image: which channel asks it, whether it passed, and why. */
 export interface Check {
@@ -55,11 +55,11 @@ const WORK = 256;
  * over the gradient's at the strongest edges), the product's colour (on the pixels that differ from the
  * background, named by the nearest shade in CIEDE2000) and a fingerprint for
  * near-duplicates; with a TextReader, promotional text and watermarks read by
- * OCR; with a SafetyClassifier, adult content. A transparent PNG is judged on white, as the channels show
+ * OCR; with `safety` (the vision pool's scores, asked for once the image is known to decode), adult content. A transparent PNG is judged on white, as the channels show
  * it; a CMYK JPEG is converted to sRGB; an animated GIF is judged on its
  * first frame and flagged.
  */
-export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: TextReader, safety?: SafetyClassifier): Promise<Analysis> {
+export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: TextReader, safety?: () => Promise<SafetyScores>): Promise<Analysis> {
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -126,7 +126,7 @@ export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: 
     tags.push({ name: 'text_overlay', value: f.hasText ? 'yes' : 'no' }, { name: 'promotional_text', value: f.promotional ? 'yes' : 'no' }, { name: 'watermark', value: f.watermark ? 'yes' : 'no' });
   }
   if (safety) {
-    const s = await safety.scores(bytes);
+    const s = await safety();
     const bad = unsafe(s);
     checks.push({ name: 'safe_content', passed: !bad, detail: `adult ${(s.porn + s.hentai).toFixed(2)}, suggestive ${s.sexy.toFixed(2)} (nsfwjs); neither channel takes adult content` });
     tags.push({ name: 'safe_content', value: bad ? 'no' : s.sexy >= 0.6 ? 'suggestive' : 'yes', confidence: Math.round(Math.max(s.porn + s.hentai, 1 - s.porn - s.hentai) * 100) / 100 });
