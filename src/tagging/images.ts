@@ -7,12 +7,13 @@ import { DEFAULT_LIMITS, fetchImage, FetchError } from './fetch-image.js';
 import type { ChannelRules } from './rules.js';
 import type { TaggingStore } from './store.js';
 import type { TextReader } from './text-reader.js';
-import type { SafetyClassifier } from './safety.js';
+import type { Seen } from './vision/backbone.js';
+import type { VisionPool } from './vision/pool.js';
 
 /** Bumped when the analyzers change what they find: images are then analysed again. */
 export const ANALYZER_VERSION = 'a5';
 
-export type ImageOutcome = { ok: true; hash: string; analysis: Analysis } | { ok: false; hash?: string; code: string; message: string };
+export type ImageOutcome = { ok: true; hash: string; analysis: Analysis; embeddings?: Float32Array } | { ok: false; hash?: string; code: string; message: string };
 
 export interface ImageDeps {
   store: TaggingStore;
@@ -23,8 +24,8 @@ export interface ImageDeps {
   trusted: (u: URL) => boolean;
   /** OCR for promotional text and watermarks; without it those checks are not made. */
   reader?: TextReader;
-  /** Safe-content scores; without it that check is not made. */
-  safety?: SafetyClassifier;
+  /** The backbone (safe-content scores and the classifier's embeddings); without it neither is computed. */
+  vision?: VisionPool;
 }
 
 /** Where an image's bytes live in the blob store: by content, so each is kept once. */
@@ -67,9 +68,12 @@ export async function analyzeItemImage(d: ImageDeps, project: string, item: { id
   if (uploaded?.source !== 'upload') await remember(d, project, item, hash, contentType);
   const now = new Date().toISOString();
   try {
-    const analysis = await analyzeImage(bytes, d.rules, d.reader, d.safety);
+    let seen: Seen | undefined;
+    const vision = d.vision;
+    const analysis = await analyzeImage(bytes, d.rules, d.reader, vision ? async () => (seen = await vision.see(bytes)).safety : undefined);
+    if (seen) await d.store.putEmbeddings(project, hash, seen.embeddings);
     await d.store.putImage({ project, hash, analyzer: ANALYZER_VERSION, analysis: JSON.stringify(analysis), error_code: null, error_message: null, create_time: now });
-    return { ok: true, hash, analysis };
+    return { ok: true, hash, analysis, ...(seen ? { embeddings: seen.embeddings } : {}) };
   } catch (e) {
     // A failure of the analyzers themselves (OCR or the model failing to start) is this image's
     // error, not the run's, and is not remembered: the next run analyses the image again.
@@ -78,6 +82,19 @@ export async function analyzeItemImage(d: ImageDeps, project: string, item: { id
     await d.store.putImage({ project, hash, analyzer: ANALYZER_VERSION, analysis: null, error_code: e.code, error_message: message, create_time: now });
     return { ok: false, hash, code: e.code, message };
   }
+}
+
+/**
+ * The backbone's embeddings of a stored image, for the classifier: read when
+ * its analysis computed them, else computed now from its stored bytes (an
+ * image analysed before the classifier existed) and kept.
+ */
+export async function embeddingsOf(d: ImageDeps, project: string, hash: string): Promise<Float32Array | undefined> {
+  const known = await d.store.embeddings(project, hash);
+  if (known || !d.vision) return known;
+  const seen = await d.vision.see(await readAll(d.blobs, imageKey(project, hash)));
+  await d.store.putEmbeddings(project, hash, seen.embeddings);
+  return seen.embeddings;
 }
 
 async function remember(d: ImageDeps, project: string, item: { id: string; imageLink?: string }, hash: string, contentType: string): Promise<void> {

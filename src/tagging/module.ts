@@ -1,5 +1,14 @@
 import { catalogModule } from '../catalog/index.js';
-import type { Operation, RougeModule } from '../platform/index.js';
+import { contribute, type Operation, type RougeModule } from '../platform/index.js';
+import { FRAMEWORKS, registryModule } from '../registry/index.js';
+import { taggerFramework } from './classifier/framework.js';
+import { TaggerLoader } from './classifier/loader.js';
+import { runRetrain, TAGGER_TRAIN_JOB, type TaggerTrainPayload } from './classifier/retrain.js';
+import { ReviewStore } from './classifier/review-store.js';
+import { registerClassifierRoutes } from './classifier/routes.js';
+import { classifierMigration } from './classifier/tables.js';
+import { RUN_NOT_FOUND } from './errors.js';
+import { VisionPool } from './vision/pool.js';
 import { AddressPolicy } from './address-policy.js';
 import { registerTaggingRoutes } from './routes.js';
 import { DEFAULT_RULES } from './rules.js';
@@ -8,7 +17,6 @@ import { TaggingStore } from './store.js';
 import { TextReader } from './text-reader.js';
 import { FeedCache } from './feeds/cache.js';
 import { registerFeedRoutes } from './feeds/routes.js';
-import { SafetyClassifier } from './safety.js';
 import { feedsMigration, taggingMigration } from './tables.js';
 
 /** What other modules get from tagging (feeds, the classifier): items' tags, and runs to start. */
@@ -30,11 +38,13 @@ export interface TaggingFace {
  */
 export const taggingModule: RougeModule<TaggingFace> = {
   name: 'tagging',
-  requires: [catalogModule],
-  migrations: { '0001_tagging': taggingMigration, '0002_feeds': feedsMigration },
+  requires: [catalogModule, registryModule],
+  contributes: [contribute(FRAMEWORKS, taggerFramework)],
+  migrations: { '0001_tagging': taggingMigration, '0002_feeds': feedsMigration, '0003_classifier': classifierMigration },
+  roles: [{ name: 'tagReviewer', description: 'Decides on image tag proposals (the review queue and page) and sees runs and tags', permissions: ['tagging.reviewTasks.list', 'tagging.reviewTasks.get', 'tagging.reviewTasks.resolve', 'tagging.images.get', 'tagging.runs.get', 'tagging.tags.get', 'catalog.items.get', 'catalog.items.list'] }],
   permissions: {
-    viewer: ['tagging.runs.get', 'tagging.tags.get', 'tagging.feeds.get'],
-    editor: ['tagging.runs.create', 'tagging.images.upload', 'tagging.feedSettings.update', 'tagging.feedTokens.create', 'tagging.feedTokens.list', 'tagging.feedTokens.delete'],
+    viewer: ['tagging.runs.get', 'tagging.tags.get', 'tagging.feeds.get', 'tagging.reviewTasks.list', 'tagging.reviewTasks.get', 'tagging.images.get'],
+    editor: ['tagging.runs.create', 'tagging.images.upload', 'tagging.feedSettings.update', 'tagging.feedTokens.create', 'tagging.feedTokens.list', 'tagging.feedTokens.delete', 'tagging.reviewTasks.resolve', 'tagging.taggers.train'],
     ingestor: ['tagging.images.upload'],
   },
   setup(ctx) {
@@ -46,7 +56,11 @@ export const taggingModule: RougeModule<TaggingFace> = {
     const trusted = (u: URL) => ctx.config.demo && own.has(u.host) && u.pathname.startsWith('/demo/images/');
     const reader = new TextReader();
     const feeds = new FeedCache(ctx.blobs, ctx.cache);
-    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, safety: new SafetyClassifier(), onTagsChanged: (project: string) => feeds.changed(project) };
+    const vision = new VisionPool();
+    const taggers = new TaggerLoader(ctx.use(registryModule), ctx.blobs);
+    const reviews = new ReviewStore(store.db);
+    const onTagsChanged = (project: string) => feeds.changed(project);
+    const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, vision, taggers, onTagsChanged };
     const host = ctx.config.host === '0.0.0.0' || ctx.config.host === '::' ? 'localhost' : ctx.config.host;
     const baseUrl = `${ctx.config.tlsCert ? 'https' : 'http'}://${host}:${ctx.config.port}`;
     const subscribed = feeds.start();
@@ -63,9 +77,13 @@ export const taggingModule: RougeModule<TaggingFace> = {
         api: (app) => {
           registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs });
           registerFeedRoutes(app, { store, catalog, cache: feeds, baseUrl, checkProject: (project) => ctx.projects.get(project) });
+          registerClassifierRoutes(app, { store, reviews, jobs: ctx.jobs, catalog, blobs: ctx.blobs, onTagsChanged, run: (project, run) => runOperation(ctx.jobs, project, run) });
         },
       },
-      jobs: [{ kind: TAGGING_JOB, concurrency: 1, leaseMs: 5 * 60_000, handler: (payload: RunPayload, job) => runTagging(deps, store, payload, job) }],
+      jobs: [
+        { kind: TAGGING_JOB, concurrency: 1, leaseMs: 5 * 60_000, handler: (payload: RunPayload, job) => runTagging(deps, store, payload, job) },
+        { kind: TAGGER_TRAIN_JOB, concurrency: 1, leaseMs: 10 * 60_000, handler: (payload: TaggerTrainPayload, job) => runRetrain({ registry: ctx.use(registryModule), taggers, reviews, images: deps }, payload, job) },
+      ],
       deleteProject: (project, trx) => store.deleteProject(project, trx),
       readiness: async () => {
         await subscribed;
@@ -73,8 +91,15 @@ export const taggingModule: RougeModule<TaggingFace> = {
       },
       close: async () => {
         await subscribed.catch(() => undefined);
-        await Promise.all([reader.close(), feeds.close()]);
+        await Promise.all([reader.close(), feeds.close(), vision.close()]);
       },
     };
   },
 };
+
+/** A tagging run's Operation, or TAGGING_RUN_NOT_FOUND. */
+async function runOperation(jobs: import('../platform/index.js').Jobs, project: string, run: string) {
+  const op = await jobs.get(project, run).catch(() => undefined);
+  if (!op || op.metadata.kind !== TAGGING_JOB) throw RUN_NOT_FOUND({ run: `projects/${project}/tagging/runs/${run}` });
+  return op;
+}

@@ -27,10 +27,10 @@ export function registerTaggingRoutes(app: FastifyInstance, d: TaggingRouteDeps)
   const base = '/v1/projects/:project/tagging/runs';
   app.post<{ Params: Static<typeof S.ProjectParams>; Body: Static<typeof S.RunBody> }>(base, { config: { permission: 'tagging.runs.create', idempotent: true }, schema: { tags, summary: 'Analyse catalogue images (the given items, those a filter keeps, or all): an Operation, resumable', params: S.ProjectParams, body: S.RunBody, response: { 200: OperationSchema } } },
     async (request) => {
-      const { itemIds, filter } = request.body;
+      const { itemIds, filter, tagger, auditRate } = request.body;
       if (itemIds && filter !== undefined) throw errors.RUN_INPUT_INVALID({ why: 'give itemIds or filter, not both' });
       if (filter !== undefined) await d.catalog.items.list(request.params.project, filter, readPage({ pageSize: 1 }));
-      const payload: RunPayload = { ...(itemIds ? { itemIds } : {}), ...(filter !== undefined ? { filter } : {}) };
+      const payload: RunPayload = { ...(itemIds ? { itemIds } : {}), ...(filter !== undefined ? { filter } : {}), ...(tagger ? { tagger } : {}), ...(auditRate !== undefined ? { auditRate } : {}) };
       return d.jobs.enqueue(request.params.project, TAGGING_JOB, payload, { createdBy: request.principalName });
     });
   app.get<{ Params: Static<typeof S.RunParams> }>(`${base}/:run`, { config: { permission: 'tagging.runs.get' }, schema: { tags, summary: 'A run\'s state, progress and counts', params: S.RunParams, response: { 200: S.Run } } },

@@ -2,9 +2,12 @@ import type { CatalogFace } from '../catalog/index.js';
 import { readPage, type JobContext } from '../platform/index.js';
 import type { Analysis, Check, Tag } from './analyze.js';
 import { nearDuplicates } from './duplicates.js';
-import { analyzeItemImage, ANALYZER_VERSION, type ImageDeps, type ImageOutcome } from './images.js';
-import type { TaggingStore } from './store.js';
-import type { ItemTagRow } from './tables.js';
+import { decide, DEFAULT_AUDIT_RATE, type LoadedTagger } from './classifier/decide.js';
+import { DEFAULT_TAGGER, type TaggerLoader } from './classifier/loader.js';
+import { analyzeItemImage, ANALYZER_VERSION, embeddingsOf, type ImageDeps, type ImageOutcome } from './images.js';
+import type { Classified, TaggingStore } from './store.js';
+import { RUN_INPUT_INVALID } from './errors.js';
+import type { ItemTagRow, ResultRow } from './tables.js';
 
 export const TAGGING_JOB = 'tagging.run';
 /** Images analysed at once: sharp decodes on libuv's threads, so a few in flight keep every core busy. */
@@ -13,12 +16,17 @@ const IN_FLIGHT = 4;
 export interface RunPayload {
   itemIds?: string[];
   filter?: string;
+  /** The tagger to classify product types with (`tagger@champion` unless given); none when the project has none. */
+  tagger?: string;
+  /** Share of auto-accepted tags also sent to review (0.02). */
+  auditRate?: number;
 }
 
 export interface RunDeps extends ImageDeps {
   catalog: CatalogFace;
   /** The project's tags changed: feeds built from them are stale. */
   onTagsChanged?: (project: string) => Promise<void>;
+  taggers?: TaggerLoader;
 }
 
 /**
@@ -28,8 +36,12 @@ export interface RunDeps extends ImageDeps {
  * result. A bad image is a per-item error and the run goes on. Last,
  * near-duplicates are found across the whole catalogue's analysed images.
  */
-export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPayload, ctx: JobContext): Promise<{ processed: number; errors: number; duplicates: number }> {
+export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPayload, ctx: JobContext): Promise<Record<string, unknown>> {
   const { project, id: run } = ctx;
+  // Resolved once, so every image of a run is judged by the same version even if the alias moves meanwhile.
+  const tagger = d.taggers ? await d.taggers.resolve(project, payload.tagger ?? DEFAULT_TAGGER) : undefined;
+  if (payload.tagger && !tagger) throw RUN_INPUT_INVALID({ why: `model ${payload.tagger} does not exist in project ${project}` });
+  const auditRate = payload.auditRate ?? DEFAULT_AUDIT_RATE;
   const ids = payload.itemIds ?? (await allItems(d.catalog, project, payload.filter));
   const done = await store.doneItems(project, run);
   const todo = ids.filter((id) => !done.has(id));
@@ -52,7 +64,16 @@ export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPa
       const outcome: ImageOutcome = item
         ? await analyzeItemImage(d, project, item)
         : { ok: false, code: 'item_not_found', message: `item ${batch[0]} is not in the catalogue` };
-      await store.putResult(resultRow(project, run, batch[0]!, outcome), outcome.ok ? tagRows(project, run, batch[0]!, outcome.analysis.tags) : []);
+      const row = resultRow(project, run, batch[0]!, outcome);
+      let classified: Classified | undefined;
+      if (tagger && outcome.ok) {
+        const c = await classifyImage(d, store, tagger, { project, run, item: batch[0]!, hash: outcome.hash }, outcome.embeddings, auditRate);
+        if (c) {
+          Object.assign(row, c.columns);
+          classified = c.classified;
+        }
+      }
+      await store.putResult(row, outcome.ok ? tagRows(project, run, batch[0]!, outcome.analysis.tags) : [], classified);
       processed++;
       if (!outcome.ok) errors++;
       await report();
@@ -63,7 +84,17 @@ export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPa
   await d.onTagsChanged?.(project);
   await report(true);
   const counts = await store.counts(project, run);
-  return { processed: counts.ok + counts.errors, errors: counts.errors, duplicates };
+  return { processed: counts.ok + counts.errors, errors: counts.errors, duplicates, ...(tagger ? { tagger: tagger.version, ...(await store.classifiedCounts(project, run)) } : {}) };
+}
+
+/**
+ * The classifier's decision for an analysed image, unless a person already
+ * decided on this very image (their decision stands until the image changes).
+ */
+async function classifyImage(d: RunDeps, store: TaggingStore, t: LoadedTagger, at: { project: string; run: string; item: string; hash: string }, fresh: Float32Array | undefined, auditRate: number) {
+  if (await store.reviewed(at.project, at.item, at.hash)) return undefined;
+  const embeddings = fresh ?? (await embeddingsOf(d, at.project, at.hash));
+  return embeddings ? decide(t, at, embeddings, auditRate) : undefined;
 }
 
 async function allItems(catalog: CatalogFace, project: string, filter: string | undefined): Promise<string[]> {
@@ -77,8 +108,9 @@ async function allItems(catalog: CatalogFace, project: string, filter: string | 
   return out;
 }
 
-function resultRow(project: string, run: string, item: string, o: ImageOutcome) {
+function resultRow(project: string, run: string, item: string, o: ImageOutcome): ResultRow {
   return {
+    predicted_label: null, confidence: null, auto_accepted: null,
     project, run, item, status: o.ok ? 'ok' : 'error', image_hash: o.hash ?? null, error_code: o.ok ? null : o.code, error_message: o.ok ? null : o.message,
     checks: JSON.stringify(o.ok ? o.analysis.checks : []), tags: JSON.stringify(o.ok ? o.analysis.tags : []), time: new Date().toISOString(),
   };

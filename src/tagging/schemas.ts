@@ -11,6 +11,8 @@ export const RunBody = Type.Object(
   {
     itemIds: Type.Optional(Type.Array(ItemId, { minItems: 1, maxItems: 100_000, uniqueItems: true, description: 'the items to analyse' })),
     filter: Type.Optional(Type.String({ maxLength: 1000, description: 'the catalogue filter of the items to analyse: category = "Makeup > Lips"' })),
+    tagger: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}(@[a-zA-Z0-9-]{1,128})?$', description: 'the rouge-tagger model that classifies product types (tagger@champion, when the project has one)' })),
+    auditRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'share of auto-accepted tags also sent to review, so their precision is measured (0.02)' })),
   },
   { additionalProperties: false, description: 'neither: every item of the catalogue' },
 );

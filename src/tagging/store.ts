@@ -1,6 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../platform/index.js';
+import { dequantise, quantise } from './classifier/quantise.js';
+import type { ReviewTaskRow } from './classifier/tables.js';
 import type { FeedTokenRow, ItemTagRow, ResultRow, TaggingTables } from './tables.js';
+import { BACKBONE } from './vision/backbone.js';
+
+/** What the classifier decided for one item, written with its result. */
+export interface Classified {
+  /** The item's tags from the model (auto-accepted), replacing its earlier ones of these names. */
+  tags: ItemTagRow[];
+  names: readonly string[];
+  /** A review task, replacing the item's pending one. */
+  task?: ReviewTaskRow;
+}
 
 type Db = Kysely<TaggingTables>;
 
@@ -30,13 +42,45 @@ export class TaggingStore {
     const rows = await this.db.selectFrom('tagging_results').select('item').where('project', '=', project).where('run', '=', run).execute();
     return new Set(rows.map((r) => r.item));
   }
-  /** Stores an item's result and replaces its analyzer tags, in one transaction. */
-  async putResult(row: ResultRow, tags: ItemTagRow[]): Promise<void> {
+  /**
+   * Stores an item's result and replaces its analyzer tags, and with
+   * `classified` its model tags and pending review task, in one transaction:
+   * a run killed between items leaves no half-written item.
+   */
+  async putResult(row: ResultRow, tags: ItemTagRow[], classified?: Classified): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('tagging_results').values(row).onConflict((oc) => oc.columns(['project', 'run', 'item']).doUpdateSet({ status: row.status, image_hash: row.image_hash, error_code: row.error_code, error_message: row.error_message, checks: row.checks, tags: row.tags, time: row.time })).execute();
+      const { project: _p, run: _r, item: _i, ...set } = row;
+      await trx.insertInto('tagging_results').values(row).onConflict((oc) => oc.columns(['project', 'run', 'item']).doUpdateSet(set)).execute();
       await trx.deleteFrom('item_tags').where('project', '=', row.project).where('item', '=', row.item).where('source', '=', 'analyzer').execute();
       if (tags.length > 0) await trx.insertInto('item_tags').values(tags).execute();
+      if (!classified) return;
+      await trx.deleteFrom('item_tags').where('project', '=', row.project).where('item', '=', row.item).where('source', '=', 'model').where('name', 'in', [...classified.names]).execute();
+      if (classified.tags.length > 0) await trx.insertInto('item_tags').values(classified.tags).execute();
+      await trx.deleteFrom('tagging_review_tasks').where('project', '=', row.project).where('item', '=', row.item).where('state', '=', 'pending').execute();
+      if (classified.task) await trx.insertInto('tagging_review_tasks').values(classified.task).execute();
     });
+  }
+  /** Whether a person accepted or corrected the product type of this item's very image. */
+  async reviewed(project: string, item: string, hash: string): Promise<boolean> {
+    const r = await this.db.selectFrom('tagging_review_tasks').select('id').where('project', '=', project).where('item', '=', item).where('image_hash', '=', hash)
+      .where('state', '=', 'resolved').where('decision', 'in', ['accept', 'correct']).limit(1).executeTakeFirst();
+    return r !== undefined;
+  }
+  /** How a run's images were classified: auto-accepted, and sent to review as uncertain or as an audit sample. */
+  async classifiedCounts(project: string, run: string): Promise<{ classified: number; autoAccepted: number; sentToReview: number; audited: number }> {
+    const r = await this.db.selectFrom('tagging_results').select([(eb) => eb.fn.count<number | string>('predicted_label').as('classified'), (eb) => eb.fn.sum<number | string | null>('auto_accepted').as('accepted')])
+      .where('project', '=', project).where('run', '=', run).executeTakeFirst();
+    const tasks = await this.db.selectFrom('tagging_review_tasks').select(['kind', (eb) => eb.fn.countAll<number | string>().as('n')]).where('project', '=', project).where('run', '=', run).groupBy('kind').execute();
+    const n = (k: string) => Number(tasks.find((t) => t.kind === k)?.n ?? 0);
+    return { classified: Number(r?.classified ?? 0), autoAccepted: Number(r?.accepted ?? 0), sentToReview: n('uncertain'), audited: n('audit') };
+  }
+  async embeddings(project: string, hash: string): Promise<Float32Array | undefined> {
+    const r = await this.db.selectFrom('tagging_embeddings').select('vector').where('project', '=', project).where('hash', '=', hash).where('backbone', '=', BACKBONE).executeTakeFirst();
+    return r ? dequantise(Buffer.from(r.vector, 'base64')) : undefined;
+  }
+  async putEmbeddings(project: string, hash: string, v: Float32Array): Promise<void> {
+    const row = { project, hash, backbone: BACKBONE, vector: Buffer.from(quantise(v)).toString('base64'), create_time: new Date().toISOString() };
+    await this.db.insertInto('tagging_embeddings').values(row).onConflict((oc) => oc.columns(['project', 'hash', 'backbone']).doNothing()).execute();
   }
   results(project: string, run: string, limit: number, after?: string): Promise<ResultRow[]> {
     let q = this.db.selectFrom('tagging_results').selectAll().where('project', '=', project).where('run', '=', run).orderBy('item').limit(limit);
@@ -91,6 +135,6 @@ export class TaggingStore {
     return Number(r.numDeletedRows) > 0;
   }
   async deleteProject(project: string, db: Kysely<any>): Promise<void> {
-    for (const t of ['tagging_images', 'item_images', 'tagging_results', 'item_tags', 'feed_settings', 'feed_tokens']) await db.deleteFrom(t).where('project', '=', project).execute();
+    for (const t of ['tagging_images', 'item_images', 'tagging_results', 'item_tags', 'feed_settings', 'feed_tokens', 'tagging_embeddings', 'tagging_review_tasks']) await db.deleteFrom(t).where('project', '=', project).execute();
   }
 }

@@ -1,7 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
+import type { ClassifierTables, PredictionColumns } from './classifier/tables.js';
 
 /** Image analysis: images by content, runs' per-item results, and the tags items carry. */
-export interface TaggingTables {
+export interface TaggingTables extends ClassifierTables {
   /** One analysis per image content (and analyzer version): an unchanged image is never analysed twice. */
   tagging_images: {
     project: string;
@@ -23,7 +24,7 @@ export interface TaggingTables {
     content_type: string;
     update_time: string;
   };
-  tagging_results: {
+  tagging_results: PredictionColumns & {
     project: string;
     run: string;
     item: string;

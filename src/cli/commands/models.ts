@@ -78,7 +78,7 @@ const versionFields = (v: ModelVersion): Array<[string, string | undefined]> => 
   ['createTime', shortTime(v.versionCreateTime)],
 ];
 
-type UploadFlags = GlobalFlags & {
+export type UploadFlags = GlobalFlags & {
   name: string;
   alias?: string[];
   metric?: Record<string, number>;
@@ -102,7 +102,7 @@ async function ensureModel(ctx: Context, project: string, model: string): Promis
 }
 
 /** `rouge models upload <file> --name ctr ...`: hash, then stream the file up as a new version. */
-async function upload(file: string, opts: UploadFlags): Promise<void> {
+export async function upload(file: string, opts: UploadFlags): Promise<void> {
   const model = modelName(opts.name);
   let size: number;
   try {

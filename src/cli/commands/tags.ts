@@ -11,6 +11,7 @@ import { bar, byteProgress } from '../kit/progress.js';
 import { rawRequest } from '../kit/raw.js';
 import { formatOperationError, operationId, timeoutMs, waitForOperation, type Operation } from '../kit/wait.js';
 import { itemId, projectPath } from './catalog.js';
+import { registerClassifierCommands } from './tags-classifier.js';
 
 /*
  * Image tagging (src/tagging): runs that analyse catalogue images against the
@@ -142,7 +143,8 @@ const tagPairs = (tags: RunResult['tags']) => tags.map((t) => `${t.name}=${t.val
 
 /** `rouge tags run|report|show|upload`: catalogue images checked and tagged. */
 export function registerTagCommands(program: Command): void {
-  const tags = program.command('tags').description('check catalogue images against the channels\' image rules and tag them (colour, background, blur, duplicates)');
+  const tags = program.command('tags').description('check catalogue images against the channels\' image rules and tag them (colour, background, blur, duplicates, product type), and review what the model is unsure of');
+  registerClassifierCommands(tags);
 
   apiCommand(tags, 'run', 'analyse the images of all items, of some, or of those a filter keeps: an Operation, followed until it ends')
     .option('--all', 'every item of the catalogue')

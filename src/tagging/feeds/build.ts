@@ -57,7 +57,10 @@ export async function* buildFeed(d: { catalog: CatalogFace; store: TaggingStore 
         return v;
       });
       const parsed = checks.get(item.id);
-      const r = toRow(feed, item, parsed ? (JSON.parse(parsed) as Check[]) : undefined, values);
+      const tagged = (name: string) => best.get(`${item.id}\u0000${name}`)?.value;
+      const gpc = tagged('google_product_category');
+      const productType = tagged('product_type');
+      const r = toRow(feed, item, parsed ? (JSON.parse(parsed) as Check[]) : undefined, values, { ...(gpc ? { googleProductCategory: gpc } : {}), ...(productType ? { productType } : {}) });
       report.changed.push(...r.changed);
       if (!r.row) {
         report.excluded.push(...r.excluded);

@@ -52,7 +52,7 @@ const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' 
  * product), `color`, `salePrice` (minor units), `googleProductCategory`,
  * `additionalImageLinks` (comma-separated).
  */
-export function toRow(feed: Feed, item: Item, imageChecks: readonly Check[] | undefined, labels: readonly (string | undefined)[]): { row?: Row; excluded: Finding[]; changed: Finding[] } {
+export function toRow(feed: Feed, item: Item, imageChecks: readonly Check[] | undefined, labels: readonly (string | undefined)[], classified: { googleProductCategory?: string; productType?: string } = {}): { row?: Row; excluded: Finding[]; changed: Finding[] } {
   const excluded: Finding[] = [];
   const changed: Finding[] = [];
   const out = (field: string, rule: string, message: string) => excluded.push({ itemId: item.id, field, rule, message });
@@ -90,8 +90,9 @@ export function toRow(feed: Feed, item: Item, imageChecks: readonly Check[] | un
     ...(item.brand ? { brand: item.brand } : {}), ...(gtin ? { gtin } : {}), ...(mpn ? { mpn } : {}),
     ...(!gtin && !mpn ? { identifier_exists: 'no' } : {}),
     condition: item.condition || 'new',
-    ...(text(a.googleProductCategory) ? { google_product_category: text(a.googleProductCategory)! } : {}),
-    product_type: item.categoryPath.join(' > '),
+    // The merchant's own values win; the product-type tagger's (reviewed or auto-accepted) fill the gaps.
+    ...((text(a.googleProductCategory) ?? classified.googleProductCategory) ? { google_product_category: (text(a.googleProductCategory) ?? classified.googleProductCategory)! } : {}),
+    ...(item.categoryPath.length > 0 ? { product_type: item.categoryPath.join(' > ') } : classified.productType ? { product_type: classified.productType } : {}),
     ...(text(a.itemGroupId) ? { item_group_id: text(a.itemGroupId)! } : {}),
     ...(text(a.color) ?? text(a.shade) ? { color: (text(a.color) ?? text(a.shade))!.slice(0, 100) } : {}),
   };

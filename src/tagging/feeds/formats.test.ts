@@ -19,6 +19,13 @@ describe('feed rows and files', () => {
     expect(plainText('a<br/>b&nbsp;c')).toBe('a b c');
   });
 
+  it('fills google_product_category from the product-type tagger only where the merchant gave none', () => {
+    expect(toRow('google', item, [], [], { googleProductCategory: '2645' }).row!.google_product_category).toBe('2645');
+    const own = { ...item, attributes: { ...item.attributes, googleProductCategory: '3021' } };
+    expect(toRow('google', own, [], [], { googleProductCategory: '2645' }).row!.google_product_category).toBe('3021');
+    expect(toRow('google', item, [], []).row!.google_product_category).toBeUndefined();
+  });
+
   it('leaves out a zero price, a missing image or an image failing the channel\'s rule, and cuts a long title', () => {
     expect(toRow('google', { ...item, price: { amount: 0, currency: 'INR' } }, [], []).excluded.map((f) => f.rule)).toEqual(['positive']);
     expect(toRow('google', { ...item, imageLink: undefined }, [], []).excluded.map((f) => f.field)).toEqual(['image_link']);

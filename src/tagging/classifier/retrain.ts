@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import { RougeError, type JobContext } from '../../platform/index.js';
+import type { RegistryFace } from '../../registry/index.js';
+import * as errors from '../errors.js';
+import { embeddingsOf, type ImageDeps } from '../images.js';
+import { TAGGER_FRAMEWORK } from './framework.js';
+import type { TaggerLoader } from './loader.js';
+import type { ReviewStore } from './review-store.js';
+import type { Example } from './tagger.js';
+import { serializeTagger } from './tagger-file.js';
+import { trainTagger } from './train.js';
+
+export const TAGGER_TRAIN_JOB = 'tagging.tagger.train';
+
+export interface TaggerTrainPayload {
+  model?: string;
+  alias?: string;
+  from?: string;
+}
+
+export interface RetrainDeps {
+  registry: RegistryFace;
+  taggers: TaggerLoader;
+  reviews: ReviewStore;
+  images: ImageDeps;
+}
+
+/**
+ * Learns from what reviewers decided: the examples of the version `from`
+ * names (tagger@champion), with every accepted or corrected review on top (a
+ * person's label wins over an earlier one for the same image), trained with
+ * the production defaults and registered as a new rouge-tagger version, the
+ * alias moved to it. The version is written in one step at the end: a run
+ * killed halfway changes nothing.
+ */
+export async function runRetrain(d: RetrainDeps, payload: TaggerTrainPayload, job: JobContext): Promise<Record<string, unknown>> {
+  const model = payload.model ?? 'tagger';
+  const alias = payload.alias ?? 'champion';
+  const from = payload.from ?? `${model}@${alias}`;
+  await job.progress({ message: 'reading examples and decisions' });
+  const base = await d.taggers.resolve(job.project, from);
+  const examples: Example[] = [...(base?.tagger.examples ?? [])];
+  let decisions = 0;
+  for (const r of await d.reviews.decisions(job.project)) {
+    const label = (JSON.parse(r.tags) as Array<{ name: string; value: string }>).find((t) => t.name === 'product_class')?.value;
+    const embeddings = label ? await embeddingsOf(d.images, job.project, r.hash) : undefined;
+    if (!label || !embeddings) continue;
+    examples.push({ key: r.hash, label, embeddings });
+    decisions++;
+  }
+  if (examples.length === 0) throw errors.NO_TRAINING_DATA({ why: `model ${from} does not exist and no review decision has been made in project ${job.project}` });
+  job.signal.throwIfAborted();
+  let last = 0;
+  let tagger;
+  try {
+    tagger = trainTagger(examples, {
+      ...(base ? { mappings: Object.fromEntries(base.tagger.classes.map((c) => [c.label, c])) } : {}),
+      onProgress: (stage, done, total) => {
+        if (Date.now() - last < 500) return;
+        last = Date.now();
+        void job.progress({ message: stage, percent: Math.round((100 * done) / total) });
+      },
+    });
+  } catch (e) {
+    throw errors.NO_TRAINING_DATA({ why: (e as Error).message });
+  }
+  job.signal.throwIfAborted();
+  await job.progress({ message: 'registering the version', percent: 100 });
+  await d.registry.models.get(job.project, model).catch(async (e: unknown) => {
+    if (!(e instanceof RougeError) || e.reason !== 'MODEL_NOT_FOUND') throw e;
+    await d.registry.models.create(job.project, { name: model, description: 'Product-type tagger for catalogue images' }).catch((err: unknown) => {
+      if (!(err instanceof RougeError) || err.reason !== 'MODEL_ALREADY_EXISTS') throw err;
+    });
+  });
+  const v = tagger.validation;
+  const version = await d.registry.versions.create(job.project, model, {
+    framework: TAGGER_FRAMEWORK,
+    aliases: [alias],
+    metrics: { accuracy: v.accuracy, autoAcceptShare: v.autoAcceptShare, autoAcceptPrecision: v.autoAcceptPrecision, examples: v.examples },
+    description: `retrained on ${examples.length} images (${decisions} review decisions${base ? ` on top of ${base.version}` : ''})`,
+    lineage: { operation: `projects/${job.project}/operations/${job.id}` },
+  }, Readable.from([serializeTagger(tagger)]), 'system:tagging');
+  return { modelVersion: version.name, versionAliases: version.versionAliases, examples: tagger.examples.length, decisions, ...(base ? { from: base.version } : {}), validation: v };
+}
