@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { adsModule } from './ads/index.js';
 import { catalogModule } from './catalog/index.js';
 import { demoModule } from './demo/index.js';
+import { pipelinesModule } from './pipelines/index.js';
 import { placementsModule } from './placements/index.js';
 import { buildPlatformApp, migrationsOf, type BuildOptions, type RougeModule } from './platform/index.js';
 import { registryModule } from './registry/index.js';
@@ -9,7 +10,7 @@ import { servingModule } from './serving/index.js';
 import { taggingModule } from './tagging/index.js';
 
 /** The modules Rouge ships with. A new module is one folder and one line here. */
-export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, adsModule, placementsModule, taggingModule, demoModule];
+export const MODULES: readonly RougeModule<any>[] = [registryModule, servingModule, catalogModule, pipelinesModule, adsModule, placementsModule, taggingModule, demoModule];
 
 /** Every migration of the platform and the shipped modules, in dependency order. */
 export const ALL_MIGRATIONS = migrationsOf(MODULES);

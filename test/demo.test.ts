@@ -113,6 +113,22 @@ describe('the demo (rouge serve --demo)', () => {
     await app.inject({ method: 'POST', url: `/v1/projects/demo/operations/${id}:cancel` });
   }, 150_000);
 
+  it('has the seed\'s retraining pipeline, retrain-recs, which runs with no parameters: train, evaluate against the champion, gate, promote', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/projects/demo/pipelines/retrain-recs:run' });
+    expect(res.statusCode, res.body).toBe(200);
+    const id = res.json().runId as string;
+    const run = await until('the retrain-recs run', async () => {
+      const r = (await app.inject({ url: `/v1/projects/demo/pipelineRuns/${id}` })).json() as { state: string; steps: Array<{ name: string; state: string; outputs?: any }> };
+      return ['SUCCEEDED', 'FAILED'].includes(r.state) ? r : undefined;
+    }, 240_000, 500);
+    expect(run.state, JSON.stringify(run.steps)).toBe('SUCCEEDED');
+    const step = (n: string) => run.steps.find((s) => s.name === n)!;
+    expect(step('evaluate-champion').outputs.exists).toBe(true);
+    expect(step('evaluate-new').outputs.metrics['NDCG@10']).toBeGreaterThan(0);
+    // Promoted exactly when the gate passed.
+    expect(step('promote').state).toBe(step('better').outputs.passed ? 'SUCCEEDED' : 'SKIPPED');
+  }, 300_000);
+
   it('serves all three feeds, with the image tags in custom labels', async () => {
     for (const file of ['google.tsv', 'google.xml', 'meta.csv']) {
       const res = await app.inject({ url: `/v1/projects/demo/feeds/${file}` });

@@ -5,6 +5,8 @@ import { placementsModule } from '../placements/index.js';
 import { registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
 import { taggingModule } from '../tagging/index.js';
+import { pipelinesModule } from '../pipelines/index.js';
+import { readFile } from 'node:fs/promises';
 import { demoImagePng } from './image.js';
 import { loadDemoAds } from './ads.js';
 import { loadDemoExperiment } from './experiment.js';
@@ -28,7 +30,7 @@ export interface DemoFace {
  */
 export const demoModule: RougeModule<DemoFace> = {
   name: 'demo',
-  requires: [catalogModule, registryModule, placementsModule, servingModule, adsModule, taggingModule],
+  requires: [catalogModule, registryModule, placementsModule, servingModule, adsModule, taggingModule, pipelinesModule],
   setup(ctx) {
     const catalog = ctx.use(catalogModule);
     let resolve!: (v: { created: boolean }) => void;
@@ -91,6 +93,8 @@ export const demoModule: RougeModule<DemoFace> = {
             await ctx.use(taggingModule).setFeedLabels(DEMO_PROJECT, ['colour_family', 'image_quality', 'background', null, null]);
             const run = await ctx.use(taggingModule).startRun(DEMO_PROJECT, {}, { key: 'demo-first-analysis', createdBy: 'system:demo' });
             log(`demo: analysing the catalogue's images (${run.name}; rouge tags report ${run.name.split('/').pop()} --project demo)`);
+            // The seed's retraining chain, ready to run: rouge pipelines run retrain-recs --project demo.
+            await ctx.use(pipelinesModule).apply(DEMO_PROJECT, await readFile(new URL('../../examples/pipelines/retrain-recs.yaml', import.meta.url), 'utf8'));
             state = 'ready';
             resolve(r);
           }, (e: unknown) => {

@@ -12,3 +12,4 @@ export type { RecommendRequest, RecommendResult } from './recommend.js';
 export { DEFAULT_EVENT_WEIGHTS, contentOf } from './training-data.js';
 export { TRAIN_JOB } from './training.js';
 export * as PlacementErrors from './errors.js';
+export { trainRecsStep, evaluateRecsStep } from './pipeline-steps.js';

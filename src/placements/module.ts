@@ -1,6 +1,7 @@
 import { adsModule } from '../ads/index.js';
 import { catalogModule } from '../catalog/index.js';
 import { contribute, type RougeModule } from '../platform/index.js';
+import { PIPELINE_STEPS } from '../pipelines/index.js';
 import { FRAMEWORKS, registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
 import { CompiledRecommenders } from './compiled.js';
@@ -15,6 +16,7 @@ import { PlacementStore } from './store.js';
 import { placementsMigration, rerankExperimentMigration } from './tables.js';
 import { checkRerankEndpoint } from './rerank-check.js';
 import { TRAIN_JOB, runTraining, type TrainPayload } from './training.js';
+import { evaluateRecsStep, trainRecsStep } from './pipeline-steps.js';
 
 /** What other modules get from placements. */
 export interface PlacementsFace {
@@ -43,6 +45,8 @@ export const placementsModule: RougeModule<PlacementsFace> = {
   setup(ctx) {
     const registry = ctx.use(registryModule);
     const catalog = ctx.use(catalogModule);
+    ctx.contribute(PIPELINE_STEPS, trainRecsStep({ catalog, registry, blobs: ctx.blobs }));
+    ctx.contribute(PIPELINE_STEPS, evaluateRecsStep({ catalog, registry, blobs: ctx.blobs }));
     const serving = ctx.use(servingModule);
     const ads = ctx.use(adsModule);
     const store = new PlacementStore(ctx.store);

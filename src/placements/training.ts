@@ -16,6 +16,10 @@ export interface TrainPayload {
   eventsUri?: string;
   alias?: string;
   eventWeights?: Record<string, number>;
+  /** Leave each shopper's last event out (a pipeline then evaluates on it, unseen). */
+  holdOutLast?: boolean;
+  /** Set by a pipeline step: the version's lineage, and how a retried step finds the version it registered already. */
+  pipelineRun?: string;
 }
 
 /**
@@ -33,6 +37,7 @@ export async function runTraining(deps: { catalog: CatalogFace; registry: Regist
   const counts = { lines: 0, rejected: 0 };
   const source = payload.eventsUri ? deps.catalog.readEventsFile(job.project, payload.eventsUri, counts) : deps.catalog.events.export(job.project, undefined);
   const data = await readTrainingData(deps.catalog, job.project, source, weights, (events) => void job.progress({ message: 'reading events', events }));
+  if (payload.holdOutLast) data.sequences = data.sequences.map(withoutLast).filter((s) => s.items.length > 0);
   const interactions = data.sequences.reduce((n, s) => n + s.items.length, 0);
   if (interactions === 0) throw errors.NO_EVENTS({ project: job.project });
   job.signal.throwIfAborted();
@@ -61,11 +66,16 @@ export async function runTraining(deps: { catalog: CatalogFace; registry: Regist
     ...(payload.alias ? { aliases: [payload.alias] } : {}),
     metrics,
     description: `trained on ${data.events} events${payload.eventsUri ? ` of ${payload.eventsUri}` : ''}, ${interactions} weighted interactions`,
-    lineage: { operation: `projects/${job.project}/operations/${job.id}` },
+    lineage: payload.pipelineRun ? { pipelineRun: payload.pipelineRun } : { operation: `projects/${job.project}/operations/${job.id}` },
   }, Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), 'system:placements');
   return {
     modelVersion: version.name, versionAliases: version.versionAliases, events: data.events, interactions,
     ...(payload.eventsUri ? { eventsUri: payload.eventsUri, rejectedLines: counts.rejected } : {}),
     users: model.stats.users, items: model.stats.items, metrics, seconds: Math.round((Date.now() - started) / 100) / 10,
   };
+}
+
+/** A sequence without its last interaction. */
+function withoutLast<T extends { items: string[]; times?: number[]; weights?: number[] }>(s: T): T {
+  return { ...s, items: s.items.slice(0, -1), ...(s.times ? { times: s.times.slice(0, -1) } : {}), ...(s.weights ? { weights: s.weights.slice(0, -1) } : {}) };
 }

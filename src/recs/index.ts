@@ -11,5 +11,5 @@ export type { TrainOptions, BlendWeights } from './options.js';
 export { trainRecs } from './train.js';
 export { RecsModel } from './model.js';
 export type { RecsStats } from './model.js';
-export { evaluateDataset } from './evaluate.js';
+export { evaluateDataset, evaluateCases } from './evaluate.js';
 export type { EvaluationResult, Baseline } from './evaluate.js';

@@ -16,3 +16,4 @@ export { serializeTagger } from './classifier/tagger-file.js';
 export { TAGGER_FRAMEWORK } from './classifier/framework.js';
 export type { Tagger, Example } from './classifier/tagger.js';
 export { VisionPool } from './vision/pool.js';
+export { taggerSteps } from './classifier/pipeline-steps.js';

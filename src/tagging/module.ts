@@ -1,7 +1,9 @@
 import { catalogModule } from '../catalog/index.js';
 import { contribute, type Operation, type RougeModule } from '../platform/index.js';
 import { FRAMEWORKS, registryModule } from '../registry/index.js';
+import { PIPELINE_STEPS } from '../pipelines/index.js';
 import { taggerFramework } from './classifier/framework.js';
+import { taggerSteps } from './classifier/pipeline-steps.js';
 import { TaggerLoader } from './classifier/loader.js';
 import { runRetrain, TAGGER_TRAIN_JOB, type TaggerTrainPayload } from './classifier/retrain.js';
 import { ReviewStore } from './classifier/review-store.js';
@@ -61,6 +63,7 @@ export const taggingModule: RougeModule<TaggingFace> = {
     const reviews = new ReviewStore(store.db);
     const onTagsChanged = (project: string) => feeds.changed(project);
     const deps = { store, blobs: ctx.blobs, policy, rules: DEFAULT_RULES, trusted, catalog, reader, vision, taggers, onTagsChanged };
+    for (const step of taggerSteps({ registry: ctx.use(registryModule), taggers, reviews, images: deps })) ctx.contribute(PIPELINE_STEPS, step);
     const host = ctx.config.host === '0.0.0.0' || ctx.config.host === '::' ? 'localhost' : ctx.config.host;
     const baseUrl = `${ctx.config.tlsCert ? 'https' : 'http'}://${host}:${ctx.config.port}`;
     const subscribed = feeds.start();

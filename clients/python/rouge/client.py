@@ -76,6 +76,11 @@ class Client:
         #: Recommendation models trained from events (:class:`rouge.recommenders.RecsApi`).
         self.recs = RecsApi(self)
 
+        from .pipelines import PipelinesApi
+
+        #: Pipelines and their runs (:class:`rouge.pipelines.PipelinesApi`).
+        self.pipelines = PipelinesApi(self)
+
         from .iam import BindingsApi, ProjectsApi, ServiceAccountsApi
 
         #: Projects (:class:`rouge.iam.ProjectsApi`).

@@ -11,6 +11,7 @@ import { registerKeyCommands } from './keys.js';
 import { registerLoginCommand } from './login.js';
 import { registerModelCommands } from './models.js';
 import { registerOperationCommands } from './operations.js';
+import { registerPipelineCommands } from './pipelines.js';
 import { registerPredictCommand } from './predict.js';
 import { registerProjectCommands } from './projects.js';
 import { registerRecommenderCommands } from './recommenders.js';
@@ -38,6 +39,7 @@ export function registerApiCommands(program: Command): void {
   registerCatalogCommands(program);
   registerEventCommands(program);
   registerRecommenderCommands(program);
+  registerPipelineCommands(program);
   registerAdsCommands(program);
   registerTagCommands(program);
   registerFeedCommands(program);

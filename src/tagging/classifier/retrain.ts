@@ -16,6 +16,10 @@ export interface TaggerTrainPayload {
   model?: string;
   alias?: string;
   from?: string;
+  /** False from a pipeline's train-tagger step: register the version, move no alias (a later step decides). */
+  moveAlias?: boolean;
+  /** Set by a pipeline step: the version's lineage. */
+  pipelineRun?: string;
 }
 
 export interface RetrainDeps {
@@ -75,10 +79,10 @@ export async function runRetrain(d: RetrainDeps, payload: TaggerTrainPayload, jo
   const v = tagger.validation;
   const version = await d.registry.versions.create(job.project, model, {
     framework: TAGGER_FRAMEWORK,
-    aliases: [alias],
+    aliases: payload.moveAlias === false ? [] : [alias],
     metrics: { accuracy: v.accuracy, autoAcceptShare: v.autoAcceptShare, autoAcceptPrecision: v.autoAcceptPrecision, examples: v.examples },
     description: `retrained on ${examples.length} images (${decisions} review decisions${base ? ` on top of ${base.version}` : ''})`,
-    lineage: { operation: `projects/${job.project}/operations/${job.id}` },
+    lineage: payload.pipelineRun ? { pipelineRun: payload.pipelineRun } : { operation: `projects/${job.project}/operations/${job.id}` },
   }, Readable.from([serializeTagger(tagger)]), 'system:tagging');
   return { modelVersion: version.name, versionAliases: version.versionAliases, examples: tagger.examples.length, decisions, ...(base ? { from: base.version } : {}), validation: v };
 }

@@ -1,0 +1,88 @@
+import type { RougeModule } from '../platform/index.js';
+import { registryModule } from '../registry/index.js';
+import { PipelineEngine, STEP_JOB, type StepJob } from './engine.js';
+import { PIPELINE_STEPS, type StepKind } from './kinds.js';
+import { registerPipelineRoutes } from './routes.js';
+import { runStepJob } from './step-job.js';
+import { approvalStep } from './steps/approval.js';
+import { gateStep } from './steps/gate.js';
+import { setAliasStep } from './steps/set-alias.js';
+import { PipelineStore } from './store.js';
+import { pipelinesMigration } from './tables.js';
+import { parsePipelineText, validatePipeline } from './validate.js';
+import type { PipelineSpec } from './spec.js';
+
+/** How often a worker looks for runs to move on (after a restart, or a lost enqueue). */
+const RECONCILE_MS = 5_000;
+
+/** What other modules (the demo, triggers) get: pipelines to define and runs to start. */
+export interface PipelinesFace {
+  /** Creates or replaces a pipeline from its file's text, checked as the API checks it. */
+  apply(project: string, source: string): Promise<PipelineSpec>;
+  /** Starts a run with its parameters; returns the run's id. */
+  run(project: string, pipeline: string, parameters: Record<string, unknown>, principal: string): Promise<string>;
+}
+
+/**
+ * Pipelines as a module: definitions on `api`; runs advanced step by step as
+ * jobs on `worker`, each step a kind from `PIPELINE_STEPS` (built-in: gate,
+ * approval, set-alias; other modules add train-recs, evaluate, train-tagger).
+ * A worker reconciles unfinished runs every few seconds, so a run goes on
+ * after a restart.
+ */
+export const pipelinesModule: RougeModule<PipelinesFace> = {
+  name: 'pipelines',
+  requires: [registryModule],
+  migrations: { '0001_pipelines': pipelinesMigration },
+  permissions: {
+    viewer: ['pipelines.pipelines.get', 'pipelines.pipelines.list', 'pipelines.runs.get', 'pipelines.runs.list'],
+    editor: ['pipelines.pipelines.update', 'pipelines.pipelines.delete', 'pipelines.runs.create', 'pipelines.runs.cancel', 'pipelines.runs.approve'],
+  },
+  setup(ctx) {
+    const registry = ctx.use(registryModule);
+    const store = new PipelineStore(ctx.store);
+    const engine = new PipelineEngine(store, ctx.jobs, ctx.outbox);
+    const builtIn: StepKind[] = [gateStep, approvalStep, setAliasStep(registry)];
+    const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
+    let timer: NodeJS.Timeout | undefined;
+    const reconcile = async () => {
+      for (const r of await store.activeRuns()) {
+        await engine.admit(r.project, r.pipeline);
+        await engine.advance(r.project, r.id);
+      }
+    };
+    return {
+      face: {
+        apply: async (project, source) => {
+          const parsed = parsePipelineText(source);
+          const spec = validatePipeline(parsed.value, kinds(), parsed.locate);
+          const now = new Date().toISOString();
+          const existing = await store.pipeline(project, spec.name);
+          await store.putPipeline({ project, name: spec.name, spec: JSON.stringify(spec), source, paused: existing?.paused ?? 0, create_time: existing?.create_time ?? now, update_time: now });
+          return spec;
+        },
+        run: async (project, pipeline, parameters, principal) => {
+          const p = await store.pipeline(project, pipeline);
+          if (!p) throw new Error(`pipeline ${pipeline} does not exist in ${project}`);
+          return (await engine.start(project, p, parameters, principal)).id;
+        },
+      },
+      routes: {
+        api: (app) => registerPipelineRoutes(app, {
+          store, engine, kinds,
+          holds: (principal, permission, project) => ctx.authorize(principal, permission, project).then(() => true, () => false),
+        }),
+      },
+      jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: 60_000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],
+      start: () => {
+        if (!ctx.roles.has('worker')) return;
+        timer = setInterval(() => void reconcile().catch((e: unknown) => ctx.log.warn({ err: e }, 'pipelines: reconcile failed')), RECONCILE_MS);
+        timer.unref();
+      },
+      deleteProject: (project, trx) => store.deleteProject(project, trx),
+      close: async () => {
+        if (timer) clearInterval(timer);
+      },
+    };
+  },
+};

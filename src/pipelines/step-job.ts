@@ -1,0 +1,72 @@
+import type { JobContext } from '../platform/index.js';
+import type { PipelineEngine, StepJob } from './engine.js';
+import type { StepKind } from './kinds.js';
+import { resolveRefs } from './refs.js';
+import type { PipelineSpec } from './spec.js';
+import type { PipelineStore } from './store.js';
+
+export interface StepJobDeps {
+  store: PipelineStore;
+  engine: PipelineEngine;
+  kinds: () => ReadonlyMap<string, StepKind>;
+}
+
+/**
+ * Runs one try of one step, as a job (at least once): a step already ended,
+ * or of an older try, is left alone; otherwise it is RUNNING while its kind
+ * runs with its inputs resolved, under its timeout, then SUCCEEDED with its
+ * outputs. A failure is retried by the job queue with backoff while attempts
+ * remain; the last one marks the step FAILED and runs its kind's
+ * compensation. Either way the run is advanced.
+ */
+export async function runStepJob(d: StepJobDeps, payload: StepJob, job: JobContext): Promise<Record<string, unknown>> {
+  const { project } = job;
+  const run = await d.store.run(project, payload.run);
+  const row = (await d.store.steps(project, payload.run)).find((s) => s.name === payload.step);
+  if (!run || !row || row.try !== payload.try || !['QUEUED', 'RUNNING'].includes(row.state)) return { skipped: 'the step ended or was retried meanwhile' };
+  if (row.state === 'RUNNING' && row.outputs && JSON.parse(row.outputs).waiting) return { waiting: true };
+  const spec = (JSON.parse(run.spec) as PipelineSpec).steps.find((s) => s.name === payload.step)!;
+  const kind = d.kinds().get(spec.kind);
+  const now = new Date().toISOString();
+  await d.store.moveStep(project, run.id, row.name, row.try, ['QUEUED', 'RUNNING'], { state: 'RUNNING', attempt: job.attempt, start_time: row.start_time ?? now });
+  const log = (line: string) => d.store.log(project, run.id, row.name, line);
+  await log(`attempt ${job.attempt} of ${job.maxAttempts} started`);
+  const fail = async (message: string, inputs?: Record<string, unknown>) => {
+    await log(`failed: ${message}`);
+    if (job.attempt < job.maxAttempts && !job.signal.aborted) throw new Error(message);
+    if (await d.store.moveStep(project, run.id, row.name, row.try, ['RUNNING'], { state: 'FAILED', error: message.slice(0, 2000), end_time: new Date().toISOString() })) {
+      if (kind?.compensate && inputs) await kind.compensate(inputs, stepCtx).catch((e: Error) => log(`compensation failed: ${e.message}`));
+    }
+    await d.engine.advance(project, run.id);
+    return { failed: message };
+  };
+  const timeout = spec.timeoutSeconds ? AbortSignal.timeout(spec.timeoutSeconds * 1000) : undefined;
+  const signal = timeout ? AbortSignal.any([job.signal, timeout]) : job.signal;
+  const stepCtx = { project, run: run.id, step: row.name, attempt: job.attempt, principal: run.principal, signal, log };
+  if (!kind) return fail(`there is no step kind ${spec.kind} in this deployment`);
+  let inputs: Record<string, unknown>;
+  try {
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const s of await d.store.steps(project, run.id)) if (s.outputs) outputs[s.name] = JSON.parse(s.outputs);
+    inputs = resolveRefs(spec.with ?? {}, { parameters: JSON.parse(run.parameters), outputs }) as Record<string, unknown>;
+  } catch (e) {
+    job.signal.throwIfAborted();
+    return fail(`its inputs cannot be resolved: ${(e as Error).message}`);
+  }
+  let out;
+  try {
+    out = await kind.run(inputs, stepCtx);
+  } catch (e) {
+    if (job.signal.aborted) throw e;
+    return fail(timeout?.aborted ? `it ran past its timeout of ${spec.timeoutSeconds} s` : (e as Error).message, inputs);
+  }
+  if ('waiting' in out && out.waiting === true) {
+    await d.store.moveStep(project, run.id, row.name, row.try, ['RUNNING'], { outputs: JSON.stringify({ waiting: true }) });
+    await log('waiting for an approval: rouge pipelines runs approve <runId> <step>');
+    return { waiting: true };
+  }
+  await d.store.moveStep(project, run.id, row.name, row.try, ['RUNNING'], { state: 'SUCCEEDED', outputs: JSON.stringify(out), end_time: new Date().toISOString() });
+  await log('succeeded');
+  await d.engine.advance(project, run.id);
+  return { outputs: out };
+}

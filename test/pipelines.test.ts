@@ -1,0 +1,187 @@
+/**
+ * Pipelines end to end on both stores: definitions checked whole (each bad
+ * file refused with its place named, nothing saved), runs through gates,
+ * approvals, retries, trigger rules, cancel and retry-from-failed, the
+ * events of each run state, and the seed's chain: train the recommender,
+ * evaluate it against the champion, move the alias only if it is better.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reasonOf } from './catalog-helpers.js';
+import { buildTestApp } from './helpers/app.js';
+import { STORE_KINDS } from './helpers/stores.js';
+import { until } from './helpers/until.js';
+import { PROJECT, stockShop } from './recommendations-fixture.js';
+
+type Run = { name: string; runId: string; state: string; steps: Array<{ name: string; state: string; attempt: number; outputs?: Record<string, any>; error?: string }>; error?: string };
+
+const CHAIN = `
+name: retrain-recs
+description: train, evaluate against the champion, promote only if better
+parameters:
+  minGain: { type: number, default: 0 }
+steps:
+  - name: train
+    kind: train-recs
+    with: { model: recs, holdOutLast: true }
+  - name: evaluate-new
+    kind: evaluate
+    needs: [train]
+    with: { model: "recs@\${{ steps.train.outputs.versionId }}" }
+  - name: evaluate-champion
+    kind: evaluate
+    with: { model: recs@champion, ifMissing: empty }
+  - name: better
+    kind: gate
+    needs: [evaluate-new, evaluate-champion]
+    with: { metric: "\${{ steps.evaluate-new.outputs.metrics.NDCG@10 }}", op: ">", threshold: "\${{ steps.evaluate-champion.outputs.metrics.NDCG@10 }}" }
+  - name: promote
+    kind: set-alias
+    needs: [better]
+    with: { model: recs, version: "\${{ steps.train.outputs.versionId }}", alias: champion }
+`;
+
+describe.each(STORE_KINDS)('pipelines on %s', (storeKind) => {
+  let app: FastifyInstance;
+  const P = PROJECT;
+  const put = (name: string, source: string) => app.inject({ method: 'PUT', url: `/v1/projects/${P}/pipelines/${name}`, payload: { source } });
+  const start = async (name: string, body?: object) => {
+    const res = await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelines/${name}:run`, ...(body ? { payload: body } : {}) });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as Run;
+  };
+  const get = async (id: string) => (await app.inject({ url: `/v1/projects/${P}/pipelineRuns/${id}` })).json() as Run;
+  const settle = (id: string, pred: (r: Run) => boolean = (r) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.state), ms = 60_000) =>
+    until(`run ${id}`, async () => {
+      const r = await get(id);
+      return pred(r) ? r : undefined;
+    }, ms);
+  const states = (r: Run) => Object.fromEntries(r.steps.map((s) => [s.name, s.state]));
+
+  beforeAll(async () => {
+    app = await buildTestApp(storeKind, {}, { workerPollMs: 10 });
+    await stockShop(app);
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models`, payload: { name: 'ctr' } })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const { multipart } = await import('./helpers/multipart.js');
+      const m = multipart([{ name: 'metadata', value: JSON.stringify({ framework: 'http', spec: { upstreams: ['http://10.0.0.5:8080'] } }) }]);
+      expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models/ctr/versions`, ...m })).statusCode).toBe(200);
+    }
+  }, 120_000);
+  afterAll(() => app?.close());
+
+  it('refuses a bad pipeline with the place in the file named, and saves nothing', async () => {
+    const bad: Array<[string, RegExp]> = [
+      ['name: p\nsteps:\n  - { name: a, kind: gate, needs: [b], with: { metric: 1, threshold: 0 } }\n  - { name: b, kind: gate, needs: [a], with: { metric: 1, threshold: 0 } }\n', /cycle: (a -> b -> a|b -> a -> b)/],
+      ['name: p\nsteps:\n  - name: a\n    kind: gate\n    needs: [trian]\n    with: { metric: 1, threshold: 0 }\n', /steps\[0\]\.needs\[0\] \(line 5\).*trian.*not a step/],
+      ['name: p\nsteps:\n  - name: a\n    kind: teleport\n', /steps\[0\]\.kind \(line 4\).*no step kind teleport.*known: .*gate/],
+      ['name: p\nparameters:\n  n: { type: integer, default: "ten" }\nsteps:\n  - { name: a, kind: approval }\n', /parameters\.n\.default \(line 3\).*not a integer/],
+      ['name: p\nsteps:\n  - name: a\n    kind: gate\n    with: { metric: "${{ parameters.nope }}", threshold: 0 }\n', /no parameter nope/],
+      ['name: p\nsteps:\n  - name: a\n    kind: gate\n    with: { metric: 1 }\n', /steps\[0\]\.with.*threshold/],
+      ['name: p\nsteps: [\n', /line \d/],
+    ];
+    for (const [source, why] of bad) {
+      const res = await put('p', source);
+      expect(res.statusCode, source).toBe(400);
+      expect(reasonOf(res)).toBe('PIPELINE_INVALID');
+      expect(res.json().error.message, source).toMatch(why);
+    }
+    expect((await app.inject({ url: `/v1/projects/${P}/pipelines/p` })).statusCode).toBe(404);
+    expect(reasonOf(await put('other', 'name: p\nsteps:\n  - { name: a, kind: approval }\n'))).toBe('PIPELINE_INVALID');
+  });
+
+  it('runs through an approval and a passing gate, moves the alias, and says so in events', async () => {
+    const src = `name: promote-ctr
+parameters:
+  score: { type: number, default: 0.9 }
+steps:
+  - { name: check, kind: gate, with: { metric: "\${{ parameters.score }}", op: ">=", threshold: 0.8 } }
+  - { name: sign-off, kind: approval, needs: [check], with: { message: "promote ctr v2?" } }
+  - { name: promote, kind: set-alias, needs: [sign-off], with: { model: ctr, version: 2, alias: champion } }
+`;
+    expect((await put('promote-ctr', src)).statusCode).toBe(200);
+    const wrong = await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelines/promote-ctr:run`, payload: { parameters: { score: 'high' } } });
+    expect(reasonOf(wrong)).toBe('PIPELINE_PARAMETERS_INVALID');
+    expect(wrong.json().error.message).toMatch(/score must be a number/);
+    const r = await start('promote-ctr', {});
+    expect(r.name).toBe(`projects/${P}/pipelineRuns/${r.runId}`);
+    const waiting = await settle(r.runId, (x) => x.steps.find((s) => s.name === 'sign-off')?.state === 'RUNNING' && x.steps[1]!.outputs?.waiting === true);
+    expect(states(waiting)).toMatchObject({ check: 'SUCCEEDED', promote: 'QUEUED' });
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:approve`, payload: { step: 'check' } })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:approve`, payload: { step: 'sign-off' } })).statusCode).toBe(200);
+    const done = await settle(r.runId);
+    expect(done.state).toBe('SUCCEEDED');
+    expect(done.steps.find((s) => s.name === 'promote')!.outputs).toMatchObject({ versionId: '2', alias: 'champion' });
+    expect((await app.inject({ url: `/v1/projects/${P}/models/ctr/versions/champion` })).json().versionId).toBe('2');
+    const events = (await app.inject({ url: `/v1/projects/${P}/cloudEvents?pageSize=1000` })).json();
+    const types = (events.cloudEvents as Array<{ type: string; subject: string }>).filter((e) => e.subject === `pipelineRuns/${r.runId}`).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['rouge.pipeline.run.queued', 'rouge.pipeline.run.running', 'rouge.pipeline.run.succeeded']));
+    const logs = (await app.inject({ url: `/v1/projects/${P}/pipelineRuns/${r.runId}/logs?step=sign-off` })).json().lines as Array<{ line: string }>;
+    expect(logs.map((l) => l.line)).toEqual(expect.arrayContaining(['promote ctr v2?', expect.stringMatching(/^approved by /)]));
+  });
+
+  it('skips what a failing gate holds back, fails what a failed step holds up, still runs all_done steps, and retries from the failed step', async () => {
+    const src = `name: flaky
+steps:
+  - { name: low, kind: gate, with: { metric: 0.1, threshold: 0.5 } }
+  - { name: after-low, kind: set-alias, needs: [low], with: { model: ctr, version: 1, alias: never } }
+  - name: promote-missing
+    kind: set-alias
+    retries: { limit: 1, backoffSeconds: 0 }
+    with: { model: ghost, version: 1, alias: champion }
+  - { name: downstream, kind: approval, needs: [promote-missing] }
+  - { name: cleanup, kind: gate, needs: [promote-missing], triggerRule: all_done, with: { metric: 1, threshold: 0 } }
+`;
+    expect((await put('flaky', src)).statusCode).toBe(200);
+    const r = await settle((await start('flaky')).runId);
+    expect(r.state).toBe('FAILED');
+    expect(states(r)).toEqual({ low: 'SUCCEEDED', 'after-low': 'SKIPPED', 'promote-missing': 'FAILED', downstream: 'UPSTREAM_FAILED', cleanup: 'SUCCEEDED' });
+    const failed = r.steps.find((s) => s.name === 'promote-missing')!;
+    expect(failed.attempt).toBe(2);
+    expect(failed.error).toMatch(/ghost/);
+    expect(r.error).toMatch(/promote-missing/);
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models`, payload: { name: 'ghost' } })).statusCode).toBe(200);
+    const { multipart } = await import('./helpers/multipart.js');
+    const m = multipart([{ name: 'metadata', value: JSON.stringify({ framework: 'http', spec: { upstreams: ['http://10.0.0.5:8080'] } }) }]);
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models/ghost/versions`, ...m })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:retry`, payload: { fromFailed: true } })).statusCode).toBe(200);
+    const again = await settle(r.runId, (x) => x.steps.find((s) => s.name === 'downstream')?.state === 'RUNNING');
+    expect(states(again)).toMatchObject({ low: 'SUCCEEDED', 'after-low': 'SKIPPED', 'promote-missing': 'SUCCEEDED' });
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:cancel` })).statusCode).toBe(200);
+    const cancelled = await get(r.runId);
+    expect(cancelled.state).toBe('CANCELLED');
+    expect(states(cancelled).downstream).toBe('CANCELLED');
+    expect(reasonOf(await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:cancel` }))).toBe('PIPELINE_RUN_STATE');
+  });
+
+  it('holds a second run QUEUED while the first is active (maxActiveRuns 1)', async () => {
+    expect((await put('one-at-a-time', 'name: one-at-a-time\nsteps:\n  - { name: wait, kind: approval }\n')).statusCode).toBe(200);
+    const first = await start('one-at-a-time');
+    await settle(first.runId, (x) => x.state === 'RUNNING');
+    const second = await start('one-at-a-time');
+    expect(second.state).toBe('QUEUED');
+    await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${first.runId}:approve`, payload: { step: 'wait' } });
+    await settle(first.runId);
+    await settle(second.runId, (x) => x.state === 'RUNNING');
+    await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${second.runId}:cancel` });
+  });
+
+  it('trains the recommender, evaluates it against the champion, and promotes it only when it is better', async () => {
+    expect((await put('retrain-recs', CHAIN)).statusCode, 'apply').toBe(200);
+    const first = await settle((await start('retrain-recs')).runId, undefined, 180_000);
+    expect(first.state, JSON.stringify(first.steps)).toBe('SUCCEEDED');
+    expect(states(first)).toEqual({ train: 'SUCCEEDED', 'evaluate-new': 'SUCCEEDED', 'evaluate-champion': 'SUCCEEDED', better: 'SUCCEEDED', promote: 'SUCCEEDED' });
+    expect(first.steps.find((s) => s.name === 'evaluate-champion')!.outputs).toMatchObject({ exists: false });
+    const ndcg = first.steps.find((s) => s.name === 'evaluate-new')!.outputs!.metrics['NDCG@10'];
+    expect(ndcg).toBeGreaterThan(0);
+    const v = (await app.inject({ url: `/v1/projects/${P}/models/recs/versions/champion` })).json();
+    expect(v.versionId).toBe(first.steps[0]!.outputs!.versionId);
+    expect(v.lineage.pipelineRun).toBe(`projects/${P}/pipelineRuns/${first.runId}/steps/train`);
+    // Trained on the same events, the second model is no better than the champion: the gate holds it back.
+    const second = await settle((await start('retrain-recs')).runId, undefined, 180_000);
+    expect(second.state).toBe('SUCCEEDED');
+    expect(second.steps.find((s) => s.name === 'better')!.outputs).toMatchObject({ passed: false });
+    expect(states(second).promote).toBe('SKIPPED');
+    expect((await app.inject({ url: `/v1/projects/${P}/models/recs/versions/champion` })).json().versionId).toBe(v.versionId);
+  }, 240_000);
+});
