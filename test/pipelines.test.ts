@@ -166,6 +166,37 @@ steps:
     await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${second.runId}:cancel` });
   });
 
+  it('deploys a version to an endpoint with a share of the traffic, keeping the others\' proportions, and finds its own deploy on a retry', async () => {
+    const { ONNX } = await import('./helpers/registry.js');
+    const { multipart } = await import('./helpers/multipart.js');
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models`, payload: { name: 'ranker' } })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const m = multipart([{ name: 'metadata', value: '{"framework":"onnx"}' }, { name: 'artifact', filename: 'm.onnx', data: ONNX }]);
+      expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models/ranker/versions`, ...m })).statusCode).toBe(200);
+    }
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/endpoints`, payload: { name: 'ranking' } })).statusCode).toBe(200);
+    const src = `name: roll-out
+parameters:
+  version: { type: integer }
+  percent: { type: integer }
+steps:
+  - { name: deploy, kind: deploy, with: { endpoint: ranking, model: "ranker@\${{ parameters.version }}", trafficPercent: "\${{ parameters.percent }}" } }
+`;
+    expect((await put('roll-out', src)).statusCode).toBe(200);
+    const first = await settle((await start('roll-out', { parameters: { version: 1, percent: 100 } })).runId);
+    expect(first.state, JSON.stringify(first.steps)).toBe('SUCCEEDED');
+    const one = first.steps[0]!.outputs!.deployedModelId as string;
+    const second = await settle((await start('roll-out', { parameters: { version: 2, percent: 20 } })).runId);
+    expect(second.state, JSON.stringify(second.steps)).toBe('SUCCEEDED');
+    const two = second.steps[0]!.outputs!.deployedModelId as string;
+    const ep = (await app.inject({ url: `/v1/projects/${P}/endpoints/ranking` })).json();
+    expect(ep.trafficSplit).toEqual({ [one]: 80, [two]: 20 });
+    // The step run again (as after a worker died once its deploy had started): it finds its model and deploys nothing new.
+    expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${second.runId}:retry`, payload: { fromFailed: false } })).statusCode).toBe(200);
+    await settle(second.runId);
+    expect((await app.inject({ url: `/v1/projects/${P}/endpoints/ranking` })).json().deployedModels.length).toBe(2);
+  }, 120_000);
+
   it('trains the recommender, evaluates it against the champion, and promotes it only when it is better', async () => {
     expect((await put('retrain-recs', CHAIN)).statusCode, 'apply').toBe(200);
     const first = await settle((await start('retrain-recs')).runId, undefined, 180_000);

@@ -13,3 +13,4 @@ export * as PipelineErrors from './errors.js';
 export { gateStep } from './steps/gate.js';
 export { approvalStep } from './steps/approval.js';
 export { setAliasStep } from './steps/set-alias.js';
+export { deployStep } from './steps/deploy.js';

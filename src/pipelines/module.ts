@@ -1,5 +1,7 @@
 import type { RougeModule } from '../platform/index.js';
 import { registryModule } from '../registry/index.js';
+import { servingModule } from '../serving/index.js';
+import { deployStep } from './steps/deploy.js';
 import { PipelineEngine, STEP_JOB, type StepJob } from './engine.js';
 import { PIPELINE_STEPS, type StepKind } from './kinds.js';
 import { registerPipelineRoutes } from './routes.js';
@@ -32,7 +34,7 @@ export interface PipelinesFace {
  */
 export const pipelinesModule: RougeModule<PipelinesFace> = {
   name: 'pipelines',
-  requires: [registryModule],
+  requires: [registryModule, servingModule],
   migrations: { '0001_pipelines': pipelinesMigration },
   permissions: {
     viewer: ['pipelines.pipelines.get', 'pipelines.pipelines.list', 'pipelines.runs.get', 'pipelines.runs.list'],
@@ -42,7 +44,7 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
     const registry = ctx.use(registryModule);
     const store = new PipelineStore(ctx.store);
     const engine = new PipelineEngine(store, ctx.jobs, ctx.outbox);
-    const builtIn: StepKind[] = [gateStep, approvalStep, setAliasStep(registry)];
+    const builtIn: StepKind[] = [gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule))];
     const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
     let timer: NodeJS.Timeout | undefined;
     const reconcile = async () => {
