@@ -5,6 +5,8 @@
  * events of each run state, and the seed's chain: train the recommender,
  * evaluate it against the champion, move the alias only if it is better.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasonOf } from './catalog-helpers.js';
@@ -59,7 +61,7 @@ describe.each(STORE_KINDS)('pipelines on %s', (storeKind) => {
   const states = (r: Run) => Object.fromEntries(r.steps.map((s) => [s.name, s.state]));
 
   beforeAll(async () => {
-    app = await buildTestApp(storeKind, {}, { workerPollMs: 10 });
+    app = await buildTestApp(storeKind, { fetchAllowCidrs: ['127.0.0.2/32'] }, { workerPollMs: 10 });
     await stockShop(app);
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models`, payload: { name: 'ctr' } })).statusCode).toBe(200);
     for (let i = 0; i < 2; i++) {
@@ -196,6 +198,41 @@ steps:
     await settle(second.runId);
     expect((await app.inject({ url: `/v1/projects/${P}/endpoints/ranking` })).json().deployedModels.length).toBe(2);
   }, 120_000);
+
+  it('calls a URL with a JSON body, and refuses loopback and metadata addresses that are not allowed', async () => {
+    const got: Array<{ method?: string; body: string; type?: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        got.push({ method: req.method, body, type: req.headers['content-type'] });
+        res.writeHead(req.url === '/fail' ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, n: got.length }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.2', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const src = `name: notify
+parameters:
+  who: { type: string, default: data-eng }
+steps:
+  - { name: tell, kind: http, with: { url: "http://127.0.0.2:${port}/done", body: { run: done, to: "\${{ parameters.who }}" } } }
+  - { name: loopback, kind: http, with: { url: "http://127.0.0.1:${port}/x" } }
+  - { name: metadata, kind: http, with: { url: "http://169.254.169.254/latest/meta-data/" } }
+  - { name: down, kind: http, with: { url: "http://127.0.0.2:${port}/fail", method: PUT } }
+`;
+      expect((await put('notify', src)).statusCode).toBe(200);
+      const r = await settle((await start('notify')).runId);
+      expect(states(r)).toEqual({ tell: 'SUCCEEDED', loopback: 'FAILED', metadata: 'FAILED', down: 'FAILED' });
+      expect(r.steps[0]!.outputs).toEqual({ status: 200, body: { ok: true, n: expect.any(Number) } });
+      expect(got.find((g) => g.method === 'POST')).toEqual({ method: 'POST', body: '{"run":"done","to":"data-eng"}', type: 'application/json' });
+      expect(r.steps[1]!.error).toMatch(/loopback address: not fetched \(allow it with --fetch-allow-cidr\)/);
+      expect(r.steps[2]!.error).toMatch(/linkLocal/);
+      expect(r.steps[3]!.error).toMatch(/answered 503/);
+    } finally {
+      await new Promise((res) => server.close(res));
+    }
+  });
 
   it('trains the recommender, evaluates it against the champion, and promotes it only when it is better', async () => {
     expect((await put('retrain-recs', CHAIN)).statusCode, 'apply').toBe(200);

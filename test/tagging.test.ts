@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../src/catalog/index.js';
-import { AddressPolicy } from '../src/tagging/address-policy.js';
+import { AddressPolicy } from '../src/platform/index.js';
 import { DEFAULT_RULES } from '../src/tagging/rules.js';
 import { runTagging, TAGGING_JOB } from '../src/tagging/runner.js';
 import { TaggingStore } from '../src/tagging/store.js';

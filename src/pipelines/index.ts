@@ -14,3 +14,4 @@ export { gateStep } from './steps/gate.js';
 export { approvalStep } from './steps/approval.js';
 export { setAliasStep } from './steps/set-alias.js';
 export { deployStep } from './steps/deploy.js';
+export { httpStep } from './steps/http.js';

@@ -1,7 +1,8 @@
-import type { RougeModule } from '../platform/index.js';
+import { AddressPolicy, type RougeModule } from '../platform/index.js';
 import { registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
 import { deployStep } from './steps/deploy.js';
+import { httpStep } from './steps/http.js';
 import { PipelineEngine, STEP_JOB, type StepJob } from './engine.js';
 import { PIPELINE_STEPS, type StepKind } from './kinds.js';
 import { registerPipelineRoutes } from './routes.js';
@@ -44,7 +45,7 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
     const registry = ctx.use(registryModule);
     const store = new PipelineStore(ctx.store);
     const engine = new PipelineEngine(store, ctx.jobs, ctx.outbox);
-    const builtIn: StepKind[] = [gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule))];
+    const builtIn: StepKind[] = [gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
     const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
     let timer: NodeJS.Timeout | undefined;
     const reconcile = async () => {

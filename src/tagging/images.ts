@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../platform/index.js';
-import type { AddressPolicy } from './address-policy.js';
+import type { AddressPolicy } from '../platform/index.js';
 import { analyzeImage, ImageError, type Analysis } from './analyze.js';
 import { DEFAULT_LIMITS, fetchImage, FetchError } from './fetch-image.js';
 import type { ChannelRules } from './rules.js';

@@ -11,7 +11,7 @@ import { registerClassifierRoutes } from './classifier/routes.js';
 import { classifierMigration } from './classifier/tables.js';
 import { RUN_NOT_FOUND } from './errors.js';
 import { VisionPool } from './vision/pool.js';
-import { AddressPolicy } from './address-policy.js';
+import { AddressPolicy } from '../platform/index.js';
 import { registerTaggingRoutes } from './routes.js';
 import { DEFAULT_RULES } from './rules.js';
 import { runTagging, TAGGING_JOB, type RunPayload } from './runner.js';

@@ -26,3 +26,5 @@ export { registerFastRoute, fastLaneOf, type FastRouteOptions } from './fast-rou
 export { RouteTable, registerForRole, installRoleGate, ANY_ROLE, type RouteEntry } from './route-table.js';
 export { readUpdateMask } from './update-mask.js';
 export { LocationName, VertexListQuery, VertexGetQuery, withLocation } from './vertex.js';
+export { AddressPolicy } from './address-policy.js';
+export { outboundRequest, outboundUrl, OutboundError, type OutboundRequest, type OutboundResponse } from './outbound.js';
