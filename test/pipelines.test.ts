@@ -234,6 +234,36 @@ steps:
     }
   });
 
+  it('runs a command step as an argv with a scrubbed environment, and lets only holders of pipelines.commandSteps.create define one', async () => {
+    const script = "console.log('hello ' + process.argv[1]); console.log('rouge-output: ' + JSON.stringify({ n: 3 })); console.log(process.env.ROUGE_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'no database url'); process.exit(process.argv[1] === 'fail' ? 3 : 0)";
+    const src = `name: shell
+parameters:
+  who: { type: string, default: "world; rm -rf /" }
+steps:
+  - { name: run, kind: command, with: { command: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(script)}, "\${{ parameters.who }}"] } }
+`;
+    const key = async (name: string, role: string) => {
+      await app.inject({ method: 'POST', url: `/v1/projects/${P}/serviceAccounts`, payload: { name } });
+      await app.inject({ method: 'POST', url: `/v1/projects/${P}/bindings`, payload: { principal: `serviceAccount:${name}@${P}`, role } });
+      return (await app.inject({ method: 'POST', url: `/v1/projects/${P}/serviceAccounts/${name}/keys`, payload: {} })).json().key as string;
+    };
+    const editor = await key('pipeline-editor', 'editor');
+    const refused = await app.inject({ method: 'PUT', url: `/v1/projects/${P}/pipelines/shell`, headers: { authorization: `Bearer ${editor}` }, payload: { source: src } });
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(reasonOf(refused)).toBe('PIPELINE_COMMAND_STEPS_FORBIDDEN');
+    expect(refused.json().error.message).toMatch(/pipelines\.commandSteps\.create/);
+    const applied = await put('shell', src);
+    expect(applied.statusCode, applied.body).toBe(200);
+    const r = await settle((await start('shell')).runId);
+    expect(r.state, JSON.stringify(r.steps)).toBe('SUCCEEDED');
+    expect(r.steps[0]!.outputs).toEqual({ exitCode: 0, n: 3 });
+    const lines = ((await app.inject({ url: `/v1/projects/${P}/pipelineRuns/${r.runId}/logs?step=run` })).json().lines as Array<{ line: string }>).map((l) => l.line);
+    // The parameter is one argument, never a shell's words; the database URL is not in the step's environment.
+    expect(lines).toEqual(expect.arrayContaining(['hello world; rm -rf /', 'no database url']));
+    const failed = await settle((await start('shell', { parameters: { who: 'fail' } })).runId);
+    expect(failed.steps[0]!.error).toMatch(/exited with 3/);
+  });
+
   it('trains the recommender, evaluates it against the champion, and promotes it only when it is better', async () => {
     expect((await put('retrain-recs', CHAIN)).statusCode, 'apply').toBe(200);
     const first = await settle((await start('retrain-recs')).runId, undefined, 180_000);

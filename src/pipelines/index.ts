@@ -15,3 +15,4 @@ export { approvalStep } from './steps/approval.js';
 export { setAliasStep } from './steps/set-alias.js';
 export { deployStep } from './steps/deploy.js';
 export { httpStep } from './steps/http.js';
+export { commandStep, COMMAND_PERMISSION } from './steps/command.js';

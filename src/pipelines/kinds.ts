@@ -31,8 +31,10 @@ export interface StepKind {
   description: string;
   /** JSON Schema of `with` (checked when a pipeline is applied, before references are resolved). */
   inputs: Record<string, unknown>;
-  /** A permission needed, besides `pipelines.pipelines.create`, to define a pipeline with this kind. */
+  /** A permission needed, besides `pipelines.pipelines.update`, to define a pipeline with this kind. */
   permission?: string;
+  /** Why this deployment refuses the kind altogether (command steps in production without --allow-command-steps). */
+  unavailable?: string;
   /**
    * Runs the step with its inputs resolved. Returns its outputs; or
    * `{ waiting: true }` to stay RUNNING until an outside decision (an approval).

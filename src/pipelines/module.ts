@@ -3,6 +3,7 @@ import { registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
 import { deployStep } from './steps/deploy.js';
 import { httpStep } from './steps/http.js';
+import { COMMAND_PERMISSION, commandStep } from './steps/command.js';
 import { PipelineEngine, STEP_JOB, type StepJob } from './engine.js';
 import { PIPELINE_STEPS, type StepKind } from './kinds.js';
 import { registerPipelineRoutes } from './routes.js';
@@ -40,12 +41,15 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
   permissions: {
     viewer: ['pipelines.pipelines.get', 'pipelines.pipelines.list', 'pipelines.runs.get', 'pipelines.runs.list'],
     editor: ['pipelines.pipelines.update', 'pipelines.pipelines.delete', 'pipelines.runs.create', 'pipelines.runs.cancel', 'pipelines.runs.approve'],
+    // A command step runs a process on the worker: a shell for whoever defines one, so no project role holds it.
+    orgAdmin: [COMMAND_PERMISSION],
   },
   setup(ctx) {
     const registry = ctx.use(registryModule);
     const store = new PipelineStore(ctx.store);
     const engine = new PipelineEngine(store, ctx.jobs, ctx.outbox);
-    const builtIn: StepKind[] = [gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
+    const holds = (principal: string, permission: string, project: string) => ctx.authorize(principal, permission, project).then(() => true, () => false);
+    const builtIn: StepKind[] = [commandStep({ allowed: !ctx.config.production || ctx.config.allowCommandSteps, holds }), gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
     const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
     let timer: NodeJS.Timeout | undefined;
     const reconcile = async () => {
@@ -73,7 +77,7 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
       routes: {
         api: (app) => registerPipelineRoutes(app, {
           store, engine, kinds,
-          holds: (principal, permission, project) => ctx.authorize(principal, permission, project).then(() => true, () => false),
+          holds,
         }),
       },
       jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: 60_000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],

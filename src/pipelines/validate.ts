@@ -77,6 +77,7 @@ export function validatePipeline(value: unknown, kinds: ReadonlyMap<string, Step
   spec.steps.forEach((s, i) => {
     const kind = kinds.get(s.kind);
     if (!kind) throw errors.PIPELINE_INVALID({ where: locate(['steps', i, 'kind']), why: `there is no step kind ${s.kind} (known: ${[...kinds.keys()].sort().join(', ')})` });
+    if (kind.unavailable) throw errors.COMMAND_STEPS_FORBIDDEN({ step: s.name, why: kind.unavailable });
     if (kind.permission && !may(kind.permission)) throw errors.COMMAND_STEPS_FORBIDDEN({ step: s.name, why: `defining one needs the permission ${kind.permission}, which your key does not hold (orgAdmin has it)` });
     const upstream = ancestors(spec, s.name);
     for (const expr of refsIn(s.with ?? {})) {
@@ -90,7 +91,7 @@ export function validatePipeline(value: unknown, kinds: ReadonlyMap<string, Step
     if (!check) inputCheckers.set(kind.inputs, (check = inputAjv.compile(kind.inputs)));
     // A referenced value is checked once resolved; here it only has to be there.
     const given = s.with ?? {};
-    const e = check(withoutRefs(given)) ? undefined : check.errors!.find((x) => !(x.keyword === 'required' && refAt(given, x.instancePath, (x.params as { missingProperty: string }).missingProperty)));
+    const e = check(withoutRefs(given)) ? undefined : check.errors!.find((x) => !(x.keyword === 'required' ? refAt(given, x.instancePath, (x.params as { missingProperty: string }).missingProperty) : isRef(valueAt(given, x.instancePath))));
     if (e) {
       const path = e.instancePath.split('/').slice(1);
       const extra = e.keyword === 'additionalProperties' ? `: unknown input ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)}` : '';
@@ -145,18 +146,24 @@ function findCycle(spec: PipelineSpec): string[] | undefined {
   return undefined;
 }
 
-/** Whether the inputs hold a reference at a JSON pointer's property. */
-function refAt(value: unknown, pointer: string, key: string): boolean {
+const isRef = (x: unknown) => typeof x === 'string' && /^\$\{\{.*\}\}$/.test(x);
+
+function valueAt(value: unknown, pointer: string): unknown {
   let v: unknown = value;
   for (const p of pointer.split('/').slice(1)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-  const x = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
-  return typeof x === 'string' && /^\$\{\{.*\}\}$/.test(x);
+  return v;
 }
 
-/** Inputs without the values that are whole references (checked when resolved). */
+/** Whether the inputs hold a reference at a JSON pointer's property. */
+function refAt(value: unknown, pointer: string, key: string): boolean {
+  const v = valueAt(value, pointer);
+  return isRef(v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+}
+
+/** Inputs without the values that are whole references (checked when resolved); in arrays they stay, as nulls, so indices hold. */
 function withoutRefs(v: unknown): unknown {
-  if (typeof v === 'string' && /^\$\{\{.*\}\}$/.test(v)) return undefined;
-  if (Array.isArray(v)) return v.map(withoutRefs);
+  if (isRef(v)) return undefined;
+  if (Array.isArray(v)) return v.map((x) => (isRef(x) ? null : withoutRefs(x)));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (withoutRefs(x) === undefined ? [] : [[k, withoutRefs(x)]])));
   return v;
 }
