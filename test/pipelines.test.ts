@@ -32,6 +32,7 @@ steps:
     with: { model: "recs@\${{ steps.train.outputs.versionId }}" }
   - name: evaluate-champion
     kind: evaluate
+    needs: [train]
     with: { model: recs@champion, ifMissing: empty }
   - name: better
     kind: gate
@@ -62,6 +63,8 @@ describe.each(STORE_KINDS)('pipelines on %s', (storeKind) => {
 
   beforeAll(async () => {
     app = await buildTestApp(storeKind, { fetchAllowCidrs: ['127.0.0.2/32'] }, { workerPollMs: 10 });
+    // As `rouge serve` does: the worker's reconcile of unfinished runs starts here.
+    await app.rouge.start();
     await stockShop(app);
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/models`, payload: { name: 'ctr' } })).statusCode).toBe(200);
     for (let i = 0; i < 2; i++) {
@@ -263,6 +266,24 @@ steps:
     const failed = await settle((await start('shell', { parameters: { who: 'fail' } })).runId);
     expect(failed.steps[0]!.error).toMatch(/exited with 3/);
   });
+
+  it('fails a step whose job died with its worker (the queue marks it dead without running it again), so the run ends and can be retried', async () => {
+    const src = `name: crash
+steps:
+  - { name: slow, kind: command, timeoutSeconds: 120, with: { command: [${JSON.stringify(process.execPath)}, -e, "setTimeout(() => {}, 40000)"] } }
+  - { name: after, kind: gate, needs: [slow], with: { metric: 1, threshold: 0 } }
+`;
+    expect((await put('crash', src)).statusCode).toBe(200);
+    const started = await start('crash');
+    const running = await settle(started.runId, (x) => x.steps[0]!.state === 'RUNNING');
+    const job = (await app.rouge.store.typed<any>().selectFrom('pipeline_steps').select('job').where('run', '=', running.runId).where('name', '=', 'slow').executeTakeFirst())!.job as string;
+    // What the queue records when the worker of a job's last attempt died: dead, its handler never run again.
+    await app.rouge.store.typed<any>().updateTable('jobs').set({ state: 'dead', error: JSON.stringify({ status: 'UNAVAILABLE', message: 'the worker running it stopped' }), done_time: new Date().toISOString(), lease_until: null }).where('id', '=', job).execute();
+    const ended = await settle(started.runId, undefined, 30_000);
+    expect(ended.state).toBe('FAILED');
+    expect(states(ended)).toEqual({ slow: 'FAILED', after: 'UPSTREAM_FAILED' });
+    expect(ended.steps[0]!.error).toMatch(/its job ended DEAD/);
+  }, 60_000);
 
   it('trains the recommender, evaluates it against the champion, and promotes it only when it is better', async () => {
     expect((await put('retrain-recs', CHAIN)).statusCode, 'apply').toBe(200);

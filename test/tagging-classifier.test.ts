@@ -163,8 +163,12 @@ describe.each(STORE_KINDS)('classifier and review loop on %s', (storeKind) => {
     const r = await startRun({ auditRate: 0 });
     // The four images a person accepted or corrected are not classified again; the other two are.
     expect(r.response).toMatchObject({ classified: 2 });
+    // The image whose proposal was rejected goes to a person again rather than being auto-accepted;
+    // fragrance-202's audit task, still pending for the same image and tagger, is kept, not replaced.
     const pending = await tasks(`&runId=${r.id}`);
-    expect(pending.map((t) => t.itemId)).toEqual([]);
+    expect(pending.map((t) => [t.itemId, t.kind])).toEqual([['fragrance-201', 'uncertain']]);
+    expect((await tagsOf('fragrance-201')).filter((t) => t.source === 'model')).toEqual([]);
+    expect((await tasks()).filter((t) => t.itemId === 'fragrance-202').map((t) => t.kind)).toEqual(['audit']);
     const res = await app.inject({ method: 'POST', url: `/v1/projects/${P}/tagging/taggers:train`, payload: {} });
     expect(res.statusCode, res.body).toBe(200);
     const op = await finished(app, res.json().name, 120_000);

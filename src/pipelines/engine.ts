@@ -42,21 +42,47 @@ export class PipelineEngine {
     return (await this.store.run(project, run.id))!;
   }
 
-  /** Starts QUEUED runs of a pipeline, oldest first, while it is not paused and below its maxActiveRuns. */
+  /**
+   * Starts QUEUED runs of a pipeline, oldest first, while it is not paused
+   * and below its maxActiveRuns; the count and the moves happen holding the
+   * pipeline's row, so two processes admitting at once cannot overshoot.
+   */
   async admit(project: string, pipeline: string): Promise<void> {
     const p = await this.store.pipeline(project, pipeline);
     if (p?.paused) return;
     const limit = (p ? (JSON.parse(p.spec) as PipelineSpec).maxActiveRuns : undefined) ?? 1;
-    const queued = (await this.store.runs(project, { pipeline, states: ['QUEUED'] }, 100)).reverse();
-    for (const run of queued) {
-      if ((await this.store.countRunning(project, pipeline)) >= limit) return;
-      const started = await this.outbox.transaction(async (trx: Transaction<PipelineTables>, emit) => {
-        const ok = await this.store.moveRun(project, run.id, ['QUEUED'], { state: 'RUNNING', start_time: new Date().toISOString() }, trx);
-        if (ok) emit(project, event(run, 'running'));
-        return ok;
-      });
-      if (started) await this.advance(project, run.id);
+    const started = await this.store.withPipelineLock(project, pipeline, async (db) => {
+      const room = limit - (await this.store.countRunning(project, pipeline, db));
+      if (room <= 0) return [];
+      const queued = await this.store.runs(project, { pipeline, states: ['QUEUED'], oldestFirst: true }, room, undefined, db);
+      const now = new Date().toISOString();
+      const moved: RunRow[] = [];
+      for (const run of queued) if (await this.store.moveRun(project, run.id, ['QUEUED'], { state: 'RUNNING', start_time: now }, db)) moved.push(run);
+      return moved;
+    });
+    for (const run of started) {
+      await this.emit(run, 'running');
+      await this.advance(project, run.id);
     }
+  }
+
+  /**
+   * Fails a RUNNING step whose job ended without recording the step's end:
+   * a job reclaimed after the worker of its last attempt died is marked dead
+   * by the queue without running the handler again. Called by the worker's
+   * reconcile, so such a run ends (and can be retried) instead of staying RUNNING.
+   */
+  async reap(project: string, runId: string): Promise<void> {
+    for (const s of await this.store.steps(project, runId)) {
+      if (s.state !== 'RUNNING' || !s.job || (s.outputs && (JSON.parse(s.outputs) as { waiting?: boolean }).waiting)) continue;
+      const op = await this.jobs.get(project, s.job).catch(() => undefined);
+      if (!op?.done) continue;
+      const why = op.error ? `its job ended ${op.metadata.state}: ${op.error.message}` : 'its job ended without recording the step\'s result';
+      if (await this.store.moveStep(project, runId, s.name, s.try, ['RUNNING'], { state: 'FAILED', error: why.slice(0, 2000), end_time: new Date().toISOString() })) {
+        await this.store.log(project, runId, s.name, `failed: ${why}`);
+      }
+    }
+    await this.advance(project, runId);
   }
 
   /**
@@ -122,17 +148,19 @@ export class PipelineEngine {
     const run = await this.mustRun(project, runId);
     if (TERMINAL.includes(run.state)) throw errors.RUN_STATE_CONFLICT({ run: runId, state: run.state, want: 'only a QUEUED or RUNNING run can be cancelled' });
     const now = new Date().toISOString();
-    for (const s of await this.store.steps(project, runId)) {
-      if (TERMINAL.includes(s.state)) continue;
-      await this.store.moveStep(project, runId, s.name, s.try, ['QUEUED', 'RUNNING'], { state: 'CANCELLED', end_time: now, error: 'the run was cancelled' });
-      if (s.job) await this.jobs.cancel(project, s.job).catch(() => undefined);
-    }
+    // The run first: a step ending meanwhile then finds the run no longer RUNNING and cannot end it otherwise.
     const moved = await this.outbox.transaction(async (trx: Transaction<PipelineTables>, emit) => {
       const ok = await this.store.moveRun(project, runId, ['QUEUED', 'RUNNING'], { state: 'CANCELLED', error: 'cancelled', end_time: now }, trx);
       if (ok) emit(project, event(run, 'cancelled'));
       return ok;
     });
-    if (moved) await this.admit(project, run.pipeline);
+    if (!moved) throw errors.RUN_STATE_CONFLICT({ run: runId, state: (await this.mustRun(project, runId)).state, want: 'it ended meanwhile' });
+    for (const s of await this.store.steps(project, runId)) {
+      if (TERMINAL.includes(s.state)) continue;
+      await this.store.moveStep(project, runId, s.name, s.try, ['QUEUED', 'RUNNING'], { state: 'CANCELLED', end_time: now, error: 'the run was cancelled' });
+      if (s.job) await this.jobs.cancel(project, s.job).catch(() => undefined);
+    }
+    await this.admit(project, run.pipeline);
   }
 
   /**
@@ -156,8 +184,9 @@ export class PipelineEngine {
 
   /** A person's go-ahead for an approval step that is waiting. */
   async approve(project: string, runId: string, step: string, principal: string): Promise<void> {
-    const row = (await this.store.steps(project, (await this.mustRun(project, runId)).id)).find((s) => s.name === step);
-    if (!row) throw errors.PIPELINE_RUN_NOT_FOUND({ run: `projects/${project}/pipelineRuns/${runId}/steps/${step}` });
+    const steps = await this.store.steps(project, (await this.mustRun(project, runId)).id);
+    const row = steps.find((s) => s.name === step);
+    if (!row) throw errors.STEP_NOT_FOUND({ run: runId, step, steps: steps.map((s) => s.name).join(', ') });
     const waiting = row.state === 'RUNNING' && row.outputs !== null && (JSON.parse(row.outputs) as { waiting?: boolean }).waiting === true;
     if (!waiting) throw errors.STEP_NOT_WAITING({ step, state: row.state });
     const outputs = JSON.stringify({ approvedBy: principal, approveTime: new Date().toISOString() });
@@ -195,9 +224,9 @@ function event(run: RunRow, state: string) {
 export function checkParameters(spec: PipelineSpec, given: Record<string, unknown>): Record<string, unknown> {
   const declared = spec.parameters ?? {};
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(given)) if (!(k in declared)) throw errors.PARAMETERS_INVALID({ why: `${spec.name} has no parameter ${k} (it has ${Object.keys(declared).join(', ') || 'none'})` });
+  for (const k of Object.keys(given)) if (!Object.hasOwn(declared, k)) throw errors.PARAMETERS_INVALID({ why: `${spec.name} has no parameter ${k} (it has ${Object.keys(declared).join(', ') || 'none'})` });
   for (const [k, p] of Object.entries(declared)) {
-    const v = k in given ? given[k] : p.default;
+    const v = Object.hasOwn(given, k) ? given[k] : p.default;
     if (v === undefined) throw errors.PARAMETERS_INVALID({ why: `${k} (a ${p.type}) is required: it has no default` });
     if (!typeMatches(p.type, v)) throw errors.PARAMETERS_INVALID({ why: `${k} must be a ${p.type}; got ${JSON.stringify(v)}` });
     out[k] = v;

@@ -14,3 +14,7 @@ export const STEP_NOT_WAITING = defineError('PIPELINE_STEP_NOT_WAITING', 409, 'F
   `Step ${p.step} is not waiting for an approval (it is ${p.state}); only a running approval step can be approved.`);
 export const COMMAND_STEPS_FORBIDDEN = defineError('PIPELINE_COMMAND_STEPS_FORBIDDEN', 403, 'PERMISSION_DENIED', (p: { step: string; why: string }) =>
   `Step ${p.step} is a command step, which gives a shell to whoever defines it: ${p.why}.`);
+export const STEP_NOT_FOUND = defineError('PIPELINE_STEP_NOT_FOUND', 404, 'NOT_FOUND', (p: { run: string; step: string; steps: string }) =>
+  `Pipeline run ${p.run} has no step ${p.step}; its steps are ${p.steps}.`);
+export const STEP_INPUTS_INVALID = defineError('PIPELINE_STEP_INPUTS_INVALID', 400, 'INVALID_ARGUMENT', (p: { step: string; why: string }) =>
+  `Step ${p.step}'s inputs, resolved, are not valid: ${p.why}.`);

@@ -52,10 +52,19 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
     const builtIn: StepKind[] = [commandStep({ allowed: !ctx.config.production || ctx.config.allowCommandSteps, holds }), gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
     const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
     let timer: NodeJS.Timeout | undefined;
+    let reconciling = false;
     const reconcile = async () => {
-      for (const r of await store.activeRuns()) {
-        await engine.admit(r.project, r.pipeline);
-        await engine.advance(r.project, r.id);
+      if (reconciling) return;
+      reconciling = true;
+      try {
+        const runs = await store.activeRuns();
+        for (const key of new Set(runs.filter((r) => r.state === 'QUEUED').map((r) => `${r.project}\u0000${r.pipeline}`))) {
+          const [project, pipeline] = key.split('\u0000') as [string, string];
+          await engine.admit(project, pipeline);
+        }
+        for (const r of runs) if (r.state === 'RUNNING') await engine.reap(r.project, r.id);
+      } finally {
+        reconciling = false;
       }
     };
     return {
@@ -80,7 +89,8 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
           holds,
         }),
       },
-      jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: 60_000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],
+      // Training steps run the engine synchronously for minutes: the lease must outlast them, as a training job's does.
+      jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: 10 * 60_000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],
       start: () => {
         if (!ctx.roles.has('worker')) return;
         timer = setInterval(() => void reconcile().catch((e: unknown) => ctx.log.warn({ err: e }, 'pipelines: reconcile failed')), RECONCILE_MS);

@@ -120,7 +120,7 @@ export function registerPipelineRoutes(app: FastifyInstance, d: PipelineRouteDep
   });
   app.post<{ Params: Static<typeof S.RunParams>; Body: Static<typeof S.RetryBody> | undefined }>(`${runs}/${customMethod('run', 'retry')}`, {
     config: { permission: 'pipelines.runs.create' },
-    schema: { tags, summary: 'Run an ended run again: every step, or with {"fromFailed": true} only what failed and what it held up', params: S.RunParams, response: { 200: S.Run } },
+    schema: { tags, summary: 'Run an ended run again: every step, or with {"fromFailed": true} only what failed and what it held up', params: S.RunParams, body: S.RetryBody, response: { 200: S.Run } },
   }, async (request) => {
     const fromFailed = (request.body as { fromFailed?: unknown } | undefined)?.fromFailed === true;
     await d.engine.retry(request.params.project, request.params.run, fromFailed);

@@ -2,6 +2,7 @@ import type { JobContext } from '../platform/index.js';
 import type { PipelineEngine, StepJob } from './engine.js';
 import type { StepKind } from './kinds.js';
 import { resolveRefs } from './refs.js';
+import { resolvedInputsProblem } from './validate.js';
 import type { PipelineSpec } from './spec.js';
 import type { PipelineStore } from './store.js';
 
@@ -24,16 +25,19 @@ export async function runStepJob(d: StepJobDeps, payload: StepJob, job: JobConte
   const run = await d.store.run(project, payload.run);
   const row = (await d.store.steps(project, payload.run)).find((s) => s.name === payload.step);
   if (!run || !row || row.try !== payload.try || !['QUEUED', 'RUNNING'].includes(row.state)) return { skipped: 'the step ended or was retried meanwhile' };
+  if (run.state !== 'RUNNING') return { skipped: `the run is ${run.state}` };
   if (row.state === 'RUNNING' && row.outputs && JSON.parse(row.outputs).waiting) return { waiting: true };
   const spec = (JSON.parse(run.spec) as PipelineSpec).steps.find((s) => s.name === payload.step)!;
   const kind = d.kinds().get(spec.kind);
   const now = new Date().toISOString();
-  await d.store.moveStep(project, run.id, row.name, row.try, ['QUEUED', 'RUNNING'], { state: 'RUNNING', attempt: job.attempt, start_time: row.start_time ?? now });
+  // A cancel between the read above and this move wins: the step does not run.
+  if (!(await d.store.moveStep(project, run.id, row.name, row.try, ['QUEUED', 'RUNNING'], { state: 'RUNNING', attempt: job.attempt, start_time: row.start_time ?? now }))) return { skipped: 'the step was cancelled meanwhile' };
   const log = (line: string) => d.store.log(project, run.id, row.name, line);
   await log(`attempt ${job.attempt} of ${job.maxAttempts} started`);
-  const fail = async (message: string, inputs?: Record<string, unknown>) => {
+  const fail = async (message: string, inputs?: Record<string, unknown>, final = false) => {
     await log(`failed: ${message}`);
-    if (job.attempt < job.maxAttempts && !job.signal.aborted) throw new Error(message);
+    // A retry would fail the same way when the inputs themselves are wrong.
+    if (!final && job.attempt < job.maxAttempts && !job.signal.aborted) throw new Error(message);
     if (await d.store.moveStep(project, run.id, row.name, row.try, ['RUNNING'], { state: 'FAILED', error: message.slice(0, 2000), end_time: new Date().toISOString() })) {
       if (kind?.compensate && inputs) await kind.compensate(inputs, stepCtx).catch((e: Error) => log(`compensation failed: ${e.message}`));
     }
@@ -51,8 +55,10 @@ export async function runStepJob(d: StepJobDeps, payload: StepJob, job: JobConte
     inputs = resolveRefs(spec.with ?? {}, { parameters: JSON.parse(run.parameters), outputs }) as Record<string, unknown>;
   } catch (e) {
     job.signal.throwIfAborted();
-    return fail(`its inputs cannot be resolved: ${(e as Error).message}`);
+    return fail(`its inputs cannot be resolved: ${(e as Error).message}`, undefined, true);
   }
+  const problem = resolvedInputsProblem(kind, inputs);
+  if (problem) return fail(`its inputs, resolved, are not valid: ${problem}`, undefined, true);
   let out;
   try {
     out = await kind.run(inputs, stepCtx);
@@ -60,6 +66,8 @@ export async function runStepJob(d: StepJobDeps, payload: StepJob, job: JobConte
     if (job.signal.aborted) throw e;
     return fail(timeout?.aborted ? `it ran past its timeout of ${spec.timeoutSeconds} s` : (e as Error).message, inputs);
   }
+  // This worker lost the job meanwhile (cancel, or its lease taken over): another attempt records the step.
+  job.signal.throwIfAborted();
   if ('waiting' in out && out.waiting === true) {
     await d.store.moveStep(project, run.id, row.name, row.try, ['RUNNING'], { outputs: JSON.stringify({ waiting: true }) });
     await log('waiting for an approval: rouge pipelines runs approve <runId> <step>');

@@ -1,15 +1,33 @@
 import type { Kysely } from 'kysely';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import type { Store } from '../platform/index.js';
 import type { PipelineRow, PipelineTables, RunRow, StepRow } from './tables.js';
 
 type Db = Kysely<PipelineTables>;
+/** Log ids increase within a process even within one millisecond, so `?after=` never skips a line of its own. */
+const logId = monotonicFactory();
 
 /** Data access for pipelines, runs, steps and logs; every query takes the project. */
 export class PipelineStore {
   readonly db: Db;
+  private readonly dialect: Store['dialect'];
   constructor(store: Store) {
     this.db = store.typed<PipelineTables>();
+    this.dialect = store.dialect;
+  }
+
+  /**
+   * Runs `fn` holding the pipeline's row: admissions of one pipeline are
+   * serialised across processes (PostgreSQL locks the row; SQLite writes one
+   * transaction at a time), so maxActiveRuns holds whoever admits.
+   */
+  async withPipelineLock<T>(project: string, name: string, fn: (db: Db) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('pipelines').select('name').where('project', '=', project).where('name', '=', name);
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      await q.executeTakeFirst();
+      return fn(trx);
+    });
   }
 
   pipeline(project: string, name: string): Promise<PipelineRow | undefined> {
@@ -44,11 +62,11 @@ export class PipelineStore {
   run(project: string, id: string): Promise<RunRow | undefined> {
     return this.db.selectFrom('pipeline_runs').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
   }
-  runs(project: string, q: { pipeline?: string; states?: string[] }, limit: number, after?: string): Promise<RunRow[]> {
-    let s = this.db.selectFrom('pipeline_runs').selectAll().where('project', '=', project).orderBy('id', 'desc').limit(limit);
+  runs(project: string, q: { pipeline?: string; states?: string[]; oldestFirst?: boolean }, limit: number, after?: string, db: Db = this.db): Promise<RunRow[]> {
+    let s = db.selectFrom('pipeline_runs').selectAll().where('project', '=', project).orderBy('id', q.oldestFirst ? 'asc' : 'desc').limit(limit);
     if (q.pipeline) s = s.where('pipeline', '=', q.pipeline);
     if (q.states) s = s.where('state', 'in', q.states);
-    if (after !== undefined) s = s.where('id', '<', after);
+    if (after !== undefined) s = s.where('id', q.oldestFirst ? '>' : '<', after);
     return s.execute();
   }
   /** Moves a run from one of `from` to `to`; false when it was not in one of them (someone else moved it). */
@@ -65,7 +83,7 @@ export class PipelineStore {
     return Number(r.numUpdatedRows) > 0;
   }
   async log(project: string, run: string, step: string, line: string): Promise<void> {
-    await this.db.insertInto('pipeline_logs').values({ project, run, id: ulid(), step, time: new Date().toISOString(), line: line.slice(0, 4000) }).execute();
+    await this.db.insertInto('pipeline_logs').values({ project, run, id: logId(), step, time: new Date().toISOString(), line: line.slice(0, 4000) }).execute();
   }
   logs(project: string, run: string, q: { step?: string; after?: string }, limit: number) {
     let s = this.db.selectFrom('pipeline_logs').selectAll().where('project', '=', project).where('run', '=', run).orderBy('id').limit(limit);
@@ -73,12 +91,12 @@ export class PipelineStore {
     if (q.after) s = s.where('id', '>', q.after);
     return s.execute();
   }
-  /** Runs that are RUNNING anywhere: a worker reconciles them after a restart. */
-  activeRuns(limit = 1000): Promise<Array<Pick<RunRow, 'project' | 'id' | 'pipeline'>>> {
-    return this.db.selectFrom('pipeline_runs').select(['project', 'id', 'pipeline']).where('state', 'in', ['QUEUED', 'RUNNING']).limit(limit).execute();
+  /** Runs not ended anywhere (oldest first): a worker reconciles them after a restart. */
+  activeRuns(limit = 1000): Promise<Array<Pick<RunRow, 'project' | 'id' | 'pipeline' | 'state'>>> {
+    return this.db.selectFrom('pipeline_runs').select(['project', 'id', 'pipeline', 'state']).where('state', 'in', ['QUEUED', 'RUNNING']).orderBy('id').limit(limit).execute();
   }
-  async countRunning(project: string, pipeline: string): Promise<number> {
-    const r = await this.db.selectFrom('pipeline_runs').select((eb) => eb.fn.countAll<number | string>().as('n')).where('project', '=', project).where('pipeline', '=', pipeline).where('state', '=', 'RUNNING').executeTakeFirst();
+  async countRunning(project: string, pipeline: string, db: Db = this.db): Promise<number> {
+    const r = await db.selectFrom('pipeline_runs').select((eb) => eb.fn.countAll<number | string>().as('n')).where('project', '=', project).where('pipeline', '=', pipeline).where('state', '=', 'RUNNING').executeTakeFirst();
     return Number(r?.n ?? 0);
   }
   async deleteProject(project: string, db: Kysely<any>): Promise<void> {

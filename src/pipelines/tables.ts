@@ -73,6 +73,7 @@ export const pipelinesMigration: Migration = {
       .addColumn('create_time', 'text', (c) => c.notNull()).addColumn('start_time', 'text').addColumn('end_time', 'text')
       .addPrimaryKeyConstraint('pipeline_runs_pk', ['project', 'id']).execute();
     await db.schema.createIndex('pipeline_runs_pipeline').on('pipeline_runs').columns(['project', 'pipeline', 'state']).execute();
+    await db.schema.createIndex('pipeline_runs_state').on('pipeline_runs').columns(['state']).execute();
     await db.schema.createTable('pipeline_steps')
       .addColumn('project', 'text', (c) => c.notNull()).addColumn('run', 'text', (c) => c.notNull()).addColumn('name', 'text', (c) => c.notNull())
       .addColumn('state', 'text', (c) => c.notNull()).addColumn('try', 'integer', (c) => c.notNull()).addColumn('attempt', 'integer', (c) => c.notNull())

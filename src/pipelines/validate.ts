@@ -84,7 +84,7 @@ export function validatePipeline(value: unknown, kinds: ReadonlyMap<string, Step
       const r = parseRef(expr);
       const where = locate(['steps', i, 'with']);
       if ('error' in r) throw errors.PIPELINE_INVALID({ where, why: r.error });
-      if (r.kind === 'parameter' && !(r.name in params)) throw errors.PIPELINE_INVALID({ where, why: `\${{ ${expr} }}: the pipeline has no parameter ${r.name}` });
+      if (r.kind === 'parameter' && !Object.hasOwn(params, r.name)) throw errors.PIPELINE_INVALID({ where, why: `\${{ ${expr} }}: the pipeline has no parameter ${r.name}` });
       if (r.kind === 'step' && !upstream.has(r.step)) throw errors.PIPELINE_INVALID({ where, why: `\${{ ${expr} }}: ${r.step} is not a step that ${s.name} needs (directly or through others), so its outputs are not known when ${s.name} runs` });
     }
     let check = inputCheckers.get(kind.inputs);
@@ -99,6 +99,18 @@ export function validatePipeline(value: unknown, kinds: ReadonlyMap<string, Step
     }
   });
   return spec;
+}
+
+/**
+ * Why a step's inputs, with references resolved, do not fit its kind
+ * (a parameter that resolved to `-champion` where an alias goes), or undefined.
+ */
+export function resolvedInputsProblem(kind: StepKind, inputs: unknown): string | undefined {
+  let check = inputCheckers.get(kind.inputs);
+  if (!check) inputCheckers.set(kind.inputs, (check = inputAjv.compile(kind.inputs)));
+  if (check(inputs)) return undefined;
+  const e = check.errors![0]!;
+  return `${e.instancePath.split('/').slice(1).join('.') || 'with'} ${e.message ?? 'is invalid'}`;
 }
 
 /** Whether a value is of a parameter type. */

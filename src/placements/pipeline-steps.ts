@@ -32,7 +32,7 @@ export function trainRecsStep(d: RecsStepDeps): StepKind {
     async run(inputs, ctx) {
       const model = (inputs.model as string | undefined) ?? 'recs';
       const pipelineRun = `projects/${ctx.project}/pipelineRuns/${ctx.run}/steps/${ctx.step}`;
-      const earlier = await registeredBy(d.registry, ctx.project, model, pipelineRun);
+      const earlier = await d.registry.versions.findByPipelineRun(ctx.project, model, pipelineRun);
       if (earlier) {
         await ctx.log(`version ${earlier.versionId} was registered by an earlier attempt of this step`);
         return { modelVersion: earlier.name, versionId: earlier.versionId, model, metrics: earlier.metrics };
@@ -87,16 +87,4 @@ export function evaluateRecsStep(d: RecsStepDeps): StepKind {
       return { exists: true, modelVersion: version.name, metrics, users };
     },
   };
-}
-
-/** The version of a model a pipeline step registered, if it did (found by its lineage). */
-async function registeredBy(registry: RegistryFace, project: string, model: string, pipelineRun: string) {
-  let after: string[] | undefined;
-  do {
-    const page = await registry.versions.list(project, model, { pageSize: 500, after }).catch(() => ({ versions: [], nextPageToken: undefined }));
-    const found = page.versions.find((v) => (v.lineage as { pipelineRun?: string }).pipelineRun === pipelineRun);
-    if (found) return found;
-    after = page.nextPageToken ? [page.versions[page.versions.length - 1]!.versionId] : undefined;
-  } while (after);
-  return undefined;
 }

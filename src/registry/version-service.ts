@@ -226,6 +226,23 @@ export class VersionService {
   }
 
   /**
+   * The version of a model whose lineage names a pipeline step (its
+   * `pipelineRun`), if one was registered: how a step run again finds what
+   * an earlier attempt registered instead of registering a second. No model yet is none.
+   */
+  async findByPipelineRun(project: string, model: string, pipelineRun: string): Promise<ModelVersion | undefined> {
+    if (!(await this.store.getModel(project, model))) return undefined;
+    let after: string[] | undefined;
+    do {
+      const page = await this.list(project, model, { pageSize: 500, after });
+      const found = page.versions.find((v) => (v.lineage as { pipelineRun?: string }).pipelineRun === pipelineRun);
+      if (found) return found;
+      after = page.nextPageToken ? [page.versions[page.versions.length - 1]!.versionId] : undefined;
+    } while (after);
+    return undefined;
+  }
+
+  /**
    * Vertex's MergeVersionAliases: `champion` puts (or moves) an alias on this
    * version, `-old` removes it from this version; `default` can move but never
    * be removed. All in one transaction.

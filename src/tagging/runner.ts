@@ -88,13 +88,16 @@ export async function runTagging(d: RunDeps, store: TaggingStore, payload: RunPa
 }
 
 /**
- * The classifier's decision for an analysed image, unless a person already
- * decided on this very image (their decision stands until the image changes).
+ * The classifier's decision for an analysed image, unless a person accepted
+ * or corrected this very image (their decision stands until the image
+ * changes); an image they rejected is sent to review again.
  */
 async function classifyImage(d: RunDeps, store: TaggingStore, t: LoadedTagger, at: { project: string; run: string; item: string; hash: string }, fresh: Float32Array | undefined, auditRate: number) {
-  if (await store.reviewed(at.project, at.item, at.hash)) return undefined;
+  const decided = await store.reviewed(at.project, at.item, at.hash);
+  if (decided === 'accept' || decided === 'correct') return undefined;
   const embeddings = fresh ?? (await embeddingsOf(d, at.project, at.hash));
-  return embeddings ? decide(t, at, embeddings, auditRate) : undefined;
+  // A person rejected what the model said of this image: it goes to a person again, never auto-accepted.
+  return embeddings ? decide(t, at, embeddings, auditRate, decided === 'reject') : undefined;
 }
 
 async function allItems(catalog: CatalogFace, project: string, filter: string | undefined): Promise<string[]> {

@@ -10,7 +10,9 @@ export interface Classified {
   /** The item's tags from the model (auto-accepted), replacing its earlier ones of these names. */
   tags: ItemTagRow[];
   names: readonly string[];
-  /** A review task, replacing the item's pending one. */
+  /** The tagger version that decided (projects/p/models/m/versions/n). */
+  modelVersion: string;
+  /** A review task, unless the item has one pending for this image and tagger already. */
   task?: ReviewTaskRow;
 }
 
@@ -54,17 +56,23 @@ export class TaggingStore {
       await trx.deleteFrom('item_tags').where('project', '=', row.project).where('item', '=', row.item).where('source', '=', 'analyzer').execute();
       if (tags.length > 0) await trx.insertInto('item_tags').values(tags).execute();
       if (!classified) return;
-      await trx.deleteFrom('item_tags').where('project', '=', row.project).where('item', '=', row.item).where('source', '=', 'model').where('name', 'in', [...classified.names]).execute();
+      // Classified means no person decided on this image: earlier reviewed tags were for another image.
+      await trx.deleteFrom('item_tags').where('project', '=', row.project).where('item', '=', row.item).where('source', 'in', ['model', 'review']).where('name', 'in', [...classified.names]).execute();
       if (classified.tags.length > 0) await trx.insertInto('item_tags').values(classified.tags).execute();
-      await trx.deleteFrom('tagging_review_tasks').where('project', '=', row.project).where('item', '=', row.item).where('state', '=', 'pending').execute();
-      if (classified.task) await trx.insertInto('tagging_review_tasks').values(classified.task).execute();
+      // A pending task for this image and tagger stays (a reviewer may be on it, an audit sample keeps building);
+      // one for another image or tagger is stale.
+      const pending = await trx.selectFrom('tagging_review_tasks').select(['id', 'image_hash', 'model_version']).where('project', '=', row.project).where('item', '=', row.item).where('state', '=', 'pending').execute();
+      const current = (t: { image_hash: string; model_version: string }) => t.image_hash === row.image_hash && t.model_version === classified.modelVersion;
+      const stale = pending.filter((t) => !current(t)).map((t) => t.id);
+      if (stale.length > 0) await trx.deleteFrom('tagging_review_tasks').where('project', '=', row.project).where('id', 'in', stale).execute();
+      if (classified.task && !pending.some(current)) await trx.insertInto('tagging_review_tasks').values(classified.task).execute();
     });
   }
-  /** Whether a person accepted or corrected the product type of this item's very image. */
-  async reviewed(project: string, item: string, hash: string): Promise<boolean> {
-    const r = await this.db.selectFrom('tagging_review_tasks').select('id').where('project', '=', project).where('item', '=', item).where('image_hash', '=', hash)
-      .where('state', '=', 'resolved').where('decision', 'in', ['accept', 'correct']).limit(1).executeTakeFirst();
-    return r !== undefined;
+  /** A person's latest decision on the product type of this item's very image, if any. */
+  async reviewed(project: string, item: string, hash: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('tagging_review_tasks').select('decision').where('project', '=', project).where('item', '=', item).where('image_hash', '=', hash)
+      .where('state', '=', 'resolved').orderBy('resolve_time', 'desc').limit(1).executeTakeFirst();
+    return r?.decision ?? undefined;
   }
   /** How a run's images were classified: auto-accepted, and sent to review as uncertain or as an audit sample. */
   async classifiedCounts(project: string, run: string): Promise<{ classified: number; autoAccepted: number; sentToReview: number; audited: number }> {

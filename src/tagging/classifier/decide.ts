@@ -33,10 +33,11 @@ export function productTags(m: ClassMapping, confidence?: number): Array<{ name:
  * What a run does with one image's prediction: at or above its class's
  * threshold the tags go on the item (source `model`), and a deterministic
  * sample of those (by run and item) is also queued for review as an audit;
- * below it, nothing goes on the item and a person is asked.
+ * below it (or with `forceReview`), nothing goes on the item and a person is asked.
  */
-export function decide(t: LoadedTagger, at: { project: string; run: string; item: string; hash: string }, embeddings: Float32Array, auditRate: number): { columns: PredictionColumns; classified: Classified } {
-  const p = classify(t.tagger, embeddings);
+export function decide(t: LoadedTagger, at: { project: string; run: string; item: string; hash: string }, embeddings: Float32Array, auditRate: number, forceReview = false): { columns: PredictionColumns; classified: Classified } {
+  const c = classify(t.tagger, embeddings);
+  const p = forceReview ? { ...c, autoAccept: false } : c;
   const now = new Date().toISOString();
   const proposed = productTags(p.mapping, p.confidence);
   const audited = p.autoAccept && sampled(at.run, at.item, auditRate);
@@ -49,7 +50,7 @@ export function decide(t: LoadedTagger, at: { project: string; run: string; item
     : [];
   return {
     columns: { predicted_label: p.label, confidence: Math.round(p.confidence * 1e4) / 1e4, auto_accepted: p.autoAccept ? 1 : 0 },
-    classified: { tags, names: PRODUCT_TAGS, ...(task ? { task } : {}) },
+    classified: { tags, names: PRODUCT_TAGS, modelVersion: t.version, ...(task ? { task } : {}) },
   };
 }
 

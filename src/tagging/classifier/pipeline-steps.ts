@@ -14,8 +14,7 @@ export function taggerSteps(d: RetrainDeps): StepKind[] {
     async run(inputs, ctx) {
       const model = (inputs.model as string | undefined) ?? 'tagger';
       const pipelineRun = `projects/${ctx.project}/pipelineRuns/${ctx.run}/steps/${ctx.step}`;
-      const page = await d.registry.versions.list(ctx.project, model, { pageSize: 1000, after: undefined }).catch(() => ({ versions: [] }));
-      const earlier = page.versions.find((v) => (v.lineage as { pipelineRun?: string }).pipelineRun === pipelineRun);
+      const earlier = await d.registry.versions.findByPipelineRun(ctx.project, model, pipelineRun);
       if (earlier) return { modelVersion: earlier.name, versionId: earlier.versionId, model, metrics: earlier.metrics };
       const r = await runRetrain(d, { model, moveAlias: false, pipelineRun, ...(inputs.from ? { from: String(inputs.from) } : {}) }, {
         project: ctx.project, id: `${ctx.run}-${ctx.step}`, kind: 'pipeline-step', attempt: ctx.attempt, maxAttempts: ctx.attempt, signal: ctx.signal,

@@ -43,6 +43,8 @@ export async function runRetrain(d: RetrainDeps, payload: TaggerTrainPayload, jo
   const from = payload.from ?? `${model}@${alias}`;
   await job.progress({ message: 'reading examples and decisions' });
   const base = await d.taggers.resolve(job.project, from);
+  // A named starting point that is not there (a typo) must not quietly become "start from nothing".
+  if (!base && payload.from) throw errors.NO_TRAINING_DATA({ why: `model ${payload.from} does not exist in project ${job.project}; name an existing rouge-tagger version, or leave "from" out` });
   const examples: Example[] = [...(base?.tagger.examples ?? [])];
   let decisions = 0;
   for (const r of await d.reviews.decisions(job.project)) {

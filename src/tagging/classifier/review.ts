@@ -39,7 +39,9 @@ export async function resolveTask(store: ReviewStore, task: ReviewTaskRow, body:
     : [];
   if (!(await store.resolve(task, body.decision, by, tags))) {
     const now2 = await store.get(task.project, task.id);
-    throw errors.REVIEW_TASK_RESOLVED({ task: task.id, decision: now2?.decision ?? '', by: now2?.resolved_by ?? '' });
+    // Gone: a later run found the item's image changed, and replaced the task.
+    if (!now2) throw errors.REVIEW_TASK_NOT_FOUND({ task: `projects/${task.project}/tagging/reviewTasks/${task.id}` });
+    throw errors.REVIEW_TASK_RESOLVED({ task: task.id, decision: now2.decision ?? '', by: now2.resolved_by ?? '' });
   }
   return tags;
 }

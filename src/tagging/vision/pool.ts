@@ -15,7 +15,11 @@ interface Thread {
   worker: Worker;
   busy: number;
   pending: Map<number, Pending>;
+  exited: boolean;
 }
+
+/** Longest an image may take on a thread; a packshot takes well under a second. */
+const IMAGE_TIMEOUT_MS = 60_000;
 
 /**
  * The backbone on worker threads, so classifying and safety-checking a
@@ -30,7 +34,8 @@ export class VisionPool {
   private next = 0;
   private closed = false;
 
-  constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism()))) {}
+  /** One thread per core, at most four (each holds a copy of the model, about 100 MB). */
+  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
   /** The backbone's outputs for an image in any format sharp reads. */
   async see(bytes: Buffer): Promise<Seen> {
@@ -39,12 +44,19 @@ export class VisionPool {
     const thread = this.pick();
     const id = this.next++;
     thread.busy++;
+    let timer: NodeJS.Timeout | undefined;
     try {
       return await new Promise<Seen>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
+        // A thread that never answers (stuck, or dead with the message lost) must not hang a run.
+        timer = setTimeout(() => {
+          thread.pending.delete(id);
+          reject(new Error(`the vision thread did not answer within ${IMAGE_TIMEOUT_MS / 1000} s`));
+        }, IMAGE_TIMEOUT_MS);
         thread.worker.postMessage({ id, rgb }, [rgb.buffer as ArrayBuffer]);
       });
     } finally {
+      clearTimeout(timer);
       thread.busy--;
     }
   }
@@ -57,7 +69,9 @@ export class VisionPool {
   }
 
   private pick(): Thread {
-    this.threads ??= Array.from({ length: this.size }, () => start());
+    // A thread that exited (a WebAssembly abort, out of memory) is replaced when next needed.
+    this.threads = (this.threads ?? []).filter((t) => !t.exited);
+    while (this.threads.length < this.size) this.threads.push(start());
     let best = this.threads[0]!;
     for (const t of this.threads) if (t.busy < best.busy) best = t;
     return best;
@@ -73,7 +87,7 @@ function start(): Thread {
   const worker = fromSource
     ? new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`, { eval: true })
     : new Worker(new URL('./worker.js', import.meta.url));
-  const thread: Thread = { worker, busy: 0, pending: new Map() };
+  const thread: Thread = { worker, busy: 0, pending: new Map(), exited: false };
   worker.unref();
   worker.on('message', (m: { id: number; seen?: Seen; error?: string }) => {
     const p = thread.pending.get(m.id);
@@ -86,7 +100,10 @@ function start(): Thread {
     thread.pending.clear();
   };
   worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the vision thread exited (${code})`)));
+  worker.on('exit', (code) => {
+    thread.exited = true;
+    fail(new Error(`the vision thread exited (${code})`));
+  });
   return thread;
 }
 
