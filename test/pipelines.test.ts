@@ -91,6 +91,11 @@ describe.each(STORE_KINDS)('pipelines on %s', (storeKind) => {
       expect(reasonOf(res)).toBe('PIPELINE_INVALID');
       expect(res.json().error.message, source).toMatch(why);
     }
+    // What a tester sends: a NUL character, a file nested thousands deep, a run body that is not an object.
+    const nul = await put('p', 'name: p\nsteps:\n  - { name: a\u0000, kind: approval }\n');
+    expect(nul.statusCode).toBe(400);
+    const deep = await put('p', `name: p\nsteps:\n  - { name: a, kind: approval, with: { message: ${'['.repeat(5000)}${']'.repeat(5000)} } }\n`);
+    expect(deep.statusCode, deep.body.slice(0, 300)).toBe(400);
     expect((await app.inject({ url: `/v1/projects/${P}/pipelines/p` })).statusCode).toBe(404);
     expect(reasonOf(await put('other', 'name: p\nsteps:\n  - { name: a, kind: approval }\n'))).toBe('PIPELINE_INVALID');
   });
