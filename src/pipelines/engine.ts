@@ -99,10 +99,9 @@ export class PipelineEngine {
       const steps = new Map((await this.store.steps(project, runId)).map((s) => [s.name, s]));
       for (const s of spec.steps) {
         const row = steps.get(s.name)!;
-        if (row.state !== 'QUEUED' || row.job) {
-          if (row.state === 'QUEUED' && row.job) await this.enqueue(run, s, row); // idempotent: finishes an enqueue a crash interrupted
-          continue;
-        }
+        // A step with a job is on its way; one whose enqueue a crash cut short has none, and is enqueued
+        // again below under the same idempotency key, which returns the job already made.
+        if (row.state !== 'QUEUED' || row.job) continue;
         const needs = (s.needs ?? []).map((n) => steps.get(n)!);
         if (!needs.every((n) => TERMINAL.includes(n.state))) continue;
         const verdict = ruleOf(s, needs);

@@ -9,10 +9,9 @@ import { runRetrain, TAGGER_TRAIN_JOB, type TaggerTrainPayload } from './classif
 import { ReviewStore } from './classifier/review-store.js';
 import { registerClassifierRoutes } from './classifier/routes.js';
 import { classifierMigration } from './classifier/tables.js';
-import { RUN_NOT_FOUND } from './errors.js';
 import { VisionPool } from './vision/pool.js';
 import { AddressPolicy } from '../platform/index.js';
-import { registerTaggingRoutes } from './routes.js';
+import { operation, registerTaggingRoutes } from './routes.js';
 import { DEFAULT_RULES } from './rules.js';
 import { runTagging, TAGGING_JOB, type RunPayload } from './runner.js';
 import { TaggingStore } from './store.js';
@@ -80,7 +79,7 @@ export const taggingModule: RougeModule<TaggingFace> = {
         api: (app) => {
           registerTaggingRoutes(app, { store, jobs: ctx.jobs, catalog, blobs: ctx.blobs });
           registerFeedRoutes(app, { store, catalog, cache: feeds, baseUrl, checkProject: (project) => ctx.projects.get(project) });
-          registerClassifierRoutes(app, { store, reviews, jobs: ctx.jobs, catalog, blobs: ctx.blobs, onTagsChanged, run: (project, run) => runOperation(ctx.jobs, project, run) });
+          registerClassifierRoutes(app, { store, reviews, jobs: ctx.jobs, catalog, blobs: ctx.blobs, onTagsChanged, run: (project, run) => operation(ctx.jobs, project, run) });
         },
       },
       jobs: [
@@ -100,9 +99,3 @@ export const taggingModule: RougeModule<TaggingFace> = {
   },
 };
 
-/** A tagging run's Operation, or TAGGING_RUN_NOT_FOUND. */
-async function runOperation(jobs: import('../platform/index.js').Jobs, project: string, run: string) {
-  const op = await jobs.get(project, run).catch(() => undefined);
-  if (!op || op.metadata.kind !== TAGGING_JOB) throw RUN_NOT_FOUND({ run: `projects/${project}/tagging/runs/${run}` });
-  return op;
-}

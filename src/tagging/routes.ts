@@ -81,7 +81,8 @@ export function registerTaggingRoutes(app: FastifyInstance, d: TaggingRouteDeps)
   });
 }
 
-async function operation(jobs: Jobs, project: string, run: string) {
+/** A tagging run's Operation, or TAGGING_RUN_NOT_FOUND. */
+export async function operation(jobs: Jobs, project: string, run: string) {
   const op = await jobs.get(project, run).catch(() => undefined);
   if (!op || op.metadata.kind !== TAGGING_JOB) throw errors.RUN_NOT_FOUND({ run: `projects/${project}/tagging/runs/${run}` });
   return op;
