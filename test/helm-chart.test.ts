@@ -85,6 +85,16 @@ describe('values.schema.json', () => {
   });
 });
 
+describe('docs/kubernetes.md', () => {
+  it('documents every top-level value and every role key in values.yaml', () => {
+    const doc = readFileSync(join(ROOT, 'docs/kubernetes.md'), 'utf8');
+    const values = readYaml(join(CHART, 'values.yaml'));
+    const table = doc.slice(doc.indexOf('## Values'), doc.indexOf('### What each pod gets'));
+    for (const key of Object.keys(values)) expect(table, `values.yaml key ${key}`).toContain(`\`${key}\``);
+    for (const key of Object.keys(values.worker)) expect(table, `role key ${key}`).toContain(`\`${key}\``);
+  });
+});
+
 /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
 function dockerInstructions(text: string): Array<{ op: string; args: string }> {
   return text
