@@ -3,6 +3,7 @@ import type { EventOutbox, Jobs } from '../platform/index.js';
 import type { Transaction } from 'kysely';
 import * as errors from './errors.js';
 import type { PipelineSpec, StepSpec } from './spec.js';
+import { LOST_WORKER_ATTEMPTS } from './step-job.js';
 import type { PipelineStore } from './store.js';
 import type { PipelineRow, PipelineTables, RunRow, StepRow } from './tables.js';
 import { typeMatches } from './validate.js';
@@ -121,7 +122,8 @@ export class PipelineEngine {
     const payload: StepJob = { run: run.id, step: s.name, try: row.try };
     const op = await this.jobs.enqueue(run.project, STEP_JOB, payload, {
       idempotencyKey: `pipeline-step:${run.id}:${s.name}:${row.try}`,
-      maxAttempts: (s.retries?.limit ?? 0) + 1,
+      // A worker that stops mid-step (killed, restarted) is not the step failing: see LOST_WORKER_ATTEMPTS.
+      maxAttempts: (s.retries?.limit ?? 0) + 1 + LOST_WORKER_ATTEMPTS,
       backoffMs: (s.retries?.backoffSeconds ?? 10) * 1000,
       createdBy: run.principal,
     });

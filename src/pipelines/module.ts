@@ -89,8 +89,8 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
           holds,
         }),
       },
-      // Training steps run the engine synchronously for minutes: the lease must outlast them, as a training job's does.
-      jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: 10 * 60_000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],
+      // Training steps run the engine synchronously for minutes: the lease (600 s by default) must outlast them, as a training job's does.
+      jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: ctx.config.pipelineStepLeaseSeconds * 1000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],
       start: () => {
         if (!ctx.roles.has('worker')) return;
         timer = setInterval(() => void reconcile().catch((e: unknown) => ctx.log.warn({ err: e }, 'pipelines: reconcile failed')), RECONCILE_MS);

@@ -32,6 +32,7 @@ export interface Config {
   bidSigningKey: string | undefined;
   fetchAllowCidrs: string[];
   allowCommandSteps: boolean;
+  pipelineStepLeaseSeconds: number;
   keyTtlDays: number;
   keyCacheTtlMs: number;
   rateLimitPerSecond: number;
@@ -202,6 +203,7 @@ export const SETTINGS: Setting[] = [
   { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },
   { key: 'rateLimitPerSecond', flag: '--rate-limit', env: ['ROUGE_RATE_LIMIT'], description: 'requests per second allowed per API key (0 turns the limit off)', parse: integer(0, 1_000_000), defaultValue: () => 1000, defaultText: '1000' },
   { key: 'allowCommandSteps', flag: '--allow-command-steps', env: ['ROUGE_ALLOW_COMMAND_STEPS'], description: 'let pipelines run command steps (a process on the worker) in production; they give a shell to whoever may define them (orgAdmin)', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
+  { key: 'pipelineStepLeaseSeconds', flag: '--pipeline-step-lease-seconds', env: ['ROUGE_PIPELINE_STEP_LEASE_SECONDS'], description: 'how long a pipeline step\'s job stays claimed without a renewal: a step whose worker died runs again after it; it must outlast a training step, which blocks the event loop that renews it', parse: integer(2, 7 * 86_400), defaultValue: () => 600, defaultText: '600' },
   { key: 'authDisabled', flag: '--auth-disabled', env: ['ROUGE_AUTH_DISABLED'], description: 'serve without authentication, for benchmarks only; refused in production', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
   { key: 'blobUrl', flag: '--blob-url', env: ['ROUGE_BLOB_URL'], description: 'where blobs live: file:///path or s3://bucket/prefix', parse: optionalText((s) => (/^(file:\/\/\/.+|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/.test(s) ? undefined : 'must be file:///absolute/path or s3://bucket[/prefix]')), defaultValue: none, defaultText: 'file://<data-dir>/blobs' },
   { key: 's3Endpoint', flag: '--s3-endpoint', env: ['ROUGE_S3_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'], description: 'S3-compatible endpoint URL (MinIO, GCS interoperability); default AWS', parse: optionalText((s) => (/^https?:\/\/.+/.test(s) ? undefined : 'must be an http(s) URL')), defaultValue: none, defaultText: '(AWS)' },

@@ -21,6 +21,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Reports progress shown by `GET .../operations/{id}` and `rouge operations wait`. */
   progress(progress: Record<string, unknown>): Promise<void>;
+  /** What an earlier attempt last passed to `progress`, if any: a handler can resume from it, or count what its attempts did. */
+  reported?: Record<string, unknown>;
 }
 
 /** Runs one job; its resolved value becomes the Operation's `response`. Handlers must be idempotent (at-least-once). */
@@ -161,6 +163,7 @@ export class JobWorker {
       const ctx: JobContext = {
         project: row.project, id: row.id, kind: row.kind, attempt: row.attempts, maxAttempts: row.max_attempts, signal: controller.signal,
         progress: (p) => this.store.progress(row, this.workerId, p),
+        ...(row.progress ? { reported: JSON.parse(row.progress) as Record<string, unknown> } : {}),
       };
       let outcome: 'ok' | 'error' = 'ok';
       let result: unknown;
