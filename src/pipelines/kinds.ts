@@ -5,8 +5,12 @@ export interface StepContext {
   project: string;
   run: string;
   step: string;
+  /** 1 until the run is retried; with `attempt`, it names this execution of the step (a Kubernetes Job's name). */
+  try: number;
   /** 1 on the first attempt. */
   attempt: number;
+  /** The step's `timeoutSeconds`, for what enforces it elsewhere too (a Job's activeDeadlineSeconds); `signal` aborts at it regardless. */
+  timeoutSeconds?: number;
   /** The principal the run acts as (who started it, or the trigger's service account). */
   principal: string;
   /** Aborted on cancel, on the step's timeout, or when this worker lost the job. */

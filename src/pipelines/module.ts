@@ -4,6 +4,7 @@ import { servingModule } from '../serving/index.js';
 import { deployStep } from './steps/deploy.js';
 import { httpStep } from './steps/http.js';
 import { COMMAND_PERMISSION, commandStep } from './steps/command.js';
+import { commandExecutor } from './steps/command-executor.js';
 import { PipelineEngine, STEP_JOB, type StepJob } from './engine.js';
 import { PIPELINE_STEPS, type StepKind } from './kinds.js';
 import { registerPipelineRoutes } from './routes.js';
@@ -49,7 +50,7 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
     const store = new PipelineStore(ctx.store);
     const engine = new PipelineEngine(store, ctx.jobs, ctx.outbox);
     const holds = (principal: string, permission: string, project: string) => ctx.authorize(principal, permission, project).then(() => true, () => false);
-    const builtIn: StepKind[] = [commandStep({ allowed: !ctx.config.production || ctx.config.allowCommandSteps, holds }), gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
+    const builtIn: StepKind[] = [commandStep({ allowed: !ctx.config.production || ctx.config.allowCommandSteps, holds, executor: commandExecutor(ctx.config, ctx.roles.has('worker')) }), gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
     const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
     let timer: NodeJS.Timeout | undefined;
     let reconciling = false;

@@ -72,7 +72,7 @@ export async function runStepJob(d: StepJobDeps, payload: StepJob, job: JobConte
   };
   const timeout = spec.timeoutSeconds ? AbortSignal.timeout(spec.timeoutSeconds * 1000) : undefined;
   const signal = timeout ? AbortSignal.any([job.signal, timeout]) : job.signal;
-  const stepCtx = { project, run: run.id, step: row.name, attempt: job.attempt, principal: run.principal, signal, log };
+  const stepCtx = { project, run: run.id, step: row.name, try: row.try, attempt: job.attempt, ...(spec.timeoutSeconds ? { timeoutSeconds: spec.timeoutSeconds } : {}), principal: run.principal, signal, log };
   if (!kind) return fail(`there is no step kind ${spec.kind} in this deployment`);
   let inputs: Record<string, unknown>;
   try {

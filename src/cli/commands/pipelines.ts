@@ -122,7 +122,7 @@ export function registerPipelineCommands(program: Command): void {
       const tagging = await import('../../tagging/index.js');
       // Only the kinds' input schemas are read here: the steps never run, so they need no services.
       const none = undefined as never;
-      const kinds = [p.gateStep, p.approvalStep, p.setAliasStep(none), p.deployStep(none), p.httpStep(none), p.commandStep({ allowed: true, holds: async () => true }), placements.trainRecsStep(none), placements.evaluateRecsStep(none), ...tagging.taggerSteps(none)];
+      const kinds = [p.gateStep, p.approvalStep, p.setAliasStep(none), p.deployStep(none), p.httpStep(none), p.commandStep({ allowed: true, holds: async () => true, executor: none }), placements.trainRecsStep(none), placements.evaluateRecsStep(none), ...tagging.taggerSteps(none)];
       const text = await readPipelineFile(file);
       try {
         const parsed = p.parsePipelineText(text);

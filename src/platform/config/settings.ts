@@ -7,6 +7,8 @@
 
 export type Role = 'api' | 'inference' | 'worker';
 export const ALL_ROLES: readonly Role[] = ['api', 'inference', 'worker'];
+/** Where pipeline `command` steps run: a child process of the worker, or a Kubernetes Job. */
+export type CommandExecutorName = 'process' | 'kubernetes';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** The validated configuration every part of Rouge reads. */
@@ -32,6 +34,10 @@ export interface Config {
   bidSigningKey: string | undefined;
   fetchAllowCidrs: string[];
   allowCommandSteps: boolean;
+  commandExecutor: CommandExecutorName;
+  kubernetesNamespace: string | undefined;
+  kubernetesImage: string | undefined;
+  kubeconfig: string | undefined;
   pipelineStepLeaseSeconds: number;
   keyTtlDays: number;
   keyCacheTtlMs: number;
@@ -203,6 +209,10 @@ export const SETTINGS: Setting[] = [
   { key: 'keyCacheTtlMs', flag: '--key-cache-ttl-ms', env: ['ROUGE_KEY_CACHE_TTL_MS'], description: 'how long a process trusts a verified key or binding before reading it again; bounds how late a revocation takes effect', parse: integer(0, 60000), defaultValue: () => 5000, defaultText: '5000' },
   { key: 'rateLimitPerSecond', flag: '--rate-limit', env: ['ROUGE_RATE_LIMIT'], description: 'requests per second allowed per API key (0 turns the limit off)', parse: integer(0, 1_000_000), defaultValue: () => 1000, defaultText: '1000' },
   { key: 'allowCommandSteps', flag: '--allow-command-steps', env: ['ROUGE_ALLOW_COMMAND_STEPS'], description: 'let pipelines run command steps (a process on the worker) in production; they give a shell to whoever may define them (orgAdmin)', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
+  { key: 'commandExecutor', flag: '--command-executor', env: ['ROUGE_COMMAND_EXECUTOR'], description: 'where pipeline command steps run: process (a child process of the worker) or kubernetes (a Job in --kubernetes-namespace)', parse: (raw) => { if (raw === 'process' || raw === 'kubernetes') return raw; throw new Error('must be process or kubernetes'); }, defaultValue: () => 'process', defaultText: 'process' },
+  { key: 'kubernetesNamespace', flag: '--kubernetes-namespace', env: ['ROUGE_KUBERNETES_NAMESPACE'], description: 'namespace of the Jobs that run command steps (--command-executor kubernetes)', parse: optionalText((s) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s) ? undefined : 'must be a Kubernetes namespace name (lower-case letters, digits and hyphens)')), defaultValue: none, defaultText: '(the worker pod\'s namespace, else the kubeconfig context\'s, else default)' },
+  { key: 'kubernetesImage', flag: '--kubernetes-image', env: ['ROUGE_KUBERNETES_IMAGE'], description: 'container image of a command step on Kubernetes that names none in its with.image', parse: optionalText(), defaultValue: none, defaultText: '(none: each step names its image)' },
+  { key: 'kubeconfig', flag: '--kubeconfig', env: ['ROUGE_KUBECONFIG'], description: 'kubeconfig file of the cluster that runs command steps; without it, the in-cluster service account in a pod, else KUBECONFIG or ~/.kube/config', parse: optionalText(), defaultValue: none, defaultText: '(in-cluster, else KUBECONFIG or ~/.kube/config)' },
   { key: 'pipelineStepLeaseSeconds', flag: '--pipeline-step-lease-seconds', env: ['ROUGE_PIPELINE_STEP_LEASE_SECONDS'], description: 'how long a pipeline step\'s job stays claimed without a renewal: a step whose worker died runs again after it; it must outlast a training step, which blocks the event loop that renews it', parse: integer(2, 7 * 86_400), defaultValue: () => 600, defaultText: '600' },
   { key: 'authDisabled', flag: '--auth-disabled', env: ['ROUGE_AUTH_DISABLED'], description: 'serve without authentication, for benchmarks only; refused in production', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
   { key: 'blobUrl', flag: '--blob-url', env: ['ROUGE_BLOB_URL'], description: 'where blobs live: file:///path or s3://bucket/prefix', parse: optionalText((s) => (/^(file:\/\/\/.+|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/.test(s) ? undefined : 'must be file:///absolute/path or s3://bucket[/prefix]')), defaultValue: none, defaultText: 'file://<data-dir>/blobs' },
