@@ -29,13 +29,18 @@ export interface StepJob {
 export class PipelineEngine {
   constructor(private readonly store: PipelineStore, private readonly jobs: Jobs, private readonly outbox: EventOutbox) {}
 
-  /** A new run of a pipeline with its parameters checked and defaulted; it starts now unless paused or at maxActiveRuns. */
-  async start(project: string, p: PipelineRow, given: Record<string, unknown>, principal: string): Promise<RunRow> {
+  /**
+   * A new run of a pipeline with its parameters checked and defaulted; it
+   * starts now unless paused or at maxActiveRuns. A trigger passes the run's
+   * id, chosen when the firing was recorded: starting it twice (a delivery
+   * retried after a crash) fails on the id instead of making a second run.
+   */
+  async start(project: string, p: PipelineRow, given: Record<string, unknown>, principal: string, opts: { id?: string; trigger?: string } = {}): Promise<RunRow> {
     const spec = JSON.parse(p.spec) as PipelineSpec;
     const parameters = checkParameters(spec, given);
     const run: RunRow = {
-      project, id: ulid(), pipeline: p.name, spec: p.spec, parameters: JSON.stringify(parameters), state: 'QUEUED', principal, error: null,
-      create_time: new Date().toISOString(), start_time: null, end_time: null,
+      project, id: opts.id ?? ulid(), pipeline: p.name, spec: p.spec, parameters: JSON.stringify(parameters), state: 'QUEUED', principal, error: null,
+      create_time: new Date().toISOString(), start_time: null, end_time: null, trigger: opts.trigger ?? null,
     };
     await this.store.insertRun(run, spec.steps.map((s) => s.name));
     await this.emit(run, 'queued');

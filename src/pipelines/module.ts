@@ -14,6 +14,8 @@ import { gateStep } from './steps/gate.js';
 import { setAliasStep } from './steps/set-alias.js';
 import { PipelineStore } from './store.js';
 import { pipelinesMigration } from './tables.js';
+import { setupTriggers, type TickResult } from './triggers/part.js';
+import { triggersMigration } from './triggers/tables.js';
 import { parsePipelineText, validatePipeline } from './validate.js';
 import type { PipelineSpec } from './spec.js';
 
@@ -26,6 +28,8 @@ export interface PipelinesFace {
   apply(project: string, source: string): Promise<PipelineSpec>;
   /** Starts a run with its parameters; returns the run's id. */
   run(project: string, pipeline: string, parameters: Record<string, unknown>, principal: string): Promise<string>;
+  /** One pass of the trigger loop at `now` (the worker runs one every two seconds): tests and `rouge serve --once` drive time with it. */
+  tickTriggers(now?: Date): Promise<TickResult>;
 }
 
 /**
@@ -38,10 +42,15 @@ export interface PipelinesFace {
 export const pipelinesModule: RougeModule<PipelinesFace> = {
   name: 'pipelines',
   requires: [registryModule, servingModule],
-  migrations: { '0001_pipelines': pipelinesMigration },
+  migrations: { '0001_pipelines': pipelinesMigration, '0002_triggers': triggersMigration },
   permissions: {
-    viewer: ['pipelines.pipelines.get', 'pipelines.pipelines.list', 'pipelines.runs.get', 'pipelines.runs.list'],
-    editor: ['pipelines.pipelines.update', 'pipelines.pipelines.delete', 'pipelines.runs.create', 'pipelines.runs.cancel', 'pipelines.runs.approve'],
+    viewer: ['pipelines.pipelines.get', 'pipelines.pipelines.list', 'pipelines.runs.get', 'pipelines.runs.list', 'pipelines.triggers.get', 'pipelines.triggers.list'],
+    editor: [
+      'pipelines.pipelines.update', 'pipelines.pipelines.delete', 'pipelines.runs.create', 'pipelines.runs.cancel', 'pipelines.runs.approve',
+      'pipelines.triggers.create', 'pipelines.triggers.update', 'pipelines.triggers.delete', 'pipelines.triggers.invoke', 'pipelines.events.publish',
+    ],
+    // Data engineering's service accounts post events and call HTTP triggers when their jobs finish.
+    ingestor: ['pipelines.events.publish', 'pipelines.triggers.invoke'],
     // A command step runs a process on the worker: a shell for whoever defines one, so no project role holds it.
     orgAdmin: [COMMAND_PERMISSION],
   },
@@ -52,6 +61,7 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
     const holds = (principal: string, permission: string, project: string) => ctx.authorize(principal, permission, project).then(() => true, () => false);
     const builtIn: StepKind[] = [commandStep({ allowed: !ctx.config.production || ctx.config.allowCommandSteps, holds, executor: commandExecutor(ctx.config, ctx.roles.has('worker')) }), gateStep, approvalStep, setAliasStep(registry), deployStep(ctx.use(servingModule)), httpStep(new AddressPolicy(ctx.config.fetchAllowCidrs))];
     const kinds = (): ReadonlyMap<string, StepKind> => new Map([...builtIn, ...ctx.contributions(PIPELINE_STEPS)].map((k) => [k.kind, k]));
+    const triggers = setupTriggers(ctx, { pipelines: store, engine, holds });
     let timer: NodeJS.Timeout | undefined;
     let reconciling = false;
     const reconcile = async () => {
@@ -83,23 +93,31 @@ export const pipelinesModule: RougeModule<PipelinesFace> = {
           if (!p) throw new Error(`pipeline ${pipeline} does not exist in ${project}`);
           return (await engine.start(project, p, parameters, principal)).id;
         },
+        tickTriggers: (now) => triggers.tick(now),
       },
       routes: {
-        api: (app) => registerPipelineRoutes(app, {
-          store, engine, kinds,
-          holds,
-        }),
+        api: (app) => {
+          registerPipelineRoutes(app, { store, engine, kinds, holds });
+          triggers.routes(app);
+        },
       },
+      // A data-engineering service account may be bound on one HTTP trigger alone (`triggers/etl-done`).
+      resources: [{ collection: 'triggers', exists: async (project, id) => (await triggers.store.get(project, id)) !== undefined }],
       // Training steps run the engine synchronously for minutes: the lease (600 s by default) must outlast them, as a training job's does.
       jobs: [{ kind: STEP_JOB, concurrency: 4, leaseMs: ctx.config.pipelineStepLeaseSeconds * 1000, handler: (payload: StepJob, job) => runStepJob({ store, engine, kinds }, payload, job) }],
-      start: () => {
+      start: async () => {
         if (!ctx.roles.has('worker')) return;
+        await triggers.start();
         timer = setInterval(() => void reconcile().catch((e: unknown) => ctx.log.warn({ err: e }, 'pipelines: reconcile failed')), RECONCILE_MS);
         timer.unref();
       },
-      deleteProject: (project, trx) => store.deleteProject(project, trx),
+      deleteProject: async (project, trx) => {
+        await store.deleteProject(project, trx);
+        await triggers.store.deleteProject(project, trx);
+      },
       close: async () => {
         if (timer) clearInterval(timer);
+        await triggers.close();
       },
     };
   },

@@ -22,6 +22,7 @@ const Step = Type.Object({
 });
 export const Run = Type.Object({
   name: Type.String(), runId: Type.String(), pipeline: Type.String(), state: Type.String(), parameters: Type.Record(Type.String(), Type.Unknown()), principal: Type.String(),
+  trigger: Type.Optional(Type.String({ description: 'the trigger that started the run' })),
   steps: Type.Array(Step), createTime: Type.String(), startTime: Type.Optional(Type.String()), endTime: Type.Optional(Type.String()), error: Type.Optional(Type.String()),
 });
 export const Pipeline = Type.Object({

@@ -29,6 +29,8 @@ export interface PipelineTables {
     create_time: string;
     start_time: string | null;
     end_time: string | null;
+    /** The trigger that started it (added by the triggers migration). */
+    trigger: string | null;
   };
   pipeline_steps: {
     project: string;

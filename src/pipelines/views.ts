@@ -13,6 +13,7 @@ export function runView(r: RunRow, steps: StepRow[]) {
   return {
     name: `projects/${r.project}/pipelineRuns/${r.id}`, runId: r.id, pipeline: `projects/${r.project}/pipelines/${r.pipeline}`, state: r.state,
     parameters: JSON.parse(r.parameters) as Record<string, unknown>, principal: r.principal,
+    ...(r.trigger ? { trigger: `projects/${r.project}/triggers/${r.trigger}` } : {}),
     steps: spec.steps.map((s) => {
       const row = byName.get(s.name)!;
       return {

@@ -26,7 +26,7 @@ export function registerBindingCommands(program: Command): void {
   apiCommand(bindings, 'add', 'grant a role to a principal on --project, or on one resource in it')
     .requiredOption('--principal <principal>', 'alice, user:alice, web@storefront or serviceAccount:web@storefront')
     .requiredOption('--role <role>', ROLES)
-    .option('--resource <resource>', 'endpoints/{name} or recommenders/{name}; omit for the whole project')
+    .option('--resource <resource>', 'endpoints/{name}, recommenders/{name}, advertisers/{name} or triggers/{name}; omit for the whole project')
     .action(async (opts: BindingFlags) => {
       const principal = parsePrincipalArg(opts.principal).id;
       const ctx = resolveContext(opts);

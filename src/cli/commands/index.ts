@@ -12,6 +12,7 @@ import { registerLoginCommand } from './login.js';
 import { registerModelCommands } from './models.js';
 import { registerOperationCommands } from './operations.js';
 import { registerPipelineCommands } from './pipelines.js';
+import { registerTriggerCommands } from './triggers.js';
 import { registerPredictCommand } from './predict.js';
 import { registerProjectCommands } from './projects.js';
 import { registerRecommenderCommands } from './recommenders.js';
@@ -40,6 +41,7 @@ export function registerApiCommands(program: Command): void {
   registerEventCommands(program);
   registerRecommenderCommands(program);
   registerPipelineCommands(program);
+  registerTriggerCommands(program);
   registerAdsCommands(program);
   registerTagCommands(program);
   registerFeedCommands(program);

@@ -38,14 +38,14 @@ const ENDED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const runsPath = (project: string) => `${projectPath(project)}/pipelineRuns`;
 
 /** `--param since=2026-11-01 --param n=3`: kept as text; typed by the pipeline's declared parameters before the request. */
-function paramPair(text: string, prev: Record<string, string> | undefined): Record<string, string> {
+export function paramPair(text: string, prev: Record<string, string> | undefined): Record<string, string> {
   const i = text.indexOf('=');
   if (i <= 0) throw new InvalidArgumentError(`use NAME=VALUE, such as since=2026-11-01`);
   return { ...prev, [text.slice(0, i)]: text.slice(i + 1) };
 }
 
 /** Each `--param` as the type the pipeline declares; a usage error names the one that is not. */
-function typed(params: Record<string, string>, declared: Record<string, { type: string }>): Record<string, string | number | boolean> {
+export function typed(params: Record<string, string>, declared: Record<string, { type: string }>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(params)) {
     const t = declared[k]?.type;

@@ -62,9 +62,10 @@ export class ApiClient {
    * Sends one request and returns the parsed JSON body. Throws ApiError for an
    * error response and CliError when Rouge cannot be reached.
    */
-  async request<T = Record<string, unknown>>(method: string, path: string, init: { query?: Query; body?: unknown } = {}): Promise<T> {
+  async request<T = Record<string, unknown>>(method: string, path: string, init: { query?: Query; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
     const url = this.urlOf(path, init.query);
     const headers: Record<string, string> = {
+      ...init.headers,
       authorization: `Bearer ${this.options.key}`,
       accept: 'application/json',
       'user-agent': this.options.userAgent,

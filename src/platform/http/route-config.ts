@@ -19,6 +19,14 @@ declare module 'fastify' {
      * the credential is only good for this route.
      */
     basicAuth?: (params: Record<string, string>, user: string, password: string) => Promise<string | undefined>;
+    /**
+     * A `Rouge-Signature` header is accepted here instead of a key (an HTTP
+     * trigger called by a job that holds only its signing secret). The signature
+     * covers the raw body, so the handler verifies it: such a request, with no
+     * Authorization header, reaches the handler as `anonymous`, and the handler
+     * must refuse it unless the signature is valid.
+     */
+    signature?: boolean;
     /** The configured scrape token (`--metrics-token`, sent as a bearer token) is accepted here as well as a key. */
     scrapeToken?: boolean;
     idempotent?: boolean;

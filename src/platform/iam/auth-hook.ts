@@ -91,6 +91,10 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
   app.addHook('onRequest', (request, _reply, done) => {
     const cfg = routeConfig(request);
     if (cfg.public || cfg.url === undefined) return done();
+    if (cfg.signature && request.headers.authorization === undefined && typeof request.headers['rouge-signature'] === 'string') {
+      request.principalName = 'anonymous';
+      return done();
+    }
     if (cfg.scrapeToken && isScrapeToken(request.headers.authorization)) {
       request.principalName = 'metricsScraper';
       return done();

@@ -1,0 +1,92 @@
+import { RougeError } from '../../platform/index.js';
+import type { PipelineEngine } from '../engine.js';
+import type { PipelineStore } from '../store.js';
+import type { TriggerSpec } from './spec.js';
+import type { TriggerStore } from './store.js';
+import type { DeliveryRow } from './tables.js';
+
+/** Attempts at a delivery that keeps failing for a reason other than its parameters, before it is a dead letter. */
+export const MAX_ATTEMPTS = 8;
+const LEASE_MS = 60_000;
+
+export interface DelivererDeps {
+  triggers: TriggerStore;
+  pipelines: PipelineStore;
+  engine: PipelineEngine;
+  /** Whether the trigger's run-as principal may still start runs in the project. */
+  holds: (principal: string, permission: string, project: string) => Promise<boolean>;
+  warn: (err: unknown, msg: string) => void;
+}
+
+export type Outcome = { state: 'DELIVERED' | 'SKIPPED' | 'DEAD'; reason?: string } | { state: 'PENDING'; reason: string };
+
+/**
+ * Turns recorded firings (deliveries) into pipeline runs, at least once and
+ * with one run per firing: the run's id is fixed when the firing is
+ * recorded, so a delivery retried after a crash finds its run instead of
+ * starting another. A delivery the pipeline refuses (its parameters) or that
+ * waits on a paused pipeline past the trigger's limit becomes a dead letter.
+ */
+export class Deliverer {
+  constructor(private readonly d: DelivererDeps) {}
+
+  /** Delivers every PENDING delivery whose time has come; returns how many it handled. */
+  async drain(now = new Date()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.d.triggers.claimPending(now, 100, LEASE_MS);
+      for (const row of batch) await this.deliver(row, now).catch((e: unknown) => this.d.warn(e, 'triggers: a delivery failed'));
+      total += batch.length;
+      if (batch.length < 100) return total;
+    }
+  }
+
+  /** One delivery (leased by the caller, or just created): starts its run, or says why not. */
+  async deliver(row: DeliveryRow, now = new Date()): Promise<Outcome> {
+    const { triggers } = this.d;
+    const outcome = await this.decide(row, now).catch((e: unknown): Outcome => {
+      if (e instanceof RougeError && e.reason === 'PIPELINE_PARAMETERS_INVALID') return { state: 'DEAD', reason: e.message };
+      const reason = `starting the run failed: ${(e as Error).message}`;
+      return row.attempts + 1 >= MAX_ATTEMPTS ? { state: 'DEAD', reason: `${reason} (after ${MAX_ATTEMPTS} attempts)` } : { state: 'PENDING', reason };
+    });
+    if (outcome.state === 'PENDING') {
+      const attempts = row.attempts + 1;
+      const backoffMs = Math.min(600_000, 5_000 * 2 ** (attempts - 1));
+      await triggers.settle(row, ['PENDING'], { attempts, reason: outcome.reason, lease_until: null, next_attempt_time: new Date(now.getTime() + backoffMs).toISOString() });
+    } else {
+      await triggers.settle(row, ['PENDING'], { state: outcome.state, reason: outcome.reason ?? null, lease_until: null, attempts: row.attempts + 1 });
+    }
+    return outcome;
+  }
+
+  private async decide(row: DeliveryRow, now: Date): Promise<Outcome> {
+    const { triggers, pipelines, engine } = this.d;
+    if (await pipelines.run(row.project, row.run)) return { state: 'DELIVERED' };
+    const t = await triggers.get(row.project, row.trigger);
+    if (!t) return { state: 'DEAD', reason: `trigger ${row.trigger} was deleted` };
+    const spec = JSON.parse(t.spec) as TriggerSpec;
+    const p = await pipelines.pipeline(row.project, t.pipeline);
+    if (!p) return { state: 'DEAD', reason: `pipeline ${t.pipeline} does not exist in ${row.project}` };
+    if (p.paused) {
+      const waited = now.getTime() - Date.parse(row.create_time);
+      if (waited > spec.maxPausedSeconds * 1000) return { state: 'DEAD', reason: `pipeline ${t.pipeline} stayed paused for more than ${spec.maxPausedSeconds} s (the trigger's maxPausedSeconds)` };
+      return { state: 'PENDING', reason: `pipeline ${t.pipeline} is paused: waiting for it to be resumed` };
+    }
+    if (!(await this.d.holds(t.run_as, 'pipelines.runs.create', row.project))) {
+      return { state: 'DEAD', reason: `${t.run_as}, whom the trigger's runs act as, no longer holds pipelines.runs.create in ${row.project}` };
+    }
+    if (t.kind === 'schedule' && row.key.startsWith('schedule:')) {
+      const active = await triggers.activeRuns(row.project, t.name);
+      if (active.length > 0 && spec.overlapPolicy === 'forbid') return { state: 'SKIPPED', reason: `run ${active[0]!.id} of this trigger was still going (overlapPolicy forbid)` };
+      if (spec.overlapPolicy === 'replace') for (const r of active) await engine.cancel(row.project, r.id).catch(() => undefined);
+    }
+    try {
+      await engine.start(row.project, p, JSON.parse(row.parameters) as Record<string, unknown>, t.run_as, { id: row.run, trigger: t.name });
+    } catch (e) {
+      // Another process started it between the check above and here: the firing is delivered once all the same.
+      if (await pipelines.run(row.project, row.run)) return { state: 'DELIVERED' };
+      throw e;
+    }
+    return { state: 'DELIVERED' };
+  }
+}
