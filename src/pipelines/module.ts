@@ -28,7 +28,7 @@ export interface PipelinesFace {
   apply(project: string, source: string): Promise<PipelineSpec>;
   /** Starts a run with its parameters; returns the run's id. */
   run(project: string, pipeline: string, parameters: Record<string, unknown>, principal: string): Promise<string>;
-  /** One pass of the trigger loop at `now` (the worker runs one every two seconds): tests and `rouge serve --once` drive time with it. */
+  /** One pass of the trigger loop at `now` (a worker runs one every two seconds); tests drive time with it. */
   tickTriggers(now?: Date): Promise<TickResult>;
 }
 

@@ -18,7 +18,9 @@ export interface DelivererDeps {
   warn: (err: unknown, msg: string) => void;
 }
 
-export type Outcome = { state: 'DELIVERED' | 'SKIPPED' | 'DEAD'; reason?: string } | { state: 'PENDING'; reason: string };
+export type Outcome = { state: 'DELIVERED' | 'SKIPPED' | 'DEAD'; reason?: string } | { state: 'PENDING'; reason: string; retryInMs?: number };
+/** How often a firing waiting for a paused pipeline looks again: a resumed pipeline gets its runs within this. */
+const PAUSED_RECHECK_MS = 15_000;
 
 /**
  * Turns recorded firings (deliveries) into pipeline runs, at least once and
@@ -50,8 +52,9 @@ export class Deliverer {
       return row.attempts + 1 >= MAX_ATTEMPTS ? { state: 'DEAD', reason: `${reason} (after ${MAX_ATTEMPTS} attempts)` } : { state: 'PENDING', reason };
     });
     if (outcome.state === 'PENDING') {
-      const attempts = row.attempts + 1;
-      const backoffMs = Math.min(600_000, 5_000 * 2 ** (attempts - 1));
+      // Waiting on a paused pipeline is not a failed attempt: only failures count towards the dead letter.
+      const attempts = outcome.retryInMs === undefined ? row.attempts + 1 : row.attempts;
+      const backoffMs = outcome.retryInMs ?? Math.min(600_000, 5_000 * 2 ** (attempts - 1));
       await triggers.settle(row, ['PENDING'], { attempts, reason: outcome.reason, lease_until: null, next_attempt_time: new Date(now.getTime() + backoffMs).toISOString() });
     } else {
       await triggers.settle(row, ['PENDING'], { state: outcome.state, reason: outcome.reason ?? null, lease_until: null, attempts: row.attempts + 1 });
@@ -70,7 +73,7 @@ export class Deliverer {
     if (p.paused) {
       const waited = now.getTime() - Date.parse(row.create_time);
       if (waited > spec.maxPausedSeconds * 1000) return { state: 'DEAD', reason: `pipeline ${t.pipeline} stayed paused for more than ${spec.maxPausedSeconds} s (the trigger's maxPausedSeconds)` };
-      return { state: 'PENDING', reason: `pipeline ${t.pipeline} is paused: waiting for it to be resumed` };
+      return { state: 'PENDING', reason: `pipeline ${t.pipeline} is paused: waiting for it to be resumed`, retryInMs: PAUSED_RECHECK_MS };
     }
     if (!(await this.d.holds(t.run_as, 'pipelines.runs.create', row.project))) {
       return { state: 'DEAD', reason: `${t.run_as}, whom the trigger's runs act as, no longer holds pipelines.runs.create in ${row.project}` };
