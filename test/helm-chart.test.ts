@@ -83,6 +83,16 @@ describe('values.schema.json', () => {
     expect(errorsOf(deepMerge(defaults, { worker: { image: { digest: 'sha256:abc' } } }))).not.toEqual([]);
     expect(errorsOf({ ...defaults, inference: { ...defaults.inference, resources: { limits: { memory: '1Gi' } } } }).join('\n')).toMatch(/requests/);
   });
+
+  it('closes the commandSteps block: a misspelt key, an unknown executor or a malformed namespace is refused', () => {
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { enabled: true } }))).toEqual([]);
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { enabeld: true } })).join('\n')).toMatch(/\/commandSteps .*additionalProperty":"enabeld"/);
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { rbac: { crate: true } } })).join('\n')).toMatch(/\/commandSteps\/rbac .*additionalProperty":"crate"/);
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { executor: 'docker' } }))).not.toEqual([]);
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { namespace: 'ML_Jobs' } }))).not.toEqual([]);
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { apiServerCidrs: ['172.16.0.2'] } }))).not.toEqual([]);
+    expect(errorsOf(deepMerge(defaults, { commandSteps: { apiServerPorts: [] } }))).not.toEqual([]);
+  });
 });
 
 describe('docs/kubernetes.md', () => {
@@ -331,14 +341,16 @@ describe.skipIf(!HELM)('the chart with the real helm', () => {
     for (const role of ROLES) expect(roleObject(minimal, 'Deployment', role).spec.replicas).toBe(1);
   });
 
-  it.each(EXAMPLES)('hardens every pod of %s: non-root, read-only root with scratch emptyDirs, no escalation, no capabilities, RuntimeDefault seccomp, no API token', (example) => {
+  it.each(EXAMPLES)('hardens every pod of %s: non-root, read-only root with scratch emptyDirs, no escalation, no capabilities, RuntimeDefault seccomp, no API token but the worker\'s for command steps on Kubernetes', (example) => {
     const all = objects(example);
+    const steps = readYaml(join(CHART, 'examples', example)).commandSteps;
+    const stepsOnKubernetes = steps?.enabled === true && (steps.executor ?? 'kubernetes') === 'kubernetes';
     const pods = [...byKind(all, 'Deployment'), ...byKind(all, 'Job')].map((o) => ({ name: `${o.kind} ${o.metadata.name}`, spec: o.spec.template.spec }));
     pods.push(...byKind(all, 'Pod').map((o) => ({ name: `Pod ${o.metadata.name}`, spec: o.spec })));
     expect(pods.length).toBe(5);
     for (const { name, spec } of pods) {
       expect(spec.securityContext, name).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(spec.automountServiceAccountToken, name).toBe(false);
+      expect(spec.automountServiceAccountToken, name).toBe(name === 'Deployment rouge-worker' && stepsOnKubernetes);
       for (const c of spec.containers) {
         expect(c.securityContext, name).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
         expect(c.resources.requests.memory, name).toBeTruthy();
@@ -357,7 +369,7 @@ describe.skipIf(!HELM)('the chart with the real helm', () => {
       expect(spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(expect.arrayContaining(['/tmp', dataDir]));
       expect(spec.topologySpreadConstraints.map((t: any) => t.labelSelector.matchLabels['app.kubernetes.io/component'])).toEqual(spec.topologySpreadConstraints.map(() => role));
     }
-    expect(byKind(all, 'ServiceAccount').every((sa: any) => sa.automountServiceAccountToken === false)).toBe(true);
+    for (const sa of byKind(all, 'ServiceAccount') as any[]) expect(sa.automountServiceAccountToken, sa.metadata.name).toBe(sa.metadata.name === 'rouge-worker' && stepsOnKubernetes);
   });
 
   it('probes liveness on /healthz, readiness on /readyz and gives inference a longer startup for model loading', () => {
@@ -553,6 +565,119 @@ describe.skipIf(!HELM)('the chart with the real helm', () => {
     const all = render('values-minimal.yaml', ['--set', 'worker.serviceAccount.annotations.iam\\.gke\\.io/gcp-service-account=rouge-worker@ds.iam.gserviceaccount.com']);
     expect(roleObject(all, 'ServiceAccount', 'worker').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'rouge-worker@ds.iam.gserviceaccount.com' });
     expect(roleObject(all, 'ServiceAccount', 'api').metadata.annotations).toBeUndefined();
+  });
+
+  describe('command steps (commandSteps)', () => {
+    /** The Role docs/pipelines.md gives under "The worker's RBAC": the chart must grant exactly that. */
+    const documentedRole = () => {
+      const doc = readFileSync(join(ROOT, 'docs/pipelines.md'), 'utf8');
+      const section = doc.slice(doc.indexOf("### The worker's RBAC"));
+      const yamlBlock = section.slice(section.indexOf('```yaml') + 7, section.indexOf('```', section.indexOf('```yaml') + 7));
+      const role = parseAllDocuments(yamlBlock).map((d) => d.toJS() as K8sObject).find((o) => o.kind === 'Role');
+      expect(role, 'docs/pipelines.md shows the Role').toBeDefined();
+      return role as K8sObject & { rules: unknown[] };
+    };
+    const rbac = (all: K8sObject[]) => all.filter((o) => o.apiVersion.startsWith('rbac.authorization.k8s.io/'));
+    const envOf = (all: K8sObject[], role: string) => containerEnv(roleObject(all, 'Deployment', role).spec.template.spec.containers[0]);
+    const STEP_VARS = ['ROUGE_ALLOW_COMMAND_STEPS', 'ROUGE_COMMAND_EXECUTOR', 'ROUGE_KUBERNETES_NAMESPACE', 'ROUGE_KUBERNETES_IMAGE'];
+
+    it('are off by default: no Role, no API token, no setting', () => {
+      for (const example of ['values-minimal.yaml', 'values-gateway-api.yaml'] as const) {
+        const all = objects(example);
+        expect(rbac(all)).toEqual([]);
+        for (const role of ROLES) {
+          expect(roleObject(all, 'Deployment', role).spec.template.spec.automountServiceAccountToken, `${example} ${role}`).toBe(false);
+          expect(roleObject(all, 'ServiceAccount', role).automountServiceAccountToken, `${example} ${role}`).toBe(false);
+          for (const name of STEP_VARS) expect(envOf(all, role), `${example} ${role}`).not.toHaveProperty(name);
+        }
+      }
+    });
+
+    it('on Kubernetes, give the worker alone a token and a Role with exactly the rules docs/pipelines.md lists, in the steps\' namespace', () => {
+      const all = objects('values-prod.yaml');
+      const [role, ...moreRoles] = byKind(all, 'Role');
+      expect(moreRoles).toEqual([]);
+      expect(byKind(all, 'ClusterRole')).toEqual([]);
+      expect(byKind(all, 'ClusterRoleBinding')).toEqual([]);
+      expect(role!.metadata).toMatchObject({ name: 'rouge-command-steps', namespace: 'ml-jobs' });
+      expect((role as any).rules).toEqual(documentedRole().rules);
+      const [binding, ...moreBindings] = byKind(all, 'RoleBinding');
+      expect(moreBindings).toEqual([]);
+      expect(binding!.metadata).toMatchObject({ name: 'rouge-worker-command-steps', namespace: 'ml-jobs' });
+      expect((binding as any).subjects).toEqual([{ kind: 'ServiceAccount', name: 'rouge-worker', namespace: 'rouge' }]);
+      expect((binding as any).roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rouge-command-steps' });
+      expect(roleObject(all, 'ServiceAccount', 'worker').metadata.name).toBe('rouge-worker');
+      for (const r of ROLES) {
+        const token = r === 'worker';
+        expect(roleObject(all, 'Deployment', r).spec.template.spec.automountServiceAccountToken, r).toBe(token);
+        expect(roleObject(all, 'ServiceAccount', r).automountServiceAccountToken, r).toBe(token);
+      }
+      expect(byKind(all, 'Job')[0]!.spec.template.spec.automountServiceAccountToken).toBe(false);
+      // The settings: the executor's on the worker only; the switch also on api, which accepts (validates) pipelines.
+      const worker = envOf(all, 'worker');
+      expect(worker).toMatchObject({ ROUGE_ALLOW_COMMAND_STEPS: 'true', ROUGE_COMMAND_EXECUTOR: 'kubernetes', ROUGE_KUBERNETES_NAMESPACE: 'ml-jobs', ROUGE_KUBERNETES_IMAGE: 'europe-docker.pkg.dev/data-science-prod/rouge/steps:2026-11-30' });
+      const config = loadConfig({ env: worker });
+      expect([config.allowCommandSteps, config.commandExecutor, config.kubernetesNamespace, config.kubernetesImage]).toEqual([true, 'kubernetes', 'ml-jobs', worker.ROUGE_KUBERNETES_IMAGE]);
+      const api = envOf(all, 'api');
+      expect(api.ROUGE_ALLOW_COMMAND_STEPS).toBe('true');
+      expect(loadConfig({ env: api }).allowCommandSteps).toBe(true);
+      for (const name of STEP_VARS.slice(1)) expect(api).not.toHaveProperty(name);
+      for (const name of STEP_VARS) expect(envOf(all, 'inference')).not.toHaveProperty(name);
+    });
+
+    it('default to the release namespace, and leave the Role to the platform team with rbac.create false', () => {
+      const all = render('values-minimal.yaml', ['--set', 'commandSteps.enabled=true']);
+      expect(rbac(all).map((o) => [o.kind, (o.metadata as any).namespace])).toEqual([['Role', 'rouge'], ['RoleBinding', 'rouge']]);
+      expect(envOf(all, 'worker').ROUGE_KUBERNETES_NAMESPACE).toBe('rouge');
+      expect(envOf(all, 'worker')).not.toHaveProperty('ROUGE_KUBERNETES_IMAGE');
+      const none = render('values-minimal.yaml', ['--set', 'commandSteps.enabled=true', '--set', 'commandSteps.rbac.create=false']);
+      expect(rbac(none)).toEqual([]);
+      expect(roleObject(none, 'Deployment', 'worker').spec.template.spec.automountServiceAccountToken).toBe(true);
+    });
+
+    it('as processes, add the switch and the executor but no token and no Role', () => {
+      const all = render('values-minimal.yaml', ['--set', 'commandSteps.enabled=true', '--set', 'commandSteps.executor=process', '--set', 'commandSteps.namespace=ml-jobs']);
+      expect(rbac(all)).toEqual([]);
+      for (const role of ROLES) expect(roleObject(all, 'Deployment', role).spec.template.spec.automountServiceAccountToken, role).toBe(false);
+      const worker = envOf(all, 'worker');
+      expect(worker).toMatchObject({ ROUGE_ALLOW_COMMAND_STEPS: 'true', ROUGE_COMMAND_EXECUTOR: 'process' });
+      expect(worker).not.toHaveProperty('ROUGE_KUBERNETES_NAMESPACE');
+    });
+
+    it('refuse to bind the namespace\'s default ServiceAccount', () => {
+      const r = helm(['template', 'rouge', CHART, '-f', join(CHART, 'examples/values-minimal.yaml'), '--set', 'commandSteps.enabled=true', '--set', 'worker.serviceAccount.create=false']);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(/needs the worker's own ServiceAccount/);
+    });
+
+    it('let the worker alone reach the API server at commandSteps.apiServerCidrs, and require them when the worker has no internet egress', () => {
+      const apiServer = '172.16.0.2';
+      const prod = byKind(objects('values-prod.yaml'), 'NetworkPolicy');
+      expect(egressAllowed(prod, 'worker', apiServer, 443)).toBe(true);
+      // Without internet egress a worker still reaches any address on 443 (object storage), so a kubeadm-style API server on 6443 shows the rule.
+      const closed = byKind(render('values-prod.yaml', ['--set', 'networkPolicy.workerExternalEgress=false', '--set', 'commandSteps.apiServerPorts={6443}']), 'NetworkPolicy');
+      expect(egressAllowed(closed, 'worker', apiServer, 6443)).toBe(true);
+      expect(egressAllowed(closed, 'worker', apiServer, 8443)).toBe(false);
+      expect(egressAllowed(closed, 'worker', '172.16.0.3', 6443)).toBe(false);
+      expect(egressAllowed(closed, 'worker', '203.0.113.10', 6443)).toBe(false);
+      expect(egressAllowed(closed, 'inference', apiServer, 6443)).toBe(false);
+      expect(egressAllowed(closed, 'api', apiServer, 6443)).toBe(false);
+      const off = byKind(render('values-minimal.yaml', ['--set', 'networkPolicy.workerExternalEgress=false', '--set', 'commandSteps.apiServerCidrs={172.16.0.2/32}']), 'NetworkPolicy');
+      expect(egressAllowed(off, 'worker', apiServer, 6443), 'command steps off: no rule to the API server').toBe(false);
+      const r = helm(['template', 'rouge', CHART, '-f', join(CHART, 'examples/values-minimal.yaml'), '--set', 'commandSteps.enabled=true', '--set', 'networkPolicy.workerExternalEgress=false']);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(/commandSteps\.apiServerCidrs is required/);
+    });
+
+    it('refuse a misspelt key in the block through values.schema.json, in helm itself', () => {
+      const r = helm(['template', 'rouge', CHART, '-f', join(CHART, 'examples/values-minimal.yaml'), '--set', 'commandSteps.namespce=ml-jobs']);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(/namespce/);
+      expect(r.err).toMatch(/additional propert/i);
+      const executor = helm(['template', 'rouge', CHART, '-f', join(CHART, 'examples/values-minimal.yaml'), '--set', 'commandSteps.executor=docker']);
+      expect(executor.code).not.toBe(0);
+      expect(executor.err).toMatch(/executor/);
+    });
   });
 
   it('renders NOTES.txt with how to reach each host', () => {

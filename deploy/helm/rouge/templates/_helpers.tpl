@@ -268,3 +268,50 @@ Returns {"rows": [{"regex", "role"}]} as YAML.
 {{- end }}
 {{- toYaml (dict "rows" $rows) }}
 {{- end }}
+
+{{/*
+Pipelines' command steps (commandSteps). "rouge.commandStepsOnKubernetes" is "true" when they
+run as Jobs, else empty; only then does the worker get an API token and a Role.
+*/}}
+{{- define "rouge.commandStepsOnKubernetes" -}}
+{{- if and .Values.commandSteps.enabled (eq .Values.commandSteps.executor "kubernetes") }}true{{ end }}
+{{- end }}
+
+{{/* The namespace the Jobs of command steps run in (and their Role lives in): commandSteps.namespace or the release's. */}}
+{{- define "rouge.commandStepsNamespace" -}}
+{{- default (include "rouge.namespace" .) .Values.commandSteps.namespace }}
+{{- end }}
+
+{{/*
+Whether a role's pods and ServiceAccount mount an API token: the role's own
+serviceAccount.automountServiceAccountToken, or, for the worker alone, command steps on
+Kubernetes (the worker calls the API with that token). Called with (dict "ctx" $ "role" "worker").
+*/}}
+{{- define "rouge.automountToken" -}}
+{{- $r := index .ctx.Values .role }}
+{{- if or $r.serviceAccount.automountServiceAccountToken (and (eq .role "worker") (include "rouge.commandStepsOnKubernetes" .ctx)) }}true{{ else }}false{{ end }}
+{{- end }}
+
+{{/* The environment command steps add to a role: the switch on api and worker, the executor's settings on the worker. */}}
+{{- define "rouge.commandStepsEnv" -}}
+{{- $cs := .ctx.Values.commandSteps }}
+{{- if and $cs.enabled (has .role (list "api" "worker")) }}
+- name: ROUGE_ALLOW_COMMAND_STEPS
+  value: "true"
+{{- end }}
+{{- if and $cs.enabled (eq .role "worker") }}
+- name: ROUGE_COMMAND_EXECUTOR
+  value: {{ $cs.executor | quote }}
+{{- if include "rouge.commandStepsOnKubernetes" .ctx }}
+{{- if and (not .ctx.Values.worker.serviceAccount.create) (not .ctx.Values.worker.serviceAccount.name) }}
+{{- fail "commandSteps with the kubernetes executor needs the worker's own ServiceAccount (worker.serviceAccount.create: true, or worker.serviceAccount.name): the Role would otherwise be bound to the namespace's default ServiceAccount, and so to every pod that uses it" }}
+{{- end }}
+- name: ROUGE_KUBERNETES_NAMESPACE
+  value: {{ include "rouge.commandStepsNamespace" .ctx | quote }}
+{{- with $cs.image }}
+- name: ROUGE_KUBERNETES_IMAGE
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
