@@ -95,9 +95,9 @@ describe('values.schema.json', () => {
   });
 });
 
-describe('docs/kubernetes.md', () => {
+describe('docs/deploy-kubernetes.md', () => {
   it('documents every top-level value and every role key in values.yaml', () => {
-    const doc = readFileSync(join(ROOT, 'docs/kubernetes.md'), 'utf8');
+    const doc = readFileSync(join(ROOT, 'docs/deploy-kubernetes.md'), 'utf8');
     const values = readYaml(join(CHART, 'values.yaml'));
     const table = doc.slice(doc.indexOf('## Values'), doc.indexOf('### What each pod gets'));
     for (const key of Object.keys(values)) expect(table, `values.yaml key ${key}`).toContain(`\`${key}\``);

@@ -118,7 +118,7 @@ the same explanations, at install time instead of in a crash-looping pod.
 {{- if $v.config.production }}
 {{- $_ := required "database.existingSecret is required in production: a Secret whose database-url key holds postgres://user:password@host:5432/db (the embedded SQLite store is for one machine)" $v.database.existingSecret }}
 {{- $_ := required "redis.existingSecret is required in production: a Secret whose redis-url key holds redis://... (processes tell each other about deploys, revocations and campaigns through it)" $v.redis.existingSecret }}
-{{- $_ := required "secrets.existingSecret is required in production: a Secret with key-pepper, bootstrap-admin-key and bid-signing-key (docs/kubernetes.md shows how to make one)" $v.secrets.existingSecret }}
+{{- $_ := required "secrets.existingSecret is required in production: a Secret with key-pepper, bootstrap-admin-key and bid-signing-key (docs/deploy-kubernetes.md shows how to make one)" $v.secrets.existingSecret }}
 {{- $_ := required "objectStorage.url is required in production: s3://bucket/prefix (models and images must outlive a pod)" $v.objectStorage.url }}
 {{- end }}
 - name: ROUGE_PRODUCTION
