@@ -29,7 +29,7 @@ const ROLES = ['api', 'inference', 'worker'] as const;
 const require = createRequire(import.meta.url);
 
 // Rendered Kubernetes objects are read as plain JSON: the tests below say which fields they need.
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; automountServiceAccountToken?: boolean };
 
 const readYaml = (path: string) => parseYaml(readFileSync(path, 'utf8')) as Record<string, any>;
 const routesJson = () => JSON.parse(readFileSync(join(CHART, 'files/routes.json'), 'utf8')) as { routes: RouteEntry[] };
