@@ -4,6 +4,7 @@ import { idempotencyMigration } from './http/index.js';
 import { auditCountMigration, iamMigration } from './iam/index.js';
 import { jobRequestHashMigration, jobsMigration } from './jobs/index.js';
 import { eventsMigration } from './events/index.js';
+import { applyRecordsMigration } from './apply/index.js';
 
 /** The platform's own schema, applied before any other module's. */
 export const platformMigrations: ModuleMigrations = {
@@ -16,5 +17,6 @@ export const platformMigrations: ModuleMigrations = {
     '0005_events': eventsMigration,
     '0006_job_request_hash': jobRequestHashMigration,
     '0007_audit_count': auditCountMigration,
+    '0008_apply_records': applyRecordsMigration,
   },
 };

@@ -5,6 +5,7 @@ import type { Cache } from '../cache/index.js';
 import { openCache } from '../cache/index.js';
 import { ALL_ROLES, loadConfig, type Config, type Role } from '../config/index.js';
 import { EventOutbox, registerEventRoutes } from '../events/index.js';
+import { ApplyRecordStore, registerApplyRecordRoutes } from '../apply/index.js';
 import {
   ANY_ROLE, RouteTable, addRouteHook, createHttpServer, createMetricsRegistry, installHttpMetrics, installIdempotency, installOpenApi, installRoleGate,
   registerForRole, registerHealthRoutes,
@@ -162,6 +163,11 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
       iam.registerRoutes(scope);
       registerOperationRoutes(scope, jobs);
       registerEventRoutes(scope, outbox);
+      // A record spans projects: the caller needs the permission in each (an orgAdmin holds it everywhere; '' is the organisation).
+      registerApplyRecordRoutes(scope, new ApplyRecordStore(store), async (principal, permission, projects) => {
+        if (config.authDisabled) return;
+        for (const p of projects.length ? projects : ['']) await iam.authorizer.check(principal, permission, p, '');
+      });
     });
 
     const contributions = new Contributions();

@@ -21,6 +21,7 @@ const VIEWER = [
   'iam.serviceAccounts.get',
   'iam.serviceAccounts.list',
   'iam.bindings.list',
+  'platform.applyRecords.get',
 ];
 
 const ADMIN = [
@@ -32,6 +33,7 @@ const ADMIN = [
   'iam.bindings.create',
   'iam.bindings.delete',
   'iam.auditLog.list',
+  'platform.applyRecords.update',
 ];
 
 /** Organisation-level permissions: only `orgAdmin` holds them. */
