@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addGlobalOptions } from '../kit/options.js';
 import { registerAdsCommands } from './ads.js';
+import { registerApplyCommands } from './apply.js';
 import { registerAuditCommand } from './audit.js';
 import { registerBindingCommands } from './bindings.js';
 import { registerCatalogCommands } from './catalog.js';
@@ -45,6 +46,7 @@ export function registerApiCommands(program: Command): void {
   registerAdsCommands(program);
   registerTagCommands(program);
   registerFeedCommands(program);
+  registerApplyCommands(program);
   // Added last, so each command's --help lists its own options first.
   const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
   for (const cmd of program.commands.slice(before).flatMap(leaves)) addGlobalOptions(cmd);

@@ -9,6 +9,8 @@ export const ExitCode = {
   USAGE: 2,
   /** No key, a key the server refuses (401), or a key without the permission (403). */
   AUTH: 3,
+  /** `rouge apply --plan` found changes to make (0 means the server matches the files). */
+  PLAN_CHANGES: 4,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
