@@ -91,14 +91,14 @@ describe('rouge triggers', () => {
   }, CLI_TIMEOUT);
 
   it('backfills a month, then only what is missing', async () => {
-    const first = await rouge('triggers', 'backfill', 'nightly', '--from', '2026-11-01', '--to', '2026-11-30', '--only', 'missing');
+    const first = await rouge('triggers', 'backfill', 'nightly', '--from', '2025-11-01', '--to', '2025-11-30', '--only', 'missing');
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toMatch(/30 scheduled time\(s\) from 2026-11-01 to 2026-11-30: 30 run\(s\) queued, 0 left alone/);
-    const second = await rouge('triggers', 'backfill', 'nightly', '--from', '2026-11-01', '--to', '2026-11-30');
+    expect(first.out).toMatch(/30 scheduled time\(s\) from 2025-11-01 to 2025-11-30: 30 run\(s\) queued, 0 left alone/);
+    const second = await rouge('triggers', 'backfill', 'nightly', '--from', '2025-11-01', '--to', '2025-11-30');
     expect(second.out).toMatch(/0 run\(s\) queued, 30 left alone/);
     const dates = (await runs()).filter((r) => r.trigger === `projects/${P}/triggers/nightly`).map((r) => r.parameters.since);
-    expect(dates).toContain('2026-11-01');
-    expect(dates).toContain('2026-11-30');
+    expect(dates).toContain('2025-11-01');
+    expect(dates).toContain('2025-11-30');
   }, CLI_TIMEOUT);
 
   it('lists dead letters and replays one', async () => {

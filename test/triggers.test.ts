@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelinesModule } from '../src/pipelines/index.js';
-import { EventMatcher } from '../src/pipelines/triggers/matcher.js';
+import { PipelineEngine } from '../src/pipelines/engine.js';
+import { PipelineStore } from '../src/pipelines/store.js';
 import { Deliverer } from '../src/pipelines/triggers/deliver.js';
 import { Scheduler } from '../src/pipelines/triggers/scheduler.js';
 import { TriggerStore } from '../src/pipelines/triggers/store.js';
@@ -306,8 +307,6 @@ describe.each(STORE_KINDS)('triggers on %s', (storeKind) => {
     await tick(at);
     expect((await deliveries('crashy')).map((x) => x.state)).toEqual(['DELIVERED']);
     expect(await runsOf('crashy')).toHaveLength(1);
-    void EventMatcher;
-    void Deliverer;
   });
 
   it('lets a key bound on one trigger call it and nothing else', async () => {
@@ -319,5 +318,71 @@ describe.each(STORE_KINDS)('triggers on %s', (storeKind) => {
     expect((await call('idem')).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/triggers`, headers: bearer(key), payload: { triggerId: 'x', pipeline: 'nightly', http: true } })).statusCode).toBe(403);
     void ADMIN_KEY;
+  });
+
+  it('keeps one bad trigger from stopping the others: a trigger whose stored spec cannot be read, and a refused event', async () => {
+    const store = new TriggerStore(app.rouge.store);
+    const now = new Date();
+    await store.insert({ project: P, name: 'broken', pipeline: 'nightly', kind: 'event', spec: '{not json', secret: null, run_as: 'user:admin', paused: 0, next_fire_time: null, cursor: null, create_time: now.toISOString(), update_time: now.toISOString() });
+    const t = await made({ triggerId: 'survivor', pipeline: 'nightly', schedule: '0 6 * * *', overlapPolicy: 'allow' });
+    const pass = await tick(new Date(Date.parse(t.nextFireTime!) + 1000));
+    expect(pass.fired).toBe(1);
+    expect(await runsOf('survivor')).toHaveLength(1);
+    await store.deleteWithDeliveries(P, 'broken');
+    const post = (headers: Record<string, string>) => app.inject({ method: 'POST', url: `/v1/projects/${P}/cloudEvents`, headers: { 'ce-specversion': '1.0', 'ce-type': 'com.shop.x', 'ce-id': 'a', 'ce-source': '//s', ...headers }, payload: '' });
+    expect(reasonOf(await post({ 'ce-source': '//' + '語'.repeat(200) }))).toBe('CLOUD_EVENT_INVALID');
+    const nul = await app.inject({ method: 'POST', url: `/v1/projects/${P}/cloudEvents`, headers: { 'content-type': 'application/cloudevents+json' }, payload: JSON.stringify({ specversion: '1.0', id: 'a\u0000b', source: '//s', type: 'com.shop.x' }) });
+    expect(nul.json().error.message).toMatch(/id holds a NUL character/);
+  });
+
+  it('answers a call without a key alike for a missing trigger, another kind and a wrong signature, and refuses a paused trigger', async () => {
+    const body = '{}';
+    const send = (trigger: string) => fetch(`${base}/v1/projects/${P}/triggers/${trigger}:invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'rouge-signature': signatureHeader('rsig_guess', body) }, body });
+    const answers = await Promise.all(['no-such-trigger', 'kolkata', 'etl-done'].map(async (t) => {
+      const r = await send(t);
+      return { status: r.status, error: ((await r.json()) as { error: { message: string } }).error.message };
+    }));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]!.status).toBe(401);
+    await made({ triggerId: 'pausable', pipeline: 'nightly', http: true });
+    await app.inject({ method: 'POST', url: `/v1/projects/${P}/triggers/pausable:pause` });
+    expect(reasonOf(await app.inject({ method: 'POST', url: `/v1/projects/${P}/triggers/pausable:invoke`, payload: {} }))).toBe('TRIGGER_PAUSED');
+  });
+
+  it('holds to forbid when two workers deliver a schedule\'s caught-up times at once', async () => {
+    const t = await made({ triggerId: 'racy', pipeline: 'nightly', schedule: '0 7 * * *', catchUpWindowSeconds: 5 * 86_400 });
+    const later = new Date(Date.parse(t.nextFireTime!) + 2 * 86_400_000 + 1000);
+    const store = new TriggerStore(app.rouge.store);
+    await new Scheduler(store).tick(later);
+    expect((await deliveries('racy')).map((x) => x.state)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+    const pipelines = new PipelineStore(app.rouge.store);
+    const worker = () => new Deliverer({ triggers: new TriggerStore(app.rouge.store), pipelines, engine: new PipelineEngine(pipelines, app.rouge.jobs, app.rouge.events), holds: async () => true, cache: app.rouge.cache, warn: () => undefined });
+    await Promise.all([worker().drain(later), worker().drain(later), worker().drain(later)]);
+    await worker().drain(new Date(later.getTime() + 5000));
+    const d = await deliveries('racy');
+    expect(d.filter((x) => x.state === 'DELIVERED')).toHaveLength(1);
+    expect(d.filter((x) => x.state === 'SKIPPED')).toHaveLength(2);
+    expect((await runsOf('racy')).filter((r) => ['QUEUED', 'RUNNING'].includes(r.state))).toHaveLength(1);
+  });
+
+  it('backfills once under concurrent calls, leaves future times to the schedule, never cancels backfills on replace, and forgets a deleted trigger\'s firings', async () => {
+    const t = await made({ triggerId: 'bf', pipeline: 'nightly', schedule: '0 8 * * *', overlapPolicy: 'replace' });
+    const fill = (body: object) => app.inject({ method: 'POST', url: `/v1/projects/${P}/triggers/bf:backfill`, payload: body });
+    await Promise.all([fill({ from: '2025-06-01', to: '2025-06-03' }), fill({ from: '2025-06-01', to: '2025-06-03' })]);
+    expect(await runsOf('bf')).toHaveLength(3);
+    const next = t.nextFireTime!.slice(0, 10);
+    const ahead = (await fill({ from: next, to: next })).json() as { runs: unknown[]; skipped: Array<{ why: string }> };
+    expect(ahead.runs).toHaveLength(0);
+    expect(ahead.skipped[0]!.why).toMatch(/not due yet/);
+    expect(reasonOf(await fill({ from: '2025-02-30', to: '2025-03-01' }))).toBe('TRIGGER_BACKFILL_INVALID');
+    // The schedule's own firing, with overlapPolicy replace, cancels none of the backfilled runs.
+    await tick(new Date(Date.parse(t.nextFireTime!) + 1000));
+    const runs = await runsOf('bf');
+    expect(runs).toHaveLength(4);
+    expect(runs.filter((r) => r.state === 'CANCELLED')).toHaveLength(0);
+    // Deleted and made again: the new trigger has no firings, so missing runs every time again.
+    expect((await app.inject({ method: 'DELETE', url: `/v1/projects/${P}/triggers/bf` })).statusCode).toBe(200);
+    await made({ triggerId: 'bf', pipeline: 'nightly', schedule: '0 8 * * *' });
+    expect(((await fill({ from: '2025-06-01', to: '2025-06-03' })).json() as { runs: unknown[] }).runs).toHaveLength(3);
   });
 });

@@ -31,18 +31,23 @@ export interface BackfillResult {
 export async function backfill(store: TriggerStore, deliverer: Deliverer, t: TriggerRow, from: string, to: string, mode: BackfillMode, runName: (id: string) => string): Promise<BackfillResult> {
   if (t.kind !== 'schedule') throw errors.TRIGGER_KIND_MISMATCH({ trigger: t.name, kind: t.kind, want: 'only a schedule can be backfilled' });
   for (const [k, v] of [['from', from], ['to', to]] as const) {
-    if (!DATE.test(v) || Number.isNaN(Date.parse(v))) throw errors.BACKFILL_INVALID({ why: `${k} must be a date as YYYY-MM-DD; got ${JSON.stringify(v)}` });
+    // A round trip refuses what Date.parse would roll over (2026-02-30 as 2026-03-02).
+    if (!DATE.test(v) || Number.isNaN(Date.parse(v)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw errors.BACKFILL_INVALID({ why: `${k} must be a date as YYYY-MM-DD; got ${JSON.stringify(v)}` });
   }
   if (from > to) throw errors.BACKFILL_INVALID({ why: `from (${from}) is after to (${to})` });
   const spec = JSON.parse(t.spec) as TriggerSpec;
   const zone = spec.timeZone!;
   const end = startOfDate(new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10), zone);
-  const times = firesBetween(spec.schedule!, zone, startOfDate(from, zone), end, MAX_PERIODS + 1);
-  if (times.length > MAX_PERIODS) throw errors.BACKFILL_INVALID({ why: `the range holds more than ${MAX_PERIODS} fire times of "${spec.schedule}": backfill a shorter range at a time` });
+  // Only times already past, and before the schedule's own next time: those the schedule fires itself.
+  const limit = Math.min(Date.now(), t.next_fire_time ? Date.parse(t.next_fire_time) : Infinity);
+  const inRange = firesBetween(spec.schedule!, zone, startOfDate(from, zone), end, MAX_PERIODS + 1);
+  const future = inRange.filter((x) => x.getTime() >= limit);
+  const times = inRange.filter((x) => x.getTime() < limit);
+  if (inRange.length > MAX_PERIODS) throw errors.BACKFILL_INVALID({ why: `the range holds more than ${MAX_PERIODS} fire times of "${spec.schedule}": backfill a shorter range at a time` });
   const isos = times.map((x) => x.toISOString());
   const before = await store.deliveriesAt(t.project, t.name, isos);
   const states = new Map((await store.runStates(t.project, before.filter((d) => d.state === 'DELIVERED').map((d) => d.run))).map((r) => [r.id, r.state]));
-  const result: BackfillResult = { periods: times.length, runs: [], skipped: [] };
+  const result: BackfillResult = { periods: inRange.length, runs: [], skipped: future.map((x) => ({ scheduledTime: x.toISOString(), why: 'it is not due yet: the schedule fires it' })) };
   const now = new Date().toISOString();
   for (const [i, iso] of isos.entries()) {
     const at = before.filter((d) => d.scheduled_time === iso).sort((a, b) => a.id.localeCompare(b.id));
@@ -57,13 +62,19 @@ export async function backfill(store: TriggerStore, deliverer: Deliverer, t: Tri
       continue;
     }
     const row: DeliveryRow = {
-      project: t.project, id: ulid(), trigger: t.name, key: `backfill:${iso}:${ulid()}`, state: 'PENDING', run: ulid(),
+      project: t.project, id: ulid(), trigger: t.name, state: 'PENDING', run: ulid(),
+      // Keys that two backfills at once share, so they start one run: per time for missing, per failed run for failed.
+      key: mode === 'missing' ? `backfill:${iso}` : mode === 'failed' ? `backfill:${iso}:after:${last!.run}` : `backfill:${iso}:${ulid()}`,
       parameters: JSON.stringify(fillParameters(spec.parameters, { schedule: { time: iso, date: dateIn(times[i]!, zone) } })),
       scheduled_time: iso, body_hash: null, attempts: 0, next_attempt_time: now, lease_until: new Date(Date.now() + 60_000).toISOString(), reason: null, create_time: now, update_time: now,
     };
-    await store.putDelivery(row);
-    await deliverer.deliver(row);
-    result.runs.push({ scheduledTime: iso, run: runName(row.run) });
+    const stored = await store.putDelivery(row);
+    if (!stored.created && stored.row.state !== 'PENDING') {
+      result.skipped.push({ scheduledTime: iso, why: stored.row.state === 'DEAD' ? `an earlier backfill of it is a dead letter: rouge triggers dead-letters replay ${stored.row.id}` : `another backfill ran it (run ${stored.row.run})` });
+      continue;
+    }
+    await deliverer.deliver(stored.row);
+    result.runs.push({ scheduledTime: iso, run: runName(stored.row.run) });
   }
   return result;
 }

@@ -7,6 +7,7 @@ describe('schedules', () => {
     expect(scheduleProblem('0 2 * *', 'Etc/UTC')).toMatch(/has 4 field\(s\)/);
     expect(scheduleProblem('61 2 * * *', 'Etc/UTC')).toMatch(/not a valid cron expression.*minute/);
     expect(scheduleProblem('0 2 * * *', 'Mars/Olympus')).toMatch(/not an IANA time zone/);
+    expect(scheduleProblem('0 0 30 2 *', 'Etc/UTC')).toMatch(/never fires/);
     expect(scheduleProblem('0 2 * * *', 'Asia/Kolkata')).toBeUndefined();
   });
 
@@ -29,5 +30,8 @@ describe('schedules', () => {
     expect(dateIn(new Date('2026-12-06T20:30:00Z'), 'Asia/Kolkata')).toBe('2026-12-07');
     expect(startOfDate('2026-12-07', 'Asia/Kolkata').toISOString()).toBe('2026-12-06T18:30:00.000Z');
     expect(startOfDate('2026-03-29', 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    // Havana springs forward at midnight: the day starts at 01:00 CDT.
+    expect(startOfDate('2026-03-08', 'America/Havana').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(startOfDate('2026-12-07', 'Asia/Kathmandu').toISOString()).toBe('2026-12-06T18:15:00.000Z');
   });
 });

@@ -6,11 +6,13 @@ export function scheduleProblem(schedule: string, timeZone: string): string | un
   if (fields.length === 6) return `"${schedule}" has six fields: a seconds field is not supported; use five (minute hour day-of-month month day-of-week), e.g. "0 2 * * *"`;
   if (fields.length !== 5) return `"${schedule}" has ${fields.length} field(s); a schedule has five (minute hour day-of-month month day-of-week), e.g. "0 2 * * *"`;
   if (!isTimeZone(timeZone)) return `"${timeZone}" is not an IANA time zone (e.g. Etc/UTC, Europe/Paris, Asia/Kolkata)`;
+  let c: Cron;
   try {
-    cron(schedule, timeZone);
+    c = cron(schedule, timeZone);
   } catch (e) {
     return `"${schedule}" is not a valid cron expression: ${(e as Error).message.replace(/^CronPattern:\s*/, '')}`;
   }
+  if (!c.nextRun()) return `"${schedule}" never fires (no such date, e.g. 30 February): check the day and month fields`;
   return undefined;
 }
 
@@ -53,15 +55,19 @@ export function dateIn(time: Date, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** Midnight starting a calendar date in a zone, as an instant (the first minute, when a DST change skips midnight). */
+/**
+ * The first instant of a calendar date in a zone (midnight, or the first
+ * minute after it when a DST change skips midnight, as in Havana). Offsets are
+ * whole quarter hours everywhere, so a quarter-hour scan finds it.
+ */
 export function startOfDate(date: string, timeZone: string): Date {
-  // Guess UTC midnight, then correct by the zone's offset at that instant; twice, since the offset may differ across the guess.
-  let guess = new Date(`${date}T00:00:00Z`);
-  for (let i = 0; i < 2; i++) {
-    const local = new Date(new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(guess).replace(' ', 'T') + 'Z');
-    guess = new Date(guess.getTime() - (local.getTime() - new Date(`${date}T00:00:00Z`).getTime()));
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  const quarter = 15 * 60_000;
+  // Local midnight lies within 14 hours of UTC midnight either way.
+  for (let t = utcMidnight - 14 * 3600_000; t <= utcMidnight + 15 * 3600_000; t += quarter) {
+    if (dateIn(new Date(t), timeZone) === date) return new Date(t);
   }
-  return guess;
+  throw new Error(`no instant of ${date} in ${timeZone}`);
 }
 
 function cron(schedule: string, timeZone: string): Cron {

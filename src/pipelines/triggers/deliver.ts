@@ -1,4 +1,4 @@
-import { RougeError } from '../../platform/index.js';
+import { RougeError, type Cache } from '../../platform/index.js';
 import type { PipelineEngine } from '../engine.js';
 import type { PipelineStore } from '../store.js';
 import type { TriggerSpec } from './spec.js';
@@ -13,14 +13,21 @@ export interface DelivererDeps {
   triggers: TriggerStore;
   pipelines: PipelineStore;
   engine: PipelineEngine;
-  /** Whether the trigger's run-as principal may still start runs in the project. */
+  /**
+   * Whether the trigger's run-as principal may still start runs in the project:
+   * false only when it is denied; an error (the store or cache down) rejects, and the delivery is retried.
+   */
   holds: (principal: string, permission: string, project: string) => Promise<boolean>;
+  /** The shared cache: a schedule's overlap check and its run's start hold a lock here, across processes. */
+  cache: Cache;
   warn: (err: unknown, msg: string) => void;
 }
 
 export type Outcome = { state: 'DELIVERED' | 'SKIPPED' | 'DEAD'; reason?: string } | { state: 'PENDING'; reason: string; retryInMs?: number };
 /** How often a firing waiting for a paused pipeline looks again: a resumed pipeline gets its runs within this. */
 const PAUSED_RECHECK_MS = 15_000;
+/** How long a schedule's overlap lock lives if its holder dies before releasing it. */
+const OVERLAP_LOCK_MS = 30_000;
 
 /**
  * Turns recorded firings (deliveries) into pipeline runs, at least once and
@@ -70,26 +77,37 @@ export class Deliverer {
     const spec = JSON.parse(t.spec) as TriggerSpec;
     const p = await pipelines.pipeline(row.project, t.pipeline);
     if (!p) return { state: 'DEAD', reason: `pipeline ${t.pipeline} does not exist in ${row.project}` };
-    if (p.paused) {
+    if (p.paused || t.paused) {
+      const what = p.paused ? `pipeline ${t.pipeline}` : `trigger ${t.name}`;
       const waited = now.getTime() - Date.parse(row.create_time);
-      if (waited > spec.maxPausedSeconds * 1000) return { state: 'DEAD', reason: `pipeline ${t.pipeline} stayed paused for more than ${spec.maxPausedSeconds} s (the trigger's maxPausedSeconds)` };
-      return { state: 'PENDING', reason: `pipeline ${t.pipeline} is paused: waiting for it to be resumed`, retryInMs: PAUSED_RECHECK_MS };
+      if (waited > spec.maxPausedSeconds * 1000) return { state: 'DEAD', reason: `${what} stayed paused for more than ${spec.maxPausedSeconds} s (the trigger's maxPausedSeconds)` };
+      return { state: 'PENDING', reason: `${what} is paused: waiting for it to be resumed`, retryInMs: PAUSED_RECHECK_MS };
     }
     if (!(await this.d.holds(t.run_as, 'pipelines.runs.create', row.project))) {
       return { state: 'DEAD', reason: `${t.run_as}, whom the trigger's runs act as, no longer holds pipelines.runs.create in ${row.project}` };
     }
-    if (t.kind === 'schedule' && row.key.startsWith('schedule:')) {
-      const active = await triggers.activeRuns(row.project, t.name);
-      if (active.length > 0 && spec.overlapPolicy === 'forbid') return { state: 'SKIPPED', reason: `run ${active[0]!.id} of this trigger was still going (overlapPolicy forbid)` };
-      if (spec.overlapPolicy === 'replace') for (const r of active) await engine.cancel(row.project, r.id).catch(() => undefined);
-    }
+    const start = async (): Promise<Outcome> => {
+      try {
+        await engine.start(row.project, p, JSON.parse(row.parameters) as Record<string, unknown>, t.run_as, { id: row.run, trigger: t.name });
+      } catch (e) {
+        // Another process started it between the check above and here: the firing is delivered once all the same.
+        if (await pipelines.run(row.project, row.run)) return { state: 'DELIVERED' };
+        throw e;
+      }
+      return { state: 'DELIVERED' };
+    };
+    // Overlap is a schedule's own firings only: backfills, HTTP calls and replays neither wait on nor cancel them.
+    if (t.kind !== 'schedule' || !row.key.startsWith('schedule:') || spec.overlapPolicy === 'allow') return start();
+    // The check and the start must not interleave with another worker's for the same trigger.
+    const lock = `pipelines:trigger-overlap:${row.project}/${t.name}`;
+    if (!(await this.d.cache.incrementCapped(lock, 1, 1, OVERLAP_LOCK_MS)).ok) return { state: 'PENDING', reason: 'another worker is starting a run of this schedule', retryInMs: 1_000 };
     try {
-      await engine.start(row.project, p, JSON.parse(row.parameters) as Record<string, unknown>, t.run_as, { id: row.run, trigger: t.name });
-    } catch (e) {
-      // Another process started it between the check above and here: the firing is delivered once all the same.
-      if (await pipelines.run(row.project, row.run)) return { state: 'DELIVERED' };
-      throw e;
+      const active = await triggers.activeScheduledRuns(row.project, t.name);
+      if (active.length > 0 && spec.overlapPolicy === 'forbid') return { state: 'SKIPPED', reason: `run ${active[0]!} of this schedule was still going (overlapPolicy forbid)` };
+      for (const id of active) await engine.cancel(row.project, id).catch(() => undefined);
+      return await start();
+    } finally {
+      await this.d.cache.delete(lock).catch(() => undefined);
     }
-    return { state: 'DELIVERED' };
   }
 }

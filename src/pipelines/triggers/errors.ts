@@ -11,7 +11,7 @@ export const TRIGGER_KIND_MISMATCH = defineError('TRIGGER_KIND_MISMATCH', 400, '
 export const SIGNATURE_INVALID = defineError('TRIGGER_SIGNATURE_INVALID', 401, 'UNAUTHENTICATED', (p: { why: string }) =>
   `The request's signature is not valid: ${p.why}.`);
 export const SIGNATURE_REPLAYED = defineError('TRIGGER_SIGNATURE_REPLAYED', 401, 'UNAUTHENTICATED', () =>
-  'This signature was already used: sign each request anew (a new t=); to retry the same call safely, send an Idempotency-Key.');
+  'This signature was already used: sign each request anew (a new t=); to retry a call safely, re-sign it and send the same Idempotency-Key.');
 export const IDEMPOTENCY_KEY_REUSED = defineError('TRIGGER_IDEMPOTENCY_KEY_REUSED', 409, 'ABORTED', () =>
   'This Idempotency-Key was used with another body for this trigger: use a new key for a different call.');
 export const BACKFILL_INVALID = defineError('TRIGGER_BACKFILL_INVALID', 400, 'INVALID_ARGUMENT', (p: { why: string }) =>
@@ -24,3 +24,5 @@ export const EVENT_INVALID = defineError('CLOUD_EVENT_INVALID', 400, 'INVALID_AR
   `The CloudEvent is not valid: ${p.why}. See https://github.com/cloudevents/spec (binary mode: ce-id, ce-source, ce-specversion: 1.0 and ce-type headers; structured mode: Content-Type application/cloudevents+json).`);
 export const EVENT_FORGED = defineError('CLOUD_EVENT_RESERVED', 403, 'PERMISSION_DENIED', (p: { what: string }) =>
   `${p.what} is reserved for events Rouge emits itself: post your events with your own type (e.g. com.example.etl.finished) and source.`);
+export const TRIGGER_PAUSED = defineError('TRIGGER_PAUSED', 409, 'FAILED_PRECONDITION', (p: { trigger: string }) =>
+  `Trigger ${p.trigger} is paused: it starts nothing until resumed (rouge triggers resume).`);

@@ -67,7 +67,13 @@ function structured(e: unknown, at: string): PostedEvent {
 function checked(o: Record<string, unknown>, data: unknown, at: string): PostedEvent {
   for (const k of ['id', 'source', 'specversion', 'type']) {
     if (typeof o[k] !== 'string' || (o[k] as string).length === 0) throw errors.EVENT_INVALID({ why: `${at}the required attribute ${k} is missing or empty` });
-    if ((o[k] as string).length > 1024) throw errors.EVENT_INVALID({ why: `${at}${k} is longer than 1024 characters` });
+  }
+  for (const k of ['id', 'source', 'specversion', 'type', 'subject', 'time']) {
+    const v = o[k];
+    if (typeof v !== 'string') continue;
+    // Bytes, not characters: the attributes are index keys, and PostgreSQL text holds no NUL.
+    if (Buffer.byteLength(v) > 512) throw errors.EVENT_INVALID({ why: `${at}${k} is longer than 512 bytes` });
+    if (v.includes('\u0000')) throw errors.EVENT_INVALID({ why: `${at}${k} holds a NUL character` });
   }
   if (o.specversion !== '1.0') throw errors.EVENT_INVALID({ why: `${at}specversion must be "1.0"; got ${JSON.stringify(o.specversion)}` });
   if (o.subject !== undefined && typeof o.subject !== 'string') throw errors.EVENT_INVALID({ why: `${at}subject must be a string` });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { EventOutbox } from '../../platform/index.js';
 import type { TriggerSpec } from './spec.js';
@@ -20,12 +21,18 @@ type Seen = NonNullable<FiringContext['event']>;
  * creation on count.
  */
 export class EventMatcher {
-  constructor(private readonly store: TriggerStore, private readonly outbox: EventOutbox) {}
+  constructor(private readonly store: TriggerStore, private readonly outbox: EventOutbox, private readonly warn: (err: unknown, msg: string) => void = () => undefined) {}
 
   /** Scans every event trigger's project for new matching events; returns how many deliveries it recorded. */
   async scan(now = new Date()): Promise<number> {
     let recorded = 0;
-    for (const t of await this.store.eventTriggers()) recorded += await this.scanOne(t, now);
+    for (const t of await this.store.eventTriggers()) {
+      // One trigger's failure (a store error on its project) leaves the others matching.
+      recorded += await this.scanOne(t, now).catch((e: unknown) => {
+        this.warn(e, `triggers: matching events for ${t.project}/${t.name} failed; the next pass retries`);
+        return 0;
+      });
+    }
     return recorded;
   }
 
@@ -62,7 +69,7 @@ export class EventMatcher {
     for (const e of seen) {
       if ((f.source !== undefined && e.source !== f.source) || (f.subject !== undefined && e.subject !== f.subject)) continue;
       const { created: fresh } = await this.store.putDelivery({
-        project: t.project, id: ulid(), trigger: t.name, key: `event:${e.source} ${e.id}`, state: 'PENDING', run: ulid(),
+        project: t.project, id: ulid(), trigger: t.name, key: eventKey(e.source, e.id), state: 'PENDING', run: ulid(),
         parameters: JSON.stringify(fillParameters(spec.parameters, { event: e })), scheduled_time: null, body_hash: null,
         attempts: 0, next_attempt_time: created, lease_until: null, reason: null, create_time: created, update_time: created,
       });
@@ -71,4 +78,12 @@ export class EventMatcher {
     if (newest !== t.cursor) await this.store.update(t.project, t.name, { cursor: newest });
     return recorded;
   }
+}
+
+/**
+ * A delivery's key for an event: a hash of (source, id), so two events whose
+ * attributes join to the same text stay apart and a long source fits any index.
+ */
+export function eventKey(source: string, id: string): string {
+  return `event:${createHash('sha256').update(JSON.stringify([source, id])).digest('base64url')}`;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { dataDirSecret, type ModuleContext } from '../../platform/index.js';
+import { dataDirSecret, RougeError, type ModuleContext } from '../../platform/index.js';
 import type { PipelineEngine } from '../engine.js';
 import type { PipelineStore } from '../store.js';
 import { Deliverer } from './deliver.js';
@@ -36,9 +36,15 @@ export interface TriggersPart {
  */
 export function setupTriggers(ctx: ModuleContext, d: { pipelines: PipelineStore; engine: PipelineEngine; holds: (principal: string, permission: string, project: string) => Promise<boolean> }): TriggersPart {
   const store = new TriggerStore(ctx.store);
-  const deliverer = new Deliverer({ triggers: store, pipelines: d.pipelines, engine: d.engine, holds: d.holds, warn: (err, msg) => ctx.log.warn({ err }, msg) });
+  // Denied is false; any other failure (the store or the cache down) rejects, so the firing is retried rather than dead-lettered.
+  const mayStart = (principal: string, permission: string, project: string) => ctx.authorize(principal, permission, project).then(() => true, (e: unknown) => {
+    if (e instanceof RougeError && [401, 403, 404].includes(e.httpStatus)) return false;
+    throw e;
+  });
+  const warn = (err: unknown, msg: string) => ctx.log.warn({ err }, msg);
+  const deliverer = new Deliverer({ triggers: store, pipelines: d.pipelines, engine: d.engine, holds: mayStart, cache: ctx.cache, warn });
   const scheduler = new Scheduler(store);
-  const matcher = new EventMatcher(store, ctx.outbox);
+  const matcher = new EventMatcher(store, ctx.outbox, warn);
   const box = new SecretBox(dataDirSecret(ctx.config.keyPepper, ctx.config.dataDir, 'key-pepper'));
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -46,10 +52,15 @@ export function setupTriggers(ctx: ModuleContext, d: { pipelines: PipelineStore;
   let again = false;
   let closed = false;
 
+  // Each phase on its own: a failure in one (a bad event, a store hiccup) must not stop the others, in any project.
+  const phase = async (name: string, fn: () => Promise<number>) => fn().catch((e: unknown) => {
+    warn(e, `triggers: the ${name} phase failed; the next pass retries it`);
+    return 0;
+  });
   const once = async (now?: Date): Promise<TickResult> => {
-    const fired = await scheduler.tick(now ?? new Date());
-    const matched = await matcher.scan(now ?? new Date());
-    const delivered = await deliverer.drain(now ?? new Date());
+    const fired = await phase('schedule', () => scheduler.tick(now ?? new Date()));
+    const matched = await phase('event', () => matcher.scan(now ?? new Date()));
+    const delivered = await phase('delivery', () => deliverer.drain(now ?? new Date()));
     return { fired, matched, delivered };
   };
   // One pass at a time per process; a wake during a pass runs one more after it.

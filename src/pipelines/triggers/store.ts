@@ -26,10 +26,6 @@ export class TriggerStore {
     if (pipeline) q = q.where('pipeline', '=', pipeline);
     return q.execute();
   }
-  async delete(project: string, name: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('pipeline_triggers').where('project', '=', project).where('name', '=', name).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
-  }
   async update(project: string, name: string, set: Partial<TriggerRow>): Promise<void> {
     await this.db.updateTable('pipeline_triggers').set({ ...set, update_time: new Date().toISOString() }).where('project', '=', project).where('name', '=', name).execute();
   }
@@ -103,9 +99,20 @@ export class TriggerStore {
     const r = await this.db.updateTable('trigger_deliveries').set({ ...set, update_time: new Date().toISOString() }).where('project', '=', d.project).where('id', '=', d.id).where('state', 'in', from).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
-  /** Runs a trigger started that have not ended (for a schedule's overlap policy). */
-  activeRuns(project: string, trigger: string): Promise<Array<{ id: string; pipeline: string }>> {
-    return this.db.selectFrom('pipeline_runs').select(['id', 'pipeline']).where('project', '=', project).where('trigger', '=', trigger).where('state', 'in', ['QUEUED', 'RUNNING']).execute();
+  /** Runs a schedule started at its own times (not backfills or replays) that have not ended: what its overlap policy looks at. */
+  async activeScheduledRuns(project: string, trigger: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('pipeline_runs').innerJoin('trigger_deliveries', (j) => j.onRef('trigger_deliveries.project', '=', 'pipeline_runs.project').onRef('trigger_deliveries.run', '=', 'pipeline_runs.id'))
+      .select('pipeline_runs.id').where('pipeline_runs.project', '=', project).where('pipeline_runs.trigger', '=', trigger).where('pipeline_runs.state', 'in', ['QUEUED', 'RUNNING'])
+      .where('trigger_deliveries.trigger', '=', trigger).where('trigger_deliveries.key', 'like', 'schedule:%').execute();
+    return rows.map((r) => r.id);
+  }
+  /** Deletes a trigger and its deliveries (a trigger made later under the same name starts with none); false when there was none. */
+  async deleteWithDeliveries(project: string, name: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('trigger_deliveries').where('project', '=', project).where('trigger', '=', name).execute();
+      const r = await trx.deleteFrom('pipeline_triggers').where('project', '=', project).where('name', '=', name).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
   }
   runStates(project: string, ids: string[]): Promise<Array<{ id: string; state: string }>> {
     if (ids.length === 0) return Promise.resolve([]);
