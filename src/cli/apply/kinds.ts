@@ -38,6 +38,10 @@ export interface Kind {
   create(c: ApiClient, r: Res): Promise<void>;
   /** Changes the given fields in place; absent when the API cannot change this kind. */
   update?(c: ApiClient, r: Res, fields: string[]): Promise<void>;
+  /** Fields the API's update cannot change: a difference in one blocks the plan (delete it by hand, then apply). */
+  fixed?: readonly string[];
+  /** The files' spec as the server would store it (times as UTC instants, trimmed words), for comparing; the API is still sent the files' own values. */
+  normalise?(spec: Spec): Spec;
   /** Fields that only a delete and create can change; `refuse` says when not even that is allowed. */
   recreate?: { refuse?(r: Res): string | undefined };
   delete(c: ApiClient, project: string, name: string): Promise<void>;
@@ -143,7 +147,7 @@ const binding: Kind = {
 };
 
 /** A kind at `projects/{p}/{collection}/{name}` with a plain create body. */
-function simple(kind: string, order: number, collection: string, idField: string, fields: readonly string[], o: { patch?: boolean; refs?: Kind['refs'] } = {}): Kind {
+function simple(kind: string, order: number, collection: string, idField: string, fields: readonly string[], o: { patch?: boolean; fixed?: readonly string[]; refs?: Kind['refs'] } = {}): Kind {
   const url = (p: string, name: string) => `${P(p)}/${collection}/${seg(name)}`;
   const k: Kind = {
     kind, order,
@@ -154,6 +158,7 @@ function simple(kind: string, order: number, collection: string, idField: string
     },
     create: async (c, r) => void (await c.request('POST', `${P(r.project)}/${collection}`, { body: { name: r.name, ...r.spec } })),
     ...(o.patch ? { update: patchWith((r) => url(r.project, r.name)) } : {}),
+    ...(o.fixed ? { fixed: o.fixed } : {}),
     delete: async (c, p, name) => void (await c.request('DELETE', url(p, name))),
     list: async (c, p) => {
       const body = (await c.listAll(`${P(p)}/${collection}`, collection)) as Record<string, Spec[]>;
@@ -167,13 +172,19 @@ function simple(kind: string, order: number, collection: string, idField: string
 const endpoint = simple('Endpoint', 2, 'endpoints', 'endpointId', ['displayName', 'labels', 'requestLogging']);
 const advertiser = simple('Advertiser', 2, 'advertisers', 'advertiserId', ['displayName', 'brand'], { patch: true });
 const recommender = simple('Recommender', 3, 'recommenders', 'recommenderId', ['kind', 'model', 'displayName', 'rules', 'fields', 'rerank', 'experiment'], {
-  patch: true,
+  // PATCH ?updateMask= takes model, displayName, rules, fields, rerank and experiment; a recommender's kind is fixed at creation.
+  patch: true, fixed: ['kind'],
   refs: (r) => {
     const e = (r.spec.rerank as Spec | undefined)?.endpoint;
     return typeof e === 'string' ? [{ kind: 'Endpoint', project: r.project, name: e, path: ['spec', 'rerank', 'endpoint'], what: `endpoint ${e} in project ${r.project}` }] : [];
   },
 });
 
+/** An RFC 3339 time as the server stores it; left as it is when it does not parse (the server refuses it). */
+const instant = (t: string) => {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? t : d.toISOString();
+};
 const CAMPAIGN = ['displayName', 'products', 'bid', 'productBids', 'dailyBudget', 'totalBudget', 'pacing', 'startTime', 'endTime', 'status'];
 const campaignUrl = (p: string, name: string) => {
   const [a, c] = name.split('/');
@@ -196,6 +207,8 @@ const campaign: Kind = {
   },
   create: async (c, r) => void (await c.request('POST', `${P(r.project)}/advertisers/${seg(r.name.split('/')[0]!)}/campaigns`, { body: { name: r.name.split('/')[1], ...r.spec } })),
   update: patchWith((r) => campaignUrl(r.project, r.name)),
+  // The server stores times as UTC with milliseconds: "2026-06-01T00:00:00+02:00" is "2026-05-31T22:00:00.000Z".
+  normalise: (s) => ({ ...s, ...Object.fromEntries(['startTime', 'endTime'].filter((f) => typeof s[f] === 'string').map((f) => [f, instant(s[f] as string)])) }),
   delete: async (c, p, name) => void (await c.request('DELETE', campaignUrl(p, name))),
   list: async (c, p) => {
     const out: Res[] = [];
@@ -257,6 +270,10 @@ const synonymSet: Kind = {
   },
   create: async (c, r) => void (await c.request('PUT', `${P(r.project)}/catalog/synonyms`, { body: { synonyms: r.spec.synonyms ?? [] } })),
   update: async (c, r) => synonymSet.create(c, r),
+  // The server trims each word or phrase and drops groups left with fewer than two.
+  normalise: (s) => (Array.isArray(s.synonyms)
+    ? { ...s, synonyms: s.synonyms.map((g: unknown) => (Array.isArray(g) ? g.map((w: unknown) => (typeof w === 'string' ? w.trim() : w)).filter((w) => w !== '') : g)).filter((g: unknown) => !Array.isArray(g) || g.length >= 2) }
+    : s),
   delete: async (c, p) => void (await c.request('PUT', `${P(p)}/catalog/synonyms`, { body: { synonyms: [] } })),
   list: async (c, p) => {
     const spec = await synonymSet.read(c, p, 'synonyms');

@@ -142,8 +142,11 @@ export async function makePlan(c: ApiClient, source: string, desired: Res[], opt
       changes.push({ action: 'create', res });
       continue;
     }
-    const fields = Object.keys(res.spec).filter((f) => !holds(res.spec[f], current[f]));
+    const want = kind.normalise ? kind.normalise(res.spec) : res.spec;
+    const fields = Object.keys(want).filter((f) => !holds(want[f], current[f]));
+    const fixed = fields.filter((f) => kind.fixed?.includes(f));
     if (!fields.length) unchanged++;
+    else if (fixed.length) changes.push({ action: 'blocked', res, fields, current, why: `the API cannot change a ${res.kind}'s ${fixed.join(', ')} in place; delete it by hand, then apply` });
     else if (kind.update) changes.push({ action: 'update', res, fields, current });
     else if (kind.recreate) {
       const why = kind.recreate.refuse?.(res);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadDocuments, Problems } from '../apply/documents.js';
 import { executePlan, keylessServiceAccounts } from '../apply/execute.js';
-import { KINDS, type Res } from '../apply/kinds.js';
+import { kindOf, KINDS, type Res } from '../apply/kinds.js';
 import { checkAccess, checkRefs, desiredOf, labelOf, makePlan, type Change, type Plan } from '../apply/plan.js';
 import { apiCommand, seg } from '../kit/command.js';
 import { requireProject, resolveContext } from '../kit/context.js';
@@ -129,28 +129,35 @@ Examples:
       });
     });
 
-  apiCommand(program, 'export', 'print a project\'s resources as files rouge apply takes (YAML)')
-    .addHelpText('after', '\nExample: rouge export --project data-science > infra/data-science.yaml')
-    .action(async (flags: GlobalFlags) => {
+  apiCommand(program, 'export', 'print a project\'s resources (or, with --org, the organisation\'s bindings) as files rouge apply takes (YAML)')
+    .option('--org', 'the organisation bindings (orgAdmin, metricsViewer) instead of a project\'s resources')
+    .addHelpText('after', '\nExamples:\n  rouge export --project data-science > infra/data-science.yaml\n  rouge export --org > infra/organisation.yaml')
+    .action(async (flags: GlobalFlags & { org?: boolean }) => {
+      if (flags.org && flags.project) throw usageError('--org and --project name different things to export', 'pass one of them');
       const ctx = resolveContext(flags);
-      const project = requireProject(ctx);
-      await ctx.client.request('GET', `/v1/projects/${seg(project)}`);
+      const project = flags.org ? '' : requireProject(ctx);
       const status = new StatusLine();
       const all: Res[] = [];
-      for (const kind of KINDS) {
-        status.show(`reading ${kind.kind} resources of ${project}`);
-        all.push(...(await kind.list(ctx.client, project)));
+      if (flags.org) {
+        status.show('reading the organisation bindings');
+        all.push(...(await kindOf('Binding')!.list(ctx.client, '')));
+      } else {
+        await ctx.client.request('GET', `/v1/projects/${seg(project)}`);
+        for (const kind of KINDS) {
+          status.show(`reading ${kind.kind} resources of ${project}`);
+          all.push(...(await kind.list(ctx.client, project)));
+        }
       }
       status.end();
       const docs = all.map((r) => {
         const metadata = r.kind === 'Project' ? { name: r.name }
-          : r.kind === 'Binding' ? { project: r.project }
+          : r.kind === 'Binding' ? (r.project ? { project: r.project } : {})
           : r.kind === 'Campaign' ? { project: r.project, advertiser: r.name.split('/')[0], name: r.name.split('/')[1] }
           : { project: r.project, name: r.name };
         return { kind: r.kind, metadata, spec: r.spec };
       });
       if (ctx.json) return printJson({ documents: docs });
-      process.stdout.write(`# rouge export --project ${project}: ${docs.length} resource(s); apply with rouge apply -f <this file>\n`);
+      process.stdout.write(`# rouge export ${flags.org ? '--org' : `--project ${project}`}: ${docs.length} resource(s); apply with rouge apply -f <this file>\n`);
       process.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
     });
 }
