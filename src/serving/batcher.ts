@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { size } from './tensors.js';
+import { float16Tensor, size } from './tensors.js';
 
 type Feeds = Record<string, ort.Tensor>;
 type Outputs = Record<string, ort.Tensor>;
@@ -23,6 +23,17 @@ function concat(type: ort.Tensor.Type, parts: ort.Tensor[], rows: number): ort.T
   const rowDims = parts[0]!.dims.slice(1);
   const dims = [rows, ...rowDims];
   if (type === 'string') return new ort.Tensor('string', parts.flatMap((p) => p.data as string[]), dims);
+  if (type === 'float16') {
+    // As bit patterns, whichever array a part holds: see float16Tensor.
+    const bits = new Uint16Array(size(dims));
+    let at = 0;
+    for (const p of parts) {
+      const d = p.data as unknown as ArrayBufferView & ArrayLike<number>;
+      bits.set(d instanceof Uint16Array ? d : new Uint16Array(d.buffer, d.byteOffset, d.length), at);
+      at += d.length;
+    }
+    return float16Tensor(bits, dims);
+  }
   const first = parts[0]!.data as unknown as { constructor: new (n: number) => { set(a: ArrayLike<unknown>, o: number): void } };
   const out = new first.constructor(size(dims));
   let offset = 0;

@@ -45,6 +45,18 @@ function fromHalf(h: number): number {
 }
 
 /**
+ * A float16 tensor that hands onnxruntime its IEEE bit patterns. Where there is a Float16Array (Node 24),
+ * onnxruntime-common turns a Uint16Array into a Float16Array view, and the binding of onnxruntime-node 1.30
+ * reads a Float16Array input as 0 bytes ("not enough space: expected 12, got 0"; microsoft/onnxruntime
+ * PR 32323); it takes a Uint16Array, so the tensor keeps that one.
+ */
+export function float16Tensor(bits: Uint16Array, dims: readonly number[]): ort.Tensor {
+  const t = new ort.Tensor('float16', bits, dims);
+  if (t.data !== bits) (t as unknown as { cpuData: unknown }).cpuData = bits;
+  return t;
+}
+
+/**
  * Builds a typed tensor from flat JSON values. Returns undefined when a value
  * does not fit the type (the caller reports which input and what it expects).
  */
@@ -86,7 +98,7 @@ export function tensorFromJson(type: ort.Tensor.Type, values: unknown[], dims: n
         if (typeof v !== 'number') return undefined;
         data[i] = toHalf(v);
       }
-      return new ort.Tensor('float16', data, dims);
+      return float16Tensor(data, dims);
     }
     case 'bool': {
       const data = new Uint8Array(n);
@@ -113,7 +125,9 @@ export function tensorToJson(t: ort.Tensor): unknown[] {
   switch (t.type) {
     case 'int64': case 'uint64': return Array.from(data as ArrayLike<bigint>, (v) => Number(v));
     case 'bool': return Array.from(data as ArrayLike<number>, (v) => v !== 0);
-    case 'float16': return Array.from(data as ArrayLike<number>, fromHalf);
+    // onnxruntime hands float16 back as bit patterns in a Uint16Array where there is no Float16Array
+    // (Node 20 to 23), and as a Float16Array of the values themselves where there is one (Node 24).
+    case 'float16': return data instanceof Uint16Array ? Array.from(data, fromHalf) : Array.from(data as ArrayLike<number>);
     case 'string': return Array.from(data as ArrayLike<string>);
     default: return Array.from(data as ArrayLike<number>);
   }
