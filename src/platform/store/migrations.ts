@@ -1,4 +1,4 @@
-import { Migrator, SqliteAdapter, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, SqliteAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect, ModuleMigrations } from './store.js';
 
 /**
@@ -22,10 +22,39 @@ export function migrationProvider(modules: ModuleMigrations[]): MigrationProvide
   };
 }
 
+/**
+ * Kysely's migrator asks whether its two tables exist by introspecting every
+ * column of every table in every schema of the database. In a database that
+ * holds many schemas (a test run makes one per app; some deployments keep one
+ * per tenant) that query grows with all of them and dominated start-up. On
+ * PostgreSQL the migrator gets a view of the database whose introspection
+ * looks only at the migrator's own schema.
+ */
+function narrowIntrospection(db: Kysely<any>, schema: string | undefined): Kysely<any> {
+  if (dialectOf(db) !== 'postgres') return db;
+  const introspection = {
+    getSchemas: async () => (await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(db)).rows,
+    getTables: async () => {
+      const rows = (await sql<{ name: string; schema: string }>`select table_name as name, table_schema as schema from information_schema.tables
+        where table_schema = coalesce(${schema ?? null}::text, current_schema())`.execute(db)).rows;
+      return rows.map((r) => ({ name: r.name, schema: r.schema, isView: false, columns: [] }));
+    },
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const v = Reflect.get(target, prop, target) as unknown;
+      // Kysely's methods use private fields: they must run on the real instance.
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 /** Builds the Kysely migrator over the given modules. */
 export function createMigrator(db: Kysely<any>, modules: ModuleMigrations[], schema?: string): Migrator {
   return new Migrator({
-    db,
+    db: narrowIntrospection(db, schema),
     provider: migrationProvider(modules),
     allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
