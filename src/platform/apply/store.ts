@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { isUniqueViolation, type Store } from '../store/index.js';
+import { type Store } from '../store/index.js';
 
 /** One resource a source manages: its kind, its project ('' for the organisation) and its name. */
 export interface ManagedResource {
@@ -53,27 +53,19 @@ export class ApplyRecordStore {
    */
   async put(row: ApplyRecordRow, expected: string | undefined): Promise<boolean> {
     const { source, ...rest } = row;
-    if (expected === '') {
-      try {
-        await this.db.insertInto('apply_records').values(row).execute();
-        return true;
-      } catch (e) {
-        if (isUniqueViolation(e)) return false;
-        throw e;
-      }
-    }
+    if (expected === '') return this.insertNew(row);
     let q = this.db.updateTable('apply_records').set(rest).where('source', '=', source);
     if (expected !== undefined) q = q.where('etag', '=', expected);
     const done = await q.executeTakeFirst();
     if (Number(done.numUpdatedRows) > 0) return true;
     if (expected !== undefined) return false;
-    try {
-      await this.db.insertInto('apply_records').values(row).execute();
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+    return this.insertNew(row);
+  }
+
+  /** Inserts the record unless one exists (ON CONFLICT DO NOTHING: no failed statement on PostgreSQL); false when it did. */
+  private async insertNew(row: ApplyRecordRow): Promise<boolean> {
+    const r = await this.db.insertInto('apply_records').values(row).onConflict((oc) => oc.column('source').doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async delete(source: string): Promise<boolean> {
