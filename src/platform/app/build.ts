@@ -6,6 +6,7 @@ import { openCache } from '../cache/index.js';
 import { ALL_ROLES, loadConfig, type Config, type Role } from '../config/index.js';
 import { EventOutbox, registerEventRoutes } from '../events/index.js';
 import { ApplyRecordStore, registerApplyRecordRoutes } from '../apply/index.js';
+import { registerConsoleRoutes, registerModuleListRoute } from '../console/index.js';
 import {
   ANY_ROLE, RouteTable, addRouteHook, createHttpServer, createMetricsRegistry, installHttpMetrics, installIdempotency, installOpenApi, installRoleGate,
   registerForRole, registerHealthRoutes,
@@ -158,11 +159,13 @@ export async function buildPlatformApp(options: BuildOptions = {}): Promise<Fast
     jobs.onEnqueue(() => void cache.publish(JOBS_CHANNEL, 'enqueued').catch(() => undefined));
     if (worker) closers.push(await cache.subscribe(JOBS_CHANNEL, () => worker.wake()));
 
+    await registerForRole(app, routes, 'api', roles.has('api'), (scope) => registerConsoleRoutes(scope, config.consoleDir));
     await registerForRole(app, routes, 'api', roles.has('api'), (scope) => {
       registerProjectRoutes(scope, projects, (principal) => iam.service.visibleProjects(principal));
       iam.registerRoutes(scope);
       registerOperationRoutes(scope, jobs);
       registerEventRoutes(scope, outbox);
+      registerModuleListRoute(scope, modules.map((m) => ({ name: m.name, requires: (m.requires ?? []).map((r) => r.name) })));
       // A record spans projects: the caller needs the permission in each (an orgAdmin holds it everywhere; '' is the organisation).
       registerApplyRecordRoutes(scope, new ApplyRecordStore(store), async (principal, permission, projects) => {
         if (config.authDisabled) return;

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * The table of every setting: its config key, CLI flag, environment variables,
  * parser and default. Flags, environment, the config file, `rouge serve --help`
@@ -38,6 +40,7 @@ export interface Config {
   kubernetesNamespace: string | undefined;
   kubernetesImage: string | undefined;
   kubeconfig: string | undefined;
+  consoleDir: string;
   pipelineStepLeaseSeconds: number;
   keyTtlDays: number;
   keyCacheTtlMs: number;
@@ -224,6 +227,7 @@ export const SETTINGS: Setting[] = [
   { key: 'workerConcurrency', flag: '--worker-concurrency', env: ['ROUGE_WORKER_CONCURRENCY'], description: 'jobs a worker process runs at once, per job kind, unless the kind sets its own', parse: integer(1, 256), defaultValue: () => 4, defaultText: '4' },
   { key: 'cachePrefix', flag: '--cache-prefix', env: ['ROUGE_CACHE_PREFIX'], description: 'prefix of every Redis key and channel, so several deployments can share one Redis', parse: text((s) => (/^[A-Za-z0-9:_.-]{1,64}$/.test(s) ? undefined : 'must be 1 to 64 letters, digits, colons, dots, dashes or underscores')), defaultValue: () => 'rouge:', defaultText: 'rouge:' },
   { key: 'fastLane', flag: '--fast-lane', env: ['ROUGE_FAST_LANE'], description: 'answer :predict and OIP infer straight from node:http when the caller is cached (false sends every request through Fastify)', parse: boolean, defaultValue: () => true, defaultText: 'true' },
+  { key: 'consoleDir', flag: '--console-dir', env: ['ROUGE_CONSOLE_DIR'], description: 'directory of the built web console served at /console (npm run build makes it)', parse: text(), defaultValue: () => fileURLToPath(new URL('../../../dist/console', import.meta.url)), defaultText: '<package>/dist/console' },
   { key: 'demo', flag: '--demo', env: ['ROUGE_DEMO'], description: 'load the demo project (a generated beauty catalogue, shopping sessions, a trained recommender and one recommender per kind) when the store has no project demo; never with --production', parse: boolean, defaultValue: () => false, defaultText: 'false', isSwitch: true },
   { key: 'metricsToken', flag: '--metrics-token', env: ['ROUGE_METRICS_TOKEN'], description: 'a bearer token that may read /metrics (for a Prometheus scraper; at least 32 characters); otherwise /metrics needs a key with platform.metrics.get', parse: optionalText((s) => (s.length >= 32 ? undefined : 'must be at least 32 characters')), defaultValue: none, defaultText: '(none: keys only)', secret: true },
   { key: 'maxArtifactBytes', flag: '--max-artifact-bytes', env: ['ROUGE_MAX_ARTIFACT_BYTES'], description: 'largest model artifact an upload may carry, in bytes', parse: integer(1024, 1024 ** 4), defaultValue: () => 4 * 1024 ** 3, defaultText: '4294967296 (4 GiB)' },

@@ -42,3 +42,5 @@ export const URL_INVALID = defineError('URL_INVALID', 400, 'INVALID_ARGUMENT', (
   `The request URL cannot be read: ${p.why}. Percent-encode reserved characters as UTF-8 (%20, %2F) and keep each path segment under 500 characters.`);
 export const REQUEST_MALFORMED = defineError('REQUEST_MALFORMED', 400, 'INVALID_ARGUMENT', () =>
   'The HTTP request is malformed (for example a negative or non-numeric Content-Length); fix the client or the proxy that sent it.');
+export const CONSOLE_NOT_BUILT = defineError('CONSOLE_NOT_BUILT', 404, 'NOT_FOUND', (p: { dir: string }) =>
+  `The web console is not built (no ${p.dir}/index.html): run npm run build, or point --console-dir at a built console.`);

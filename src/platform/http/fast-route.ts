@@ -94,6 +94,10 @@ export function templateRegex(template: string): RegExp {
         src += `(?<${name}>[^/]+)`;
         i = j;
       }
+    } else if (c === '*' && i === template.length - 1) {
+      // A trailing wildcard (static files under a prefix) matches the rest of the path.
+      src += '.*';
+      i++;
     } else {
       src += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       i++;

@@ -1,0 +1,7 @@
+import { Page } from '../../ui/page';
+import { Empty } from '../../ui/status';
+
+/** Placeholder until this page is built. */
+export default function Placeholder() {
+  return <Page title="runs-page"><Empty>Not built yet.</Empty></Page>;
+}
