@@ -117,6 +117,11 @@ steps:
     expect(r.name).toBe(`projects/${P}/pipelineRuns/${r.runId}`);
     const waiting = await settle(r.runId, (x) => x.steps.find((s) => s.name === 'sign-off')?.state === 'RUNNING' && x.steps[1]!.outputs?.waiting === true);
     expect(states(waiting)).toMatchObject({ check: 'SUCCEEDED', promote: 'QUEUED' });
+    // The list filters by state (the console's runs filter): the waiting run is RUNNING, not SUCCEEDED.
+    const ids = async (q: string) => ((await app.inject({ url: `/v1/projects/${P}/pipelineRuns?pipeline=promote-ctr&${q}` })).json().pipelineRuns as Run[]).map((x) => x.runId);
+    expect(await ids('state=RUNNING')).toContain(r.runId);
+    expect(await ids('state=SUCCEEDED')).not.toContain(r.runId);
+    expect((await app.inject({ url: `/v1/projects/${P}/pipelineRuns?state=DONE` })).statusCode).toBe(400);
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:approve`, payload: { step: 'check' } })).statusCode).toBe(409);
     expect((await app.inject({ method: 'POST', url: `/v1/projects/${P}/pipelineRuns/${r.runId}:approve`, payload: { step: 'sign-off' } })).statusCode).toBe(200);
     const done = await settle(r.runId);

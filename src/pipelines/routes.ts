@@ -99,11 +99,12 @@ export function registerPipelineRoutes(app: FastifyInstance, d: PipelineRouteDep
   });
   app.get<{ Params: Static<typeof S.ProjectParams>; Querystring: Static<typeof S.RunsQuery> }>(runs, {
     config: { permission: 'pipelines.runs.list' },
-    schema: { tags, summary: 'Runs, newest first (of one pipeline with ?pipeline=)', params: S.ProjectParams, querystring: S.RunsQuery },
+    schema: { tags, summary: 'Runs, newest first (of one pipeline with ?pipeline=, in one state with ?state=)', params: S.ProjectParams, querystring: S.RunsQuery },
   }, async (request) => {
     const { project } = request.params;
     const page = readPage(request.query);
-    const rows = await d.store.runs(project, { ...(request.query.pipeline ? { pipeline: request.query.pipeline } : {}) }, page.pageSize + 1, page.after?.[0]);
+    const { pipeline, state } = request.query;
+    const rows = await d.store.runs(project, { ...(pipeline ? { pipeline } : {}), ...(state ? { states: [state] } : {}) }, page.pageSize + 1, page.after?.[0]);
     const { items, nextPageToken } = cutPage(rows, page.pageSize, (r) => [r.id]);
     return { pipelineRuns: await Promise.all(items.map(async (r) => runView(r, await d.store.steps(project, r.id)))), ...(nextPageToken ? { nextPageToken } : {}) };
   });

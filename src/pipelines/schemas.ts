@@ -12,7 +12,11 @@ export const PutBody = Type.Object({
 export const RunBody = Type.Object({ parameters: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))) }, { additionalProperties: false });
 export const RetryBody = Type.Object({ fromFailed: Type.Optional(Type.Boolean({ description: 'only the failed steps and what they held up (default: every step)' })) }, { additionalProperties: false });
 export const ApproveBody = Type.Object({ step: PipelineName }, { additionalProperties: false });
-export const RunsQuery = Type.Object({ ...PageQuery, pipeline: Type.Optional(PipelineName) }, { additionalProperties: false });
+export const RunsQuery = Type.Object({
+  ...PageQuery,
+  pipeline: Type.Optional(PipelineName),
+  state: Type.Optional(Type.Union(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'].map((s) => Type.Literal(s)), { description: 'only runs in this state' })),
+}, { additionalProperties: false });
 export const LogsQuery = Type.Object({ step: Type.Optional(PipelineName), after: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{26}$', description: 'the id of the last line read: only later lines' })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false });
 export const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
 

@@ -12,7 +12,7 @@ export function Empty({ children }: { children: ReactNode }) {
 
 const TONES: Record<string, string> = {
   SUCCEEDED: 'ok', ACTIVE: 'ok', active: 'ok', READY: 'ok', ok: 'ok', accepted: 'ok', DELIVERED: 'ok',
-  FAILED: 'bad', CANCELLED: 'bad', DEAD: 'bad', dead: 'bad', failed: 'bad', error: 'bad', rejected: 'bad',
+  FAILED: 'bad', UPSTREAM_FAILED: 'bad', CANCELLED: 'bad', denied: 'bad', allowed: 'ok', DEAD: 'bad', dead: 'bad', failed: 'bad', error: 'bad', rejected: 'bad',
   RUNNING: 'busy', PENDING: 'wait', QUEUED: 'wait', WAITING: 'wait', pending: 'wait', paused: 'wait', PAUSED: 'wait', SKIPPED: 'wait',
 };
 

@@ -1,7 +1,8 @@
 import type { Endpoint } from './types';
+import { PALETTE } from '../../ui/palette';
 
-/** Okabe-Ito, as the charts use, so a deployed model keeps its colour between the bar and the charts. */
-export const SERIES_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8a6d00', '#56B4E9', '#000000'];
+/** The charts' colours, so a deployed model keeps its colour between the bar and the charts. */
+export const SERIES_COLOURS = PALETTE;
 
 /**
  * An endpoint's traffic split as text (`ctr@1 90 %, ctr@2 10 %`) with a bar
