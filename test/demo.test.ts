@@ -110,6 +110,13 @@ describe('the demo (rouge serve --demo)', () => {
     }, 120_000, 200);
     expect(results.filter((r) => r.status === 'ok').length, JSON.stringify(results.find((r) => r.error))).toBe(results.length);
     expect(results[0]!.tags.map((t) => t.name)).toEqual(expect.arrayContaining(['background', 'colour_family', 'image_quality']));
+    // The seeded tagger classifies each image; what it is unsure of waits for a person (the console's Tag review).
+    const tagger = (await app.inject({ url: '/v1/projects/demo/models/tagger/versions/champion' })).json();
+    expect(tagger.framework).toBe('rouge-tagger');
+    expect(tagger.metrics.examples).toBeGreaterThan(50);
+    const tasks = (await app.inject({ url: `/v1/projects/demo/tagging/reviewTasks?runId=${id}&pageSize=100` })).json().reviewTasks as Array<{ itemId: string; proposedTags: Array<{ name: string }> }>;
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks[0]!.proposedTags.map((t) => t.name)).toContain('product_class');
     await app.inject({ method: 'POST', url: `/v1/projects/demo/operations/${id}:cancel` });
   }, 150_000);
 

@@ -20,7 +20,8 @@ export interface DemoDeps {
   log: (line: string) => void;
 }
 
-const isReason = (e: unknown, reason: string) => e instanceof RougeError && e.reason === reason;
+/** Whether `e` is the API error with this reason (the demo treats "already there" as done). */
+export const isReason = (e: unknown, reason: string) => e instanceof RougeError && e.reason === reason;
 
 /**
  * Loads the demo project step by step, each step skipped when its result is

@@ -5,6 +5,7 @@ import { placementsModule } from '../placements/index.js';
 import { registryModule } from '../registry/index.js';
 import { servingModule } from '../serving/index.js';
 import { taggingModule } from '../tagging/index.js';
+import { loadDemoTagger } from './tagger.js';
 import { pipelinesModule } from '../pipelines/index.js';
 import { readFile } from 'node:fs/promises';
 import { demoImagePng } from './image.js';
@@ -91,6 +92,8 @@ export const demoModule: RougeModule<DemoFace> = {
             await loadDemoExperiment(deps, DEMO_PROJECT, 1);
             // Every demo image analysed in the background, once per store: the run fetches them from this server.
             await ctx.use(taggingModule).setFeedLabels(DEMO_PROJECT, ['colour_family', 'image_quality', 'background', null, null]);
+            // A first product-type tagger, so the analysis below classifies every image and queues the uncertain ones for review.
+            await loadDemoTagger({ catalog, registry: deps.registry, tagging: ctx.use(taggingModule), log }, DEMO_PROJECT);
             const run = await ctx.use(taggingModule).startRun(DEMO_PROJECT, {}, { key: 'demo-first-analysis', createdBy: 'system:demo' });
             log(`demo: analysing the catalogue's images (${run.name}; rouge tags report ${run.name.split('/').pop()} --project demo)`);
             // The seed's retraining chain, ready to run: rouge pipelines run retrain-recs --project demo.

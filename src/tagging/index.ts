@@ -9,6 +9,7 @@ export { TAGGING_JOB } from './runner.js';
 export * as TaggingErrors from './errors.js';
 export { readLabelsCsv, embedFiles, LabelsError } from './classifier/labelled.js';
 export type { LabelledFile } from './classifier/labelled.js';
+export type { LabelledImage } from './classifier/seed.js';
 export { trainTagger, TRAIN_DEFAULTS } from './classifier/train.js';
 export { evaluateTagger } from './classifier/evaluate.js';
 export type { Evaluation } from './classifier/evaluate.js';

@@ -1,12 +1,13 @@
 import { catalogModule } from '../catalog/index.js';
 import { contribute, type Operation, type RougeModule } from '../platform/index.js';
-import { FRAMEWORKS, registryModule } from '../registry/index.js';
+import { FRAMEWORKS, registryModule, type ModelVersion } from '../registry/index.js';
 import { PIPELINE_STEPS } from '../pipelines/index.js';
 import { taggerFramework } from './classifier/framework.js';
 import { taggerSteps } from './classifier/pipeline-steps.js';
 import { TaggerLoader } from './classifier/loader.js';
 import { runRetrain, TAGGER_TRAIN_JOB, type TaggerTrainPayload } from './classifier/retrain.js';
 import { ReviewStore } from './classifier/review-store.js';
+import { trainFromImages, type LabelledImage } from './classifier/seed.js';
 import { registerClassifierRoutes } from './classifier/routes.js';
 import { classifierMigration } from './classifier/tables.js';
 import { VisionPool } from './vision/pool.js';
@@ -30,6 +31,8 @@ export interface TaggingFace {
   startRun(project: string, payload: RunPayload, opts?: { key?: string; createdBy?: string }): Promise<Operation>;
   /** Which tags the project's feeds carry in custom_label_0..4 (the demo sets colour family, image quality, background). */
   setFeedLabels(project: string, labels: Array<string | null>): Promise<void>;
+  /** Trains a first tagger from labelled images in memory and registers it (tagger@champion unless told otherwise); the demo seeds its tagger with it. */
+  trainFromImages(project: string, images: readonly LabelledImage[], opts: { model?: string; aliases?: string[]; createdBy: string; description: string }): Promise<ModelVersion>;
 }
 
 /**
@@ -73,6 +76,7 @@ export const taggingModule: RougeModule<TaggingFace> = {
           await store.putLabels(project, labels);
           await feeds.changed(project);
         },
+        trainFromImages: (project, images, opts) => trainFromImages({ registry: ctx.use(registryModule), vision }, project, images, opts),
         startRun: (project, payload, opts = {}) => ctx.jobs.enqueue(project, TAGGING_JOB, payload, { ...(opts.key ? { idempotencyKey: opts.key } : {}), ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) }),
       },
       routes: {

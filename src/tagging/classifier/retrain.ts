@@ -1,13 +1,11 @@
-import { Readable } from 'node:stream';
-import { RougeError, type JobContext } from '../../platform/index.js';
+import type { JobContext } from '../../platform/index.js';
 import type { RegistryFace } from '../../registry/index.js';
 import * as errors from '../errors.js';
 import { embeddingsOf, type ImageDeps } from '../images.js';
-import { TAGGER_FRAMEWORK } from './framework.js';
 import type { TaggerLoader } from './loader.js';
 import type { ReviewStore } from './review-store.js';
 import type { Example } from './tagger.js';
-import { serializeTagger } from './tagger-file.js';
+import { registerTagger } from './register.js';
 import { trainTagger } from './train.js';
 
 export const TAGGER_TRAIN_JOB = 'tagging.tagger.train';
@@ -72,19 +70,12 @@ export async function runRetrain(d: RetrainDeps, payload: TaggerTrainPayload, jo
   }
   job.signal.throwIfAborted();
   await job.progress({ message: 'registering the version', percent: 100 });
-  await d.registry.models.get(job.project, model).catch(async (e: unknown) => {
-    if (!(e instanceof RougeError) || e.reason !== 'MODEL_NOT_FOUND') throw e;
-    await d.registry.models.create(job.project, { name: model, description: 'Product-type tagger for catalogue images' }).catch((err: unknown) => {
-      if (!(err instanceof RougeError) || err.reason !== 'MODEL_ALREADY_EXISTS') throw err;
-    });
-  });
-  const v = tagger.validation;
-  const version = await d.registry.versions.create(job.project, model, {
-    framework: TAGGER_FRAMEWORK,
+  const version = await registerTagger(d.registry, job.project, model, tagger, {
     aliases: payload.moveAlias === false ? [] : [alias],
-    metrics: { accuracy: v.accuracy, autoAcceptShare: v.autoAcceptShare, autoAcceptPrecision: v.autoAcceptPrecision, examples: v.examples },
     description: `retrained on ${examples.length} images (${decisions} review decisions${base ? ` on top of ${base.version}` : ''})`,
     lineage: payload.pipelineRun ? { pipelineRun: payload.pipelineRun } : { operation: `projects/${job.project}/operations/${job.id}` },
-  }, Readable.from([serializeTagger(tagger)]), 'system:tagging');
+    createdBy: 'system:tagging',
+  });
+  const v = tagger.validation;
   return { modelVersion: version.name, versionAliases: version.versionAliases, examples: tagger.examples.length, decisions, ...(base ? { from: base.version } : {}), validation: v };
 }
