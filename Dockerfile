@@ -4,7 +4,7 @@
 #   docker build -t rouge:0.1.0 .
 #   docker run --rm -p 8080:8080 rouge:0.1.0 serve --demo
 #
-# Three stages: `build` compiles TypeScript with the dev dependencies; `deps` installs the
+# Three stages: `build` compiles TypeScript and the web console with the dev dependencies; `deps` installs the
 # production dependencies alone (native modules built for this Node and libc); the final stage
 # copies both onto a slim Node 24 base and runs as an unprivileged user with a read-only root
 # filesystem in mind (everything Rouge writes goes to /tmp and ROUGE_DATA_DIR).
@@ -22,6 +22,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The web console (React, built by Vite into dist/console, served at /console).
+COPY console ./console
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps

@@ -109,7 +109,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console shell in headless Chromium', () => 
     expect(stored.local).toBe(0);
     const nav = page.getByRole('navigation', { name: 'Pages' });
     for (const label of ['Models', 'Endpoints', 'Recommendations', 'Sponsored products', 'Tag review', 'Feeds', 'Pipeline runs', 'Triggers', 'Audit log']) {
-      await expect.poll(() => nav.getByRole('link', { name: label, exact: true }).count(), label).toBe(1);
+      await expect.poll(() => nav.getByRole('link', { name: label, exact: true }).count(), { message: label }).toBe(1);
     }
     await expectAccessible(page, 'overview');
     await screenshot(page, 'overview');

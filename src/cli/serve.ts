@@ -60,7 +60,8 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
       `Mode: ${config.production ? 'production' : 'development'}${config.singleProcess ? ', single process' : ''}\n` +
       `Store: ${store.description}\n` +
       `Cache: ${cache.description}\n` +
-      `Blobs: ${blobs.description}\n`,
+      `Blobs: ${blobs.description}\n` +
+      (config.roles.includes('api') ? `Console: ${scheme}://${shownHost}:${port}/console (sign in with an API key)\n` : ''),
   );
   if (iam.generatedAdminKey) {
     // Printed once, to the terminal only (never to the log): the key is not stored anywhere readable.
@@ -81,7 +82,7 @@ export async function serve(flags: Record<string, unknown>): Promise<FastifyInst
           `  curl -X POST ${scheme}://${shownHost}:${port}/v1/projects/demo/recommenders/search:recommend \\\n` +
           `    -H "Authorization: Bearer \$ROUGE_API_KEY" -H 'content-type: application/json' \\\n` +
           `    -d '{"query": "lipstick", "userId": "user-1", "limit": 10, "sponsoredSlots": 2, "fields": ["title", "brand", "price", "imageLink"]}'\n\n` +
-          `with ROUGE_API_KEY set to the admin key${iam.generatedAdminKey ? ' printed above' : ' (--bootstrap-admin-key)'}.\n`,
+          `with ROUGE_API_KEY set to the admin key${iam.generatedAdminKey ? ' printed above' : ' (--bootstrap-admin-key)'}, or open ${scheme}://${shownHost}:${port}/console/p/demo/recommend and search there.\n`,
       );
     }, (e: unknown) => process.stderr.write(`rouge: loading the demo project failed: ${(e as Error).message}\n`));
   }

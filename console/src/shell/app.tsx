@@ -5,6 +5,7 @@ import type { ApiError } from '../api/errors';
 import { forgetKey, storedKey } from '../api/session';
 import { ErrorBox } from '../ui/error-box';
 import { Loading } from '../ui/status';
+import { preloadPageAt } from './lazy-pages';
 import { ProjectChooser } from './project-chooser';
 import { ProjectShell } from './project-shell';
 import { SessionContext, type Session } from './project';
@@ -28,6 +29,8 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
   const [session, setSession] = useState<Session>();
   const [error, setError] = useState<ApiError>();
   useEffect(() => {
+    // The opened page's chunk downloads while the session loads, not after it.
+    preloadPageAt(location.pathname);
     Promise.all([api<WhoAmI>('GET', '/v1/whoami'), api<{ modules: Array<{ name: string }> }>('GET', '/v1/modules')])
       .then(([me, mods]) => setSession({ principal: me.principal, orgAdmin: me.orgAdmin, modules: new Set(mods.modules.map((m) => m.name)) }))
       .catch((e: ApiError) => setError(e));

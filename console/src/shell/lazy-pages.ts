@@ -8,3 +8,22 @@ const components = new Map<PageDef, LazyExoticComponent<ComponentType>>(ALL_PAGE
 export function componentOf(page: PageDef): LazyExoticComponent<ComponentType> {
   return components.get(page)!;
 }
+
+/**
+ * Starts downloading the chunk of the page at `pathname` (a full
+ * /console/p/{project}/... path), so a deep link does not wait for the
+ * session calls before fetching its code. The browser caches the module;
+ * React.lazy then finds it loaded.
+ */
+export function preloadPageAt(pathname: string): void {
+  const m = /^\/console\/p\/[^/]+(\/.*)?$/.exec(pathname);
+  const rest = m?.[1];
+  if (!rest) return;
+  const page = ALL_PAGES.find((p) => patternMatches(p.path, rest));
+  page?.load().catch(() => undefined);
+}
+
+function patternMatches(pattern: string, path: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/:[^/]+/g, '[^/]+')}/?$`);
+  return re.test(path);
+}
