@@ -115,10 +115,10 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
     expect(zero.json().error.message).toMatch(/quantity is never 0/);
   });
 
-  it('reports per day and per campaign, with totals equal to the ledger\'s sums', async () => {
+  it('reports per day, per local hour and per campaign, with totals equal to the ledger\'s sums', async () => {
     const rows = (await ledger()).filter((r) => r.advertiser === 'aurelia');
     const sum = (kind: string) => rows.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r.amount), 0);
-    for (const groupBy of ['day', 'campaign']) {
+    for (const groupBy of ['day', 'hour', 'campaign']) {
       const res = await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?groupBy=${groupBy}` });
       expect(res.statusCode, res.body).toBe(200);
       const r = res.json();
@@ -131,7 +131,18 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
       expect(r.totals.roas).toBeCloseTo(sum('attribution') / sum('click'), 4);
       expect(r.rows.reduce((n: number, x: { spend: { amount: number } }) => n + x.spend.amount, 0)).toBe(sum('click'));
       if (groupBy === 'campaign') expect(r.rows.map((x: { campaignId: string }) => x.campaignId)).toEqual(['aurelia-lips']);
+      if (groupBy === 'hour') for (const x of r.rows as Array<{ hour: string }>) expect(x.hour).toMatch(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3])$/);
     }
+    // One campaign's numbers: the advertiser's only campaign has them all, another name has none.
+    const one = (await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?groupBy=hour&campaign=aurelia-lips` })).json();
+    expect(one.campaign).toBe('aurelia-lips');
+    expect(one.totals.spend).toEqual(eur(sum('click')));
+    const none = (await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?campaign=aurelia-eyes` })).json();
+    expect(none.rows).toEqual([]);
+    expect(none.totals.spend.amount).toBe(0);
+    const week = await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?groupBy=hour&from=2026-12-01&to=2026-12-09` });
+    expect(week.statusCode).toBe(400);
+    expect(week.json().error.message).toMatch(/at most 7 days/);
     const csv = await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?format=csv&groupBy=campaign` });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const lines = csv.body.trim().split('\n');

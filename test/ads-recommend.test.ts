@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)('sponsored slots in :recommend on %s', (storeKind) =>
     expect(r.sponsored.length).toBeLessThanOrEqual(2);
     for (const s of r.sponsored) {
       expect(s.id).toMatch(/-lip-/);
-      expect(s).toMatchObject({ rank: expect.any(Number), campaignId: expect.any(String), resolvedBidId: expect.any(String), cpc: { amount: expect.any(Number), currency: 'EUR' }, title: expect.stringMatching(/lipstick/), brand: expect.any(String) });
+      expect(s).toMatchObject({ rank: expect.any(Number), campaignId: expect.any(String), advertiserId: expect.any(String), resolvedBidId: expect.any(String), cpc: { amount: expect.any(Number), currency: 'EUR' }, title: expect.stringMatching(/lipstick/), brand: expect.any(String) });
     }
     const organic = new Set(r.items.map((i: { id: string }) => i.id));
     expect(r.sponsored.some((s: { id: string }) => organic.has(s.id))).toBe(false);

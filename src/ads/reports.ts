@@ -10,9 +10,11 @@ export const INVALID_CLICKS = new Set(['forged', 'expired', 'no_impression', 'bu
 
 type Money = { amount: number; currency: string };
 
-/** One line of a report: a day or a campaign, or the totals. */
+/** One line of a report: a day, an hour or a campaign, or the totals. */
 export interface ReportLine {
   day?: string;
+  /** The local hour in the project's time zone, `2026-12-06T14` (with groupBy=hour). */
+  hour?: string;
   campaignId?: string;
   impressions: number;
   clicks: number;
@@ -31,9 +33,11 @@ export interface ReportLine {
 
 export interface Report {
   advertiser: string;
+  /** With ?campaign=: the one campaign reported on. */
+  campaign?: string;
   from: string;
   to: string;
-  groupBy: 'day' | 'campaign';
+  groupBy: GroupBy;
   currency: string;
   rows: ReportLine[];
   totals: ReportLine;
@@ -52,6 +56,17 @@ interface Acc {
 const acc = (): Acc => ({ impressions: 0, clicks: 0, invalidClicks: 0, spend: 0, orders: new Set(), revenue: 0, haloOrders: new Set(), haloRevenue: 0 });
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** An hourly report's longest window: a week is 168 rows, enough to see pacing day by day. */
+const MAX_HOURLY_DAYS = 7;
+
+export type GroupBy = 'day' | 'hour' | 'campaign';
+
+/** The local hour of a moment in the project's time zone: the budget day and the hour its clock shows. */
+function localHour(timeZone: string, at: number): { day: string; hour: string } {
+  const p = dayPosition(timeZone, at);
+  // fraction is the local clock's seconds over 86,400, so this is the hour on the wall clock, DST days included.
+  return { day: p.day, hour: `${p.day}T${String(Math.min(23, Math.floor(p.fraction * 24))).padStart(2, '0')}` };
+}
 
 /**
  * An advertiser's numbers per budget day or per campaign over a window of
@@ -62,7 +77,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class Reports {
   constructor(private readonly store: AdsStore, private readonly projects: ProjectService, private readonly settings: (project: string) => Promise<AdsSettings>) {}
 
-  async advertiser(project: string, advertiser: string, q: { from?: string; to?: string; groupBy?: 'day' | 'campaign' }): Promise<Report> {
+  async advertiser(project: string, advertiser: string, q: { from?: string; to?: string; groupBy?: GroupBy; campaign?: string }): Promise<Report> {
     const [{ timeZone }, settings] = await Promise.all([this.projects.get(project), this.settings(project)]);
     const today = dayPosition(timeZone, Date.now()).day;
     const to = q.to ?? today;
@@ -71,6 +86,7 @@ export class Reports {
     if (from > to) throw errors.REPORT_INVALID({ why: `from ${from} is after to ${to}` });
     if ((Date.parse(to) - Date.parse(from)) / DAY_MS > 366) throw errors.REPORT_INVALID({ why: 'the window is longer than 366 days; ask for a year at a time' });
     const groupBy = q.groupBy ?? 'day';
+    if (groupBy === 'hour' && (Date.parse(to) - Date.parse(from)) / DAY_MS >= MAX_HOURLY_DAYS) throw errors.REPORT_INVALID({ why: `groupBy=hour covers at most ${MAX_HOURLY_DAYS} days; ask for a shorter window, or group by day` });
     const groups = new Map<string, Acc>();
     const total = acc();
     const at = (key: string) => {
@@ -81,10 +97,13 @@ export class Reports {
     // Local days start up to 14 hours either side of UTC midnight: read a day more on each side and keep the window's.
     const since = new Date(Date.parse(from) - DAY_MS).toISOString();
     const until = new Date(Date.parse(to) + 2 * DAY_MS).toISOString();
+    // One campaign's numbers (a campaign's pacing by hour), or the advertiser's.
+    const wanted = (campaign: string | null | undefined) => q.campaign === undefined || campaign === q.campaign;
     for (const r of await this.store.interactionsOf(project, advertiser, since, until)) {
-      const day = dayPosition(timeZone, Date.parse(r.event_time)).day;
+      if (!wanted(r.campaign)) continue;
+      const { day, hour } = localHour(timeZone, Date.parse(r.event_time));
       if (day < from || day > to) continue;
-      const key = groupBy === 'day' ? day : r.campaign!;
+      const key = groupBy === 'day' ? day : groupBy === 'hour' ? hour : r.campaign!;
       for (const a of [at(key), total]) {
         if (r.type === 'impression' && r.status === 'valid') a.impressions++;
         else if (r.type === 'click' && r.status === 'valid' && Number(r.charged) > 0) a.clicks++;
@@ -92,7 +111,8 @@ export class Reports {
       }
     }
     for (const r of await this.store.ledgerOf(project, advertiser, from, to)) {
-      const key = groupBy === 'day' ? r.day : r.campaign;
+      if (!wanted(r.campaign)) continue;
+      const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, Date.parse(r.time)).hour : r.campaign;
       const amount = Number(r.amount);
       for (const a of [at(key), total]) {
         if (r.kind === 'click') a.spend += amount;
@@ -106,8 +126,8 @@ export class Reports {
       }
     }
     const c = settings.currency;
-    const rows = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, a]) => ({ ...(groupBy === 'day' ? { day: key } : { campaignId: key }), ...line(a, c) }));
-    return { advertiser: `projects/${project}/advertisers/${advertiser}`, from, to, groupBy, currency: c, rows, totals: line(total, c) };
+    const rows = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, a]) => ({ ...(groupBy === 'campaign' ? { campaignId: key } : { [groupBy]: key }), ...line(a, c) }));
+    return { advertiser: `projects/${project}/advertisers/${advertiser}`, ...(q.campaign !== undefined ? { campaign: q.campaign } : {}), from, to, groupBy, currency: c, rows, totals: line(total, c) };
   }
 }
 
@@ -129,7 +149,7 @@ function shiftDay(day: string, by: number): string {
 export function reportCsv(r: Report): string {
   const head = [r.groupBy, 'impressions', 'clicks', 'invalid_clicks', 'ctr', 'spend', 'orders', 'revenue', 'halo_orders', 'halo_revenue', 'roas', 'roas_with_halo', 'currency'];
   const cells = (key: string, l: ReportLine) => [key, l.impressions, l.clicks, l.invalidClicks, l.ctr, l.spend.amount, l.orders, l.revenue.amount, l.haloOrders, l.haloRevenue.amount, l.roas ?? '', l.roasWithHalo ?? '', r.currency];
-  const lines = [head, ...r.rows.map((l) => cells(l.day ?? l.campaignId ?? '', l)), cells('total', r.totals)];
+  const lines = [head, ...r.rows.map((l) => cells(l.day ?? l.hour ?? l.campaignId ?? '', l)), cells('total', r.totals)];
   return `${lines.map((l) => l.map((v) => csvCell(String(v))).join(',')).join('\n')}\n`;
 }
 

@@ -105,18 +105,19 @@ export const ReportQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'first budget day, in the project\'s time zone: 2026-12-01; default 6 days before to' })),
     to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'last budget day, included; default today' })),
-    groupBy: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('campaign')], { description: 'day (default) or campaign' })),
+    groupBy: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('hour'), Type.Literal('campaign')], { description: 'day (default), hour (the local hour; a window of at most 7 days) or campaign' })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'json (default) or csv' })),
+    campaign: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'only this campaign of the advertiser (e.g. its pacing with groupBy=hour)' })),
   },
   { additionalProperties: false },
 );
 const MoneyOut2 = Type.Object({ amount: Type.Integer(), currency: Type.String() });
 const ReportLine = Type.Object({
-  day: Type.Optional(Type.String()), campaignId: Type.Optional(Type.String()),
+  day: Type.Optional(Type.String()), hour: Type.Optional(Type.String({ description: 'the local hour, 2026-12-06T14' })), campaignId: Type.Optional(Type.String()),
   impressions: Type.Integer(), clicks: Type.Integer(), invalidClicks: Type.Integer(), ctr: Type.Number(), spend: MoneyOut2,
   orders: Type.Integer(), revenue: MoneyOut2, haloOrders: Type.Integer(), haloRevenue: MoneyOut2,
   roas: Type.Union([Type.Number(), Type.Null()]), roasWithHalo: Type.Union([Type.Number(), Type.Null()]),
 });
 export const Report = Type.Object({
-  advertiser: Type.String(), from: Type.String(), to: Type.String(), groupBy: Type.String(), currency: Type.String(), rows: Type.Array(ReportLine), totals: ReportLine,
+  advertiser: Type.String(), campaign: Type.Optional(Type.String()), from: Type.String(), to: Type.String(), groupBy: Type.String(), currency: Type.String(), rows: Type.Array(ReportLine), totals: ReportLine,
 });

@@ -114,7 +114,7 @@ export const RecommendResponse = Type.Object({
   recommendationId: Type.String(),
   variant: Type.Optional(Type.String()),
   sponsored: Type.Optional(Type.Array(Type.Object({
-    id: Type.String(), rank: Type.Integer(), campaignId: Type.String(), resolvedBidId: Type.String(), cpc: Type.Object({ amount: Type.Integer(), currency: Type.String() }),
+    id: Type.String(), rank: Type.Integer(), campaignId: Type.String(), advertiserId: Type.String(), resolvedBidId: Type.String(), cpc: Type.Object({ amount: Type.Integer(), currency: Type.String() }),
   }, { additionalProperties: true }))),
   adsDebug: Type.Optional(Type.Unknown()),
 });

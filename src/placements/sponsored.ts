@@ -9,6 +9,8 @@ export interface SponsoredItem {
   id: string;
   rank: number;
   campaignId: string;
+  /** The advertiser whose campaign it is: campaigns live under advertisers (`advertisers/{a}/campaigns/{c}`). */
+  advertiserId: string;
   resolvedBidId: string;
   cpc: { amount: number; currency: string };
   [field: string]: unknown;
@@ -72,7 +74,7 @@ export async function sponsor(ads: AdsFace['auctions'], project: string, page: P
   };
   const result = await ads.run(project, req);
   const sponsored = result.winners.map((w) => {
-    const out: SponsoredItem = { id: w.id, rank: w.rank, campaignId: w.campaignId, resolvedBidId: w.resolvedBidId, cpc: w.cpc };
+    const out: SponsoredItem = { id: w.id, rank: w.rank, campaignId: w.campaignId, advertiserId: w.advertiserId, resolvedBidId: w.resolvedBidId, cpc: w.cpc };
     const r: ItemRecord | undefined = map.items.byId.get(w.id);
     if (r) for (const f of fields) if (r[f] !== undefined) out[f] = r[f];
     return out;

@@ -9,7 +9,7 @@ import type { Report, ReportLine } from '../../ads/reports.js';
 import { formatPrice, projectPath } from './catalog.js';
 
 // The server's rules (src/ads/reports.ts), repeated so a typo is a usage error before any request.
-const GROUP_BY = ['day', 'campaign'];
+const GROUP_BY = ['day', 'hour', 'campaign'];
 const DAY_MS = 86_400_000;
 const MAX_WINDOW_DAYS = 366;
 
@@ -40,7 +40,7 @@ export function registerAdsReportCommand(ads: Command, advertiserName: (text: st
     .requiredOption('--advertiser <advertiser>', 'the advertiser to report on', advertiserName)
     .option('--from <date>', 'the first day, such as 2026-12-01, in the project\'s time zone (default: 6 days before --to)', day)
     .option('--to <date>', 'the last day, included (default: today in the project\'s time zone)', day)
-    .addOption(new Option('--group-by <group>', 'one row per day or per campaign (default: day)').choices(GROUP_BY))
+    .addOption(new Option('--group-by <group>', 'one row per day, per local hour (a window of at most 7 days) or per campaign (default: day)').choices(GROUP_BY))
     .addOption(new Option('--csv', 'print the server\'s CSV (money in minor units, a last "total" line) instead of a table').conflicts('json'))
     .addHelpText('after', [
       '',
@@ -72,8 +72,8 @@ export function registerAdsReportCommand(ads: Command, advertiserName: (text: st
         say(`Advertiser ${opts.advertiser}, ${r.from} to ${r.to}:`);
         const byCampaign = r.groupBy === 'campaign';
         printTable(
-          [byCampaign ? 'CAMPAIGN' : 'DAY', 'IMPRESSIONS', 'CLICKS', 'INVALID', 'CTR', 'SPEND', 'ORDERS', 'REVENUE', 'HALO ORDERS', 'HALO REVENUE', 'ROAS'],
-          [...r.rows.map((l) => cells((byCampaign ? l.campaignId : l.day) ?? '-', l)), cells('TOTAL', r.totals)],
+          [byCampaign ? 'CAMPAIGN' : r.groupBy === 'hour' ? 'HOUR' : 'DAY', 'IMPRESSIONS', 'CLICKS', 'INVALID', 'CTR', 'SPEND', 'ORDERS', 'REVENUE', 'HALO ORDERS', 'HALO REVENUE', 'ROAS'],
+          [...r.rows.map((l) => cells((byCampaign ? l.campaignId : l.day ?? l.hour) ?? '-', l)), cells('TOTAL', r.totals)],
           '',
         );
       });

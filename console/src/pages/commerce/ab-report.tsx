@@ -6,7 +6,7 @@ import { ErrorBox } from '../../ui/error-box';
 import { Loading } from '../../ui/status';
 import { AbCharts } from './ab-charts';
 import type { ExperimentReport } from './types';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 const WINDOWS = [{ days: 1, label: 'Last 24 hours' }, { days: 7, label: 'Last 7 days' }, { days: 30, label: 'Last 30 days' }, { days: 90, label: 'Last 90 days' }];
 const HOUR_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { api, projectPath } from '../../api/client';
 import { useAction, useApi } from '../../api/use-api';
@@ -6,11 +6,10 @@ import { useProject } from '../../shell/project';
 import { ErrorBox } from '../../ui/error-box';
 import { Page, Panel } from '../../ui/page';
 import { Empty, Loading } from '../../ui/status';
-import { dayPosition } from './budget-day';
 import { CampaignsTable } from './campaigns-table';
 import './commerce.css';
 import { CreateCampaignForm } from './create-campaign-form';
-import { PacingChart, type SpendSample } from './pacing-chart';
+import { PacingChart } from './pacing-chart';
 import { ReportPanel } from './report-panel';
 import type { AdsSettings, Advertiser, Campaign, ProjectInfo } from './types';
 import { useList } from './use-list';
@@ -34,7 +33,6 @@ export default function AdvertiserPage() {
   const change = useAction();
   const [busy, setBusy] = useState<string>();
   const [said, setSaid] = useState('');
-  const samples = useRef(new Map<string, SpendSample[]>());
   const timeZone = info.data?.timeZone;
 
   const reload = campaigns.reload;
@@ -42,18 +40,6 @@ export default function AdvertiserPage() {
     const t = setInterval(reload, REFRESH_MS);
     return () => clearInterval(t);
   }, [reload]);
-
-  // Each reading of the campaigns is a point on the pacing line; a new budget day starts a new line.
-  useEffect(() => {
-    if (!campaigns.data) return;
-    const now = Date.now();
-    const today = dayPosition(timeZone, now).day;
-    for (const c of campaigns.data) {
-      const list = (samples.current.get(c.campaignId) ?? []).filter(([at]) => dayPosition(timeZone, at).day === today);
-      list.push([now, c.spend.today.amount]);
-      samples.current.set(c.campaignId, list);
-    }
-  }, [campaigns.data, timeZone]);
 
   const setStatus = async (c: Campaign, status: 'active' | 'paused') => {
     setBusy(c.campaignId);
@@ -84,7 +70,7 @@ export default function AdvertiserPage() {
       </Panel>
       {list.length > 0 ? (
         <Panel title="Pacing over the day">
-          <PacingChart campaigns={list} samples={samples.current} timeZone={timeZone} />
+          <PacingChart project={project} advertiser={advertiser} campaigns={list} timeZone={timeZone} />
         </Panel>
       ) : null}
       <Panel title="Performance">

@@ -13,7 +13,7 @@ import { SpendMeter } from './spend-meter';
 import type { AdsSettings, Advertiser, Campaign } from './types';
 import { useAdvertiserCampaigns } from './use-advertiser-campaigns';
 import { useList } from './use-list';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 /** Sums amounts of one currency (the project's ads currency: every campaign amount is in it). */
 const sum = (list: Campaign[], pick: (c: Campaign) => number) => list.reduce((n, c) => n + pick(c), 0);

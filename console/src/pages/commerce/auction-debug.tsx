@@ -1,7 +1,7 @@
 import { Link } from 'wouter';
 import { money } from '../../ui/format';
 import { Panel } from '../../ui/page';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 import type { AuctionDebug } from './types';
 
 /** The first entries shown; the API sends up to 200. */

@@ -2,7 +2,7 @@ import { money, when } from '../../ui/format';
 import { StateBadge } from '../../ui/status';
 import { SpendMeter } from './spend-meter';
 import type { Campaign } from './types';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 /**
  * An advertiser's campaigns: status (with why it paused itself), pacing,

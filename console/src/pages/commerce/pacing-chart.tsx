@@ -1,15 +1,18 @@
 import { useState } from 'react';
+import { projectPath } from '../../api/client';
+import { useApi } from '../../api/use-api';
 import type { ChartOption } from '../../ui/chart';
 import { LabelledChart } from './labelled-chart';
+import { ErrorBox } from '../../ui/error-box';
 import { money } from '../../ui/format';
 import { dayPosition } from './budget-day';
-import type { Campaign } from './types';
+import type { AdsReport, Campaign } from './types';
 
 /** How far ahead of an even spread a paced campaign may run (src/ads/pacing.ts). */
 const PACING_SLACK = 0.05;
 
-/** A reading of a campaign's spend today: when, and how much. */
-export type SpendSample = [at: number, spent: number];
+/** How often the chart reads the hour's spend again while the page is open. */
+const REFRESH_MS = 30_000;
 
 const hh = (h: number) => `${String(Math.floor(h)).padStart(2, '0')}:00`;
 
@@ -24,11 +27,26 @@ function verdict(c: Campaign, fraction: number): string {
   return c.pacing === 'even' ? 'It is on pace.' : 'It spends as fast as auctions allow (asap: never throttled).';
 }
 
-function option(c: Campaign, samples: SpendSample[], nowH: number, timeZone: string | undefined): ChartOption {
+/**
+ * Cumulative spend at the end of each local hour so far, from the hourly
+ * report, ending at the campaign's spend now (which counts clicks of the
+ * current hour the report has too, so the two agree).
+ */
+function spendLine(c: Campaign, report: AdsReport | undefined, nowH: number): Array<[number, number]> {
+  const byHour = new Map((report?.rows ?? []).map((r) => [Number(r.hour?.slice(11, 13)), r.spend.amount]));
+  const out: Array<[number, number]> = [[0, 0]];
+  let total = 0;
+  for (let h = 0; h + 1 <= nowH; h++) {
+    total += byHour.get(h) ?? 0;
+    out.push([h + 1, total]);
+  }
+  out.push([nowH, Math.max(total, c.spend.today.amount)]);
+  return out;
+}
+
+function option(c: Campaign, observed: Array<[number, number]>, nowH: number): ChartOption {
   const d = c.dailyBudget.amount;
   const cur = c.dailyBudget.currency;
-  const hours = (at: number) => dayPosition(timeZone, at).fraction * 24;
-  const observed: Array<[number, number]> = [[0, 0], ...samples.map(([at, s]): [number, number] => [hours(at), s])];
   return {
     grid: { left: 84, right: 24, top: 40, bottom: 34 },
     legend: { top: 0 },
@@ -39,7 +57,7 @@ function option(c: Campaign, samples: SpendSample[], nowH: number, timeZone: str
       { type: 'line', name: 'Even pacing', data: [[0, 0], [24, d]], symbol: 'none', lineStyle: { type: 'dashed', width: 2 } },
       ...(c.pacing === 'even' ? [{ type: 'line', name: 'Pacing limit (+5 %)', data: [[0, d * PACING_SLACK], [24 * (1 - PACING_SLACK), d], [24, d]], symbol: 'none', lineStyle: { type: 'dotted', width: 2 } }] : []),
       {
-        type: 'line', name: 'Spend today', data: observed, symbol: 'circle', symbolSize: 7, lineStyle: { width: 3 },
+        type: 'line', name: 'Spend today', data: observed, symbol: 'circle', symbolSize: 5, lineStyle: { width: 3 },
         markLine: { silent: true, symbol: ['none', 'none'], lineStyle: { color: '#55575f', type: 'solid' }, label: { formatter: 'now' }, data: [{ xAxis: nowH }] },
       },
     ],
@@ -49,15 +67,16 @@ function option(c: Campaign, samples: SpendSample[], nowH: number, timeZone: str
 /**
  * Pacing over the budget day for one campaign: its spend today against the
  * even-pacing line (and the 5 % slack the auction allows before it holds a
- * campaign back), with a sentence saying where it stands.
- * Rouge reports spend per day, not per hour, so the spend line joins
- * midnight to the readings this page takes while it is open.
+ * campaign back), with a sentence saying where it stands. The spend line is
+ * the campaign's spend by local hour today (the report's groupBy=hour).
  */
-export function PacingChart({ campaigns, samples, timeZone }: { campaigns: Campaign[]; samples: ReadonlyMap<string, SpendSample[]>; timeZone: string | undefined }) {
+export function PacingChart({ project, advertiser, campaigns, timeZone }: { project: string; advertiser: string; campaigns: Campaign[]; timeZone: string | undefined }) {
   const [picked, setPicked] = useState<string>();
   const c = campaigns.find((x) => x.campaignId === picked) ?? campaigns.find((x) => x.status === 'active') ?? campaigns[0];
-  if (!c) return null;
   const pos = dayPosition(timeZone);
+  const q = c ? new URLSearchParams({ groupBy: 'hour', from: pos.day, to: pos.day, campaign: c.campaignId }) : undefined;
+  const report = useApi<AdsReport>(q && timeZone !== undefined ? `${projectPath(project, 'advertisers', encodeURIComponent(advertiser), 'reports')}?${q}` : null, { refreshMs: REFRESH_MS });
+  if (!c) return null;
   const nowH = pos.fraction * 24;
   const d = c.dailyBudget.amount;
   const allowed = c.pacing === 'even' ? d * Math.min(1, pos.fraction + PACING_SLACK) : d;
@@ -74,8 +93,9 @@ export function PacingChart({ campaigns, samples, timeZone }: { campaigns: Campa
         </div>
       </div>
       <p>{said}</p>
-      <LabelledChart option={option(c, samples.get(c.campaignId) ?? [], nowH, timeZone)} label={`Pacing over the day for ${c.displayName}: cumulative spend today against the even-pacing line. ${said}`} height={280} />
-      <p className="muted hint">Rouge reports spend per budget day, not per hour: the spend line joins midnight (nothing spent) to the readings this page takes every 30 seconds while it is open.</p>
+      <ErrorBox error={report.error} />
+      <LabelledChart option={option(c, spendLine(c, report.data, nowH), nowH)} label={`Pacing over the day for ${c.displayName}: cumulative spend today against the even-pacing line. ${said}`} height={280} />
+      <p className="muted hint">Spend by local hour in {timeZone || 'UTC'}, read again every 30 seconds.</p>
     </div>
   );
 }

@@ -10,7 +10,6 @@ import './commerce.css';
 import { RecommendForm, type RecommendAsk } from './recommend-form';
 import { RecommendResults } from './recommend-results';
 import { ITEM_FIELDS, type AdsSettings, type RecommendResult, type Recommender } from './types';
-import { useCampaignOwners } from './use-campaign-owners';
 import { useList } from './use-list';
 
 /**
@@ -26,9 +25,11 @@ export default function RecommendPage() {
   const action = useAction();
   const [answer, setAnswer] = useState<{ ask: RecommendAsk; result: RecommendResult }>();
   const debug = answer?.result.adsDebug;
-  // The auction's explanation names each campaign's advertiser; without it they are looked up.
-  const looked = useCampaignOwners(project, debug ? undefined : answer?.result.sponsored);
-  const owners = useMemo(() => new Map([...looked, ...(debug?.entries ?? []).map((e): [string, string] => [e.campaignId, e.advertiserId])]), [looked, debug]);
+  // Each sponsored item and each entry of the auction's explanation names its campaign's advertiser, for the links.
+  const owners = useMemo(() => new Map([
+    ...(answer?.result.sponsored ?? []).map((s): [string, string] => [s.campaignId, s.advertiserId]),
+    ...(debug?.entries ?? []).map((e): [string, string] => [e.campaignId, e.advertiserId]),
+  ]), [answer, debug]);
   // Bids in the explanation are minor units of the ads currency, which no sponsored item may be there to name.
   const settings = useApi<AdsSettings>(debug ? projectPath(project, 'adsSettings') : null);
   const [picked, setPicked] = useState<string>();

@@ -9,7 +9,7 @@ import { Empty, Loading } from '../../ui/status';
 import { AbReport } from './ab-report';
 import './commerce.css';
 import type { Recommender } from './types';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 /** A recommender: how it is configured, its experiment's variants and the A/B report. */
 export default function RecommenderPage() {

@@ -6,7 +6,7 @@ import { count, money, percent } from '../../ui/format';
 import { Loading } from '../../ui/status';
 import { ReportCharts } from './report-charts';
 import type { AdsReport, ReportLine } from './types';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 const roas = (n: number | null) => (n === null ? '–' : `${n.toFixed(2)}×`);
 

@@ -5,7 +5,7 @@ import type { SponsoredItem } from './types';
 
 /**
  * The auction's winners, best first, each marked "Sponsored" in words, with
- * its campaign (a link to the advertiser that runs it, once known) and what
+ * its campaign (a link to the advertiser that runs it) and what
  * a click on it would cost.
  */
 export function SponsoredList({ items, owners }: { items: SponsoredItem[]; owners: ReadonlyMap<string, string> }) {

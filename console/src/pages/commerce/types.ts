@@ -56,6 +56,7 @@ export interface SponsoredItem {
   id: string;
   rank: number;
   campaignId: string;
+  advertiserId: string;
   resolvedBidId: string;
   cpc: Money;
   title?: string;
@@ -152,6 +153,8 @@ export interface Campaign {
 /** One line of an advertiser's report: a budget day or a campaign, or the totals. */
 export interface ReportLine {
   day?: string;
+  /** The local hour, `2026-12-06T14` (groupBy=hour). */
+  hour?: string;
   campaignId?: string;
   impressions: number;
   clicks: number;

@@ -3,7 +3,7 @@ import { useApi } from '../../api/use-api';
 import { ErrorBox } from '../../ui/error-box';
 import { count } from '../../ui/format';
 import { Empty, Loading } from '../../ui/status';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 interface Finding { itemId: string; field: string; rule: string; message: string }
 /** GET .../feeds/{feed}/report (src/tagging/feeds/routes.ts). */

@@ -5,7 +5,7 @@ import { ErrorBox } from '../../ui/error-box';
 import { count } from '../../ui/format';
 import { Empty, Loading } from '../../ui/status';
 import { type FeedFormat, feedParser, type FeedRows } from './feed-parse';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 const KEEP = 10;
 const LAST = new Set(['description', 'link', 'image_link', 'additional_image_link']);
@@ -64,7 +64,7 @@ export function FeedPreview({ project, file, format }: { project: string; file: 
         : (
           <TableWrap label={`The first products of ${file}`}>
             <table className="feed-table">
-              <caption className="img-visually-hidden">The first products of {file}</caption>
+              <caption className="visually-hidden">The first products of {file}</caption>
               <thead><tr>{cols.map(({ c }) => <th key={c} scope="col">{c}</th>)}</tr></thead>
               <tbody>
                 {rows.rows.map((r, n) => (

@@ -2,7 +2,7 @@ import { projectPath } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { ErrorBox } from '../../ui/error-box';
 import { Loading } from '../../ui/status';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 /** Which item tag each custom_label_0..4 carries (GET .../feedSettings), and how to change it. */
 export function FeedSettings({ project }: { project: string }) {
@@ -13,7 +13,7 @@ export function FeedSettings({ project }: { project: string }) {
     <>
       <TableWrap label="Custom labels">
         <table>
-          <caption className="img-visually-hidden">Custom labels</caption>
+          <caption className="visually-hidden">Custom labels</caption>
           <thead><tr><th scope="col">Feed column</th><th scope="col">Carries the tag</th></tr></thead>
           <tbody>
             {data.customLabels.map((tag, i) => (

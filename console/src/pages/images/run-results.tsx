@@ -5,7 +5,7 @@ import { ErrorBox } from '../../ui/error-box';
 import { count } from '../../ui/format';
 import { Empty, Loading } from '../../ui/status';
 import type { RunResult } from './run-types';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 const PAGE = 1000;
 const MAX_PAGES = 10;

@@ -2,14 +2,14 @@ import { Link } from 'wouter';
 import { count, leaf, when } from '../../ui/format';
 import { StateBadge } from '../../ui/status';
 import type { RunOperation } from './run-types';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 /** The project's tagging runs, newest first; the selected one is marked in words as well as colour. */
 export function RunsList({ runs, selected }: { runs: RunOperation[]; selected: string | null }) {
   return (
     <TableWrap label="Tagging runs">
       <table>
-        <caption className="img-visually-hidden">Tagging runs, newest first</caption>
+        <caption className="visually-hidden">Tagging runs, newest first</caption>
         <thead>
           <tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col" className="num">Errors</th><th scope="col">Started</th><th scope="col">Ended</th></tr>
         </thead>

@@ -8,7 +8,7 @@ import { Empty, Loading } from '../../ui/status';
 import type { Assumptions, Savings } from './run-types';
 import { SavingsChart } from './savings-chart';
 import { usd } from './usd';
-import { TableWrap } from './table-wrap';
+import { TableWrap } from '../../ui/table-wrap';
 
 const FIELDS: Array<{ key: keyof Assumptions; label: string; step: string; min: number }> = [
   { key: 'manualSecondsPerImage', label: 'Seconds to tag an image by hand', step: '1', min: 1 },
