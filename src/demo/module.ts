@@ -93,7 +93,9 @@ export const demoModule: RougeModule<DemoFace> = {
             // Every demo image analysed in the background, once per store: the run fetches them from this server.
             await ctx.use(taggingModule).setFeedLabels(DEMO_PROJECT, ['colour_family', 'image_quality', 'background', null, null]);
             // A first product-type tagger, so the analysis below classifies every image and queues the uncertain ones for review.
-            await loadDemoTagger({ catalog, registry: deps.registry, tagging: ctx.use(taggingModule), log }, DEMO_PROJECT);
+            // Best effort: without it the demo still loads, and the image analysis simply classifies nothing.
+            await loadDemoTagger({ catalog, registry: deps.registry, tagging: ctx.use(taggingModule), log }, DEMO_PROJECT)
+              .catch((e: unknown) => ctx.log.warn({ err: e }, 'demo: training the product-type tagger failed; the review queue stays empty (rouge tags train --labels makes one)'));
             const run = await ctx.use(taggingModule).startRun(DEMO_PROJECT, {}, { key: 'demo-first-analysis', createdBy: 'system:demo' });
             log(`demo: analysing the catalogue's images (${run.name}; rouge tags report ${run.name.split('/').pop()} --project demo)`);
             // The seed's retraining chain, ready to run: rouge pipelines run retrain-recs --project demo.

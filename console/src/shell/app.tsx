@@ -5,7 +5,7 @@ import type { ApiError } from '../api/errors';
 import { forgetKey, storedKey } from '../api/session';
 import { ErrorBox } from '../ui/error-box';
 import { Loading } from '../ui/status';
-import { preloadPageAt } from './lazy-pages';
+import { prefetchAllPages, preloadPageAt } from './lazy-pages';
 import { ProjectChooser } from './project-chooser';
 import { ProjectShell } from './project-shell';
 import { SessionContext, type Session } from './project';
@@ -29,10 +29,12 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
   const [session, setSession] = useState<Session>();
   const [error, setError] = useState<ApiError>();
   useEffect(() => {
-    // The opened page's chunk downloads while the session loads, not after it.
-    preloadPageAt(location.pathname);
-    Promise.all([api<WhoAmI>('GET', '/v1/whoami'), api<{ modules: Array<{ name: string }> }>('GET', '/v1/modules')])
-      .then(([me, mods]) => setSession({ principal: me.principal, orgAdmin: me.orgAdmin, modules: new Set(mods.modules.map((m) => m.name)) }))
+    // The opened page's chunk downloads with the session calls, not after them, and is awaited with them.
+    Promise.all([api<WhoAmI>('GET', '/v1/whoami'), api<{ modules: Array<{ name: string }> }>('GET', '/v1/modules'), preloadPageAt(location.pathname)])
+      .then(([me, mods]) => {
+        setSession({ principal: me.principal, orgAdmin: me.orgAdmin, modules: new Set(mods.modules.map((m) => m.name)) });
+        prefetchAllPages();
+      })
       .catch((e: ApiError) => setError(e));
   }, []);
   if (error) return <main id="main" className="sign-in"><ErrorBox error={error} /><button type="button" onClick={onSignOut}>Sign out</button></main>;

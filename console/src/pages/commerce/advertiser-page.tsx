@@ -12,7 +12,7 @@ import { CreateCampaignForm } from './create-campaign-form';
 import { PacingChart } from './pacing-chart';
 import { ReportPanel } from './report-panel';
 import type { AdsSettings, Advertiser, Campaign, ProjectInfo } from './types';
-import { useList } from './use-list';
+import { useList } from '../../api/use-list';
 
 /** Campaigns are read again this often, for spend today and the pacing line. */
 const REFRESH_MS = 30_000;

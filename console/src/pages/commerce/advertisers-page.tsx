@@ -12,7 +12,7 @@ import { CreateAdvertiserForm } from './create-advertiser-form';
 import { SpendMeter } from './spend-meter';
 import type { AdsSettings, Advertiser, Campaign } from './types';
 import { useAdvertiserCampaigns } from './use-advertiser-campaigns';
-import { useList } from './use-list';
+import { useList } from '../../api/use-list';
 import { TableWrap } from '../../ui/table-wrap';
 
 /** Sums amounts of one currency (the project's ads currency: every campaign amount is in it). */

@@ -10,7 +10,7 @@ import './commerce.css';
 import { RecommendForm, type RecommendAsk } from './recommend-form';
 import { RecommendResults } from './recommend-results';
 import { ITEM_FIELDS, type AdsSettings, type RecommendResult, type Recommender } from './types';
-import { useList } from './use-list';
+import { useList } from '../../api/use-list';
 
 /**
  * Try the project's recommenders as the storefront calls them: organic

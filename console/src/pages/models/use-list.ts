@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
-import { listAll } from '../../api/client';
+import { useList } from '../../api/use-list';
 import type { ApiError } from '../../api/errors';
 
 export interface LoadedList<T> {
@@ -11,17 +10,6 @@ export interface LoadedList<T> {
 
 /** Every page of a list call (`field` names the array in each page); null path: nothing yet. */
 export function useListAll<T>(path: string | null, field: string): LoadedList<T> {
-  const [items, setItems] = useState<T[]>();
-  const [error, setError] = useState<ApiError>();
-  const [tick, setTick] = useState(0);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  useEffect(() => {
-    if (path === null) return;
-    let current = true;
-    listAll<T>(path, field)
-      .then((v) => { if (current) { setItems(v); setError(undefined); } })
-      .catch((e: ApiError) => { if (current) setError(e); });
-    return () => { current = false; };
-  }, [path, field, tick]);
-  return { items, error, reload };
+  const { data, error, reload } = useList<T>(path, field);
+  return { items: data, error, reload };
 }

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { listAll } from '../../api/client';
-import type { ApiError } from '../../api/errors';
+import { listAll } from './client';
+import type { ApiError } from './errors';
 
 /**
  * Every page of a list call (following nextPageToken, bounded), for lists a
- * page shows whole: recommenders, advertisers, campaigns. A newer path or an
+ * page shows whole (recommenders, advertisers, campaigns, models). A newer path or an
  * unmount drops a slower answer instead of letting it overwrite the newer one.
  */
 export function useList<T>(path: string | null, field: string): { data: T[] | undefined; error: ApiError | undefined; reload: () => void } {
