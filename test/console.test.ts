@@ -49,6 +49,12 @@ describe('/console over HTTP', () => {
     const traversal = await app.inject({ url: '/console/..%2f..%2fpackage.json', headers: { authorization: '' } });
     expect(traversal.statusCode).toBeGreaterThanOrEqual(400);
     expect(traversal.body).not.toContain('"dependencies"');
+    // Dot files, NUL and `..` are no file of the build: a 404 in the error model naming the path.
+    for (const url of ['/console/.env', '/console/assets/%00.js', '/console/assets/..%2F..%2Findex.html']) {
+      const odd = await app.inject({ url, headers: { authorization: '' } });
+      expect(odd.statusCode, url).toBe(404);
+      expect(odd.json().error.details[0].reason, url).toBe('ROUTE_NOT_FOUND');
+    }
   });
 
   it('says how to build the console when it is not built', async () => {

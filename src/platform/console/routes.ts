@@ -17,6 +17,8 @@ const CSP = [
 
 /** Paths that look like files (`assets/x.js`); anything else is a page of the app and gets index.html. */
 const FILE_LIKE = /\.[A-Za-z0-9]{1,8}$/;
+/** What a built file's path can be: no dot files, no `..`, no control characters; anything else is no file of ours. */
+const BUILT_FILE = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /**
  * Serves the built console (`npm run build` writes it to dist/console) at
@@ -37,6 +39,9 @@ export async function registerConsoleRoutes(app: FastifyInstance, dir: string): 
   app.get('/console', { config, schema: { hide: true } }, (_req, reply) => send(reply, 'index.html'));
   app.get('/console/*', { config, schema: { hide: true } }, (request, reply) => {
     const rest = (request.params as { '*': string })['*'] ?? '';
-    return send(reply, rest === '' || !FILE_LIKE.test(rest) ? 'index.html' : rest);
+    if (rest === '' || !FILE_LIKE.test(rest)) return send(reply, 'index.html');
+    // A 404 that names the path, rather than the static server's bare "Forbidden" for a traversal or a dot file.
+    if (!BUILT_FILE.test(rest) || rest.split('/').includes('..')) throw E.ROUTE_NOT_FOUND({ method: 'GET', url: `/console/${rest}` });
+    return send(reply, rest);
   });
 }
