@@ -61,11 +61,11 @@ const MAX_HOURLY_DAYS = 7;
 
 export type GroupBy = 'day' | 'hour' | 'campaign';
 
-/** The local hour of a moment in the project's time zone: the budget day and the hour its clock shows. */
-function localHour(timeZone: string, at: number): { day: string; hour: string } {
+/** The local hour of a moment in the project's time zone, `2026-12-06T14`: the budget day and the hour its clock shows. */
+function localHour(timeZone: string, at: number): string {
   const p = dayPosition(timeZone, at);
   // fraction is the local clock's seconds over 86,400, so this is the hour on the wall clock, DST days included.
-  return { day: p.day, hour: `${p.day}T${String(Math.min(23, Math.floor(p.fraction * 24))).padStart(2, '0')}` };
+  return `${p.day}T${String(Math.min(23, Math.floor(p.fraction * 24))).padStart(2, '0')}`;
 }
 
 /**
@@ -101,9 +101,10 @@ export class Reports {
     const wanted = (campaign: string | null | undefined) => q.campaign === undefined || campaign === q.campaign;
     for (const r of await this.store.interactionsOf(project, advertiser, since, until)) {
       if (!wanted(r.campaign)) continue;
-      const { day, hour } = localHour(timeZone, Date.parse(r.event_time));
+      const time = Date.parse(r.event_time);
+      const day = dayPosition(timeZone, time).day;
       if (day < from || day > to) continue;
-      const key = groupBy === 'day' ? day : groupBy === 'hour' ? hour : r.campaign!;
+      const key = groupBy === 'day' ? day : groupBy === 'hour' ? localHour(timeZone, time) : r.campaign!;
       for (const a of [at(key), total]) {
         if (r.type === 'impression' && r.status === 'valid') a.impressions++;
         else if (r.type === 'click' && r.status === 'valid' && Number(r.charged) > 0) a.clicks++;
@@ -112,7 +113,7 @@ export class Reports {
     }
     for (const r of await this.store.ledgerOf(project, advertiser, from, to)) {
       if (!wanted(r.campaign)) continue;
-      const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, Date.parse(r.time)).hour : r.campaign;
+      const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, Date.parse(r.time)) : r.campaign;
       const amount = Number(r.amount);
       for (const a of [at(key), total]) {
         if (r.kind === 'click') a.spend += amount;

@@ -18,11 +18,16 @@ export interface LabelledImage {
  * The images go through the vision pool on every core.
  */
 export async function trainFromImages(d: { registry: RegistryFace; vision: VisionPool }, project: string, images: readonly LabelledImage[], opts: { model?: string; aliases?: string[]; createdBy: string; description: string }): Promise<ModelVersion> {
-  const examples: Example[] = await Promise.all(images.map(async (img) => ({
-    key: createHash('sha256').update(img.bytes).digest('hex'),
-    label: img.label,
-    embeddings: (await d.vision.see(img.bytes)).embeddings,
-  })));
+  // Four at a time, as embedFiles does: the pool's threads take one each, and a long queue would only wait.
+  const examples = new Array<Example>(images.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < images.length) {
+      const i = next++;
+      const img = images[i]!;
+      examples[i] = { key: createHash('sha256').update(img.bytes).digest('hex'), label: img.label, embeddings: (await d.vision.see(img.bytes)).embeddings };
+    }
+  }));
   const tagger = trainTagger(examples);
   return registerTagger(d.registry, project, opts.model ?? 'tagger', tagger, {
     aliases: opts.aliases ?? ['champion'], description: opts.description, lineage: {}, createdBy: opts.createdBy,
