@@ -17,8 +17,8 @@ export interface ItemMapping {
   byIndex: Array<ItemRecord | undefined>;
   /** Model indices of each category (joined path), most popular first. */
   byCategory: Map<string, Int32Array>;
-  /** Per category, built on a search's first use: the words its items carry (see `categoryWords`). */
-  words: Map<string, { generation: number; words: ReadonlySet<string> }>;
+  /** Per category, built on a search's first use: where each word sits in its popularity list (see `categoryWords`). */
+  words: Map<string, { generation: number; words: CategoryWords }>;
 }
 
 /** A rouge-recs version loaded in this process. */
@@ -163,16 +163,29 @@ export class ModelCache {
   }
 }
 
+/** Each word of a category's items -> the positions in its popularity list (`byCategory`) of the items carrying it, ascending. */
+export type CategoryWords = ReadonlyMap<string, Int32Array>;
+
 /**
- * Every word the items of a category carry, built on first use per category
- * and rebuilt when items' words change: a search placement tells from it
- * which query words its items could carry at best.
+ * Every word the items of a category carry, with where they sit in its
+ * popularity list, built on first use per category and rebuilt when items'
+ * words change: a search placement counts from it how many query words each
+ * of the category's popular items carries, without looking at the items.
  */
-export function categoryWords(map: ItemMapping, category: string): ReadonlySet<string> {
+export function categoryWords(map: ItemMapping, category: string): CategoryWords {
   const cached = map.words.get(category);
   if (cached && cached.generation === map.items.wordsGeneration) return cached.words;
-  const words = new Set<string>();
-  for (const i of map.byCategory.get(category) ?? []) for (const w of map.byIndex[i]?.words ?? []) words.add(w);
+  const lists = new Map<string, number[]>();
+  const order = map.byCategory.get(category) ?? new Int32Array(0);
+  for (let p = 0; p < order.length; p++) {
+    for (const w of map.byIndex[order[p]!]?.words ?? []) {
+      let list = lists.get(w);
+      if (!list) lists.set(w, (list = []));
+      list.push(p);
+    }
+  }
+  const words = new Map<string, Int32Array>();
+  for (const [w, list] of lists) words.set(w, Int32Array.from(list));
   map.words.set(category, { generation: map.items.wordsGeneration, words });
   return words;
 }
