@@ -65,17 +65,18 @@ export interface RankedCategories {
  * (the gift boxes) follow the best category's unless they match much better.
  */
 export function rankCategories(census: CategoryCensus, hits: Scored, withIds = true): RankedCategories {
-  const byGroup = new Map<number, Group>();
+  // Indexed by group number (a few hundred categories): a common word's hits are tens of thousands.
+  const byGroup: Array<Group | undefined> = [];
+  const scored: Group[] = [];
   for (let i = 0; i < hits.n; i++) {
     const g = census.groupOfSlot(hits.slots[i]!);
-    let entry = byGroup.get(g);
-    if (!entry) byGroup.set(g, (entry = { group: g, count: 0, top: [-Infinity, -Infinity, -Infinity], hits: withIds ? [] : undefined, score: 0 }));
+    let entry = byGroup[g];
+    if (!entry) scored.push((byGroup[g] = entry = { group: g, count: 0, top: [-Infinity, -Infinity, -Infinity], hits: withIds ? [] : undefined, score: 0 }));
     entry.count++;
     keepTop(entry.top, hits.scores[i]!);
     entry.hits?.push(i);
   }
-  if (byGroup.size === 0) return { categories: [], ids: [] };
-  const scored = [...byGroup.values()];
+  if (scored.length === 0) return { categories: [], ids: [] };
   for (const g of scored) {
     const best = g.top.filter((x) => x > -Infinity);
     const quality = best.reduce((a, b) => a + b, 0) / best.length;

@@ -297,7 +297,7 @@ export class TermIndex {
     }
     const mask = 1 << bit;
     const restricted = within !== undefined && within.n * 16 < p.n;
-    const out = scored(restricted ? within.n : p.n);
+    const out = scored(within !== undefined ? Math.min(within.n, p.n) : p.n);
     const add = (i: number) => {
       const s = p.slots[i]!;
       if (this.alive[s] === 0) return;
@@ -313,8 +313,19 @@ export class TermIndex {
         out.masks[out.n++] = mask;
       }
     };
-    if (!restricted) {
+    if (within === undefined) {
       for (let i = 0; i < p.n; i++) add(i);
+      return out;
+    }
+    if (!restricted) {
+      // Merged with the AND's matches so far: only the postings they share are scored (and kept),
+      // where a full scan scored a common word's every item for the intersection to drop most.
+      let c = 0;
+      for (let i = 0; i < p.n && c < within.n; i++) {
+        const s = p.slots[i]!;
+        while (c < within.n && within.slots[c]! < s) c++;
+        if (c < within.n && within.slots[c] === s) add(i);
+      }
       return out;
     }
     let lo = 0;
