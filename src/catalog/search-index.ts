@@ -109,6 +109,19 @@ function toQuery(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }
   return { kind: combineWith, parts };
 }
 
+/** Whether a word of the query is not in the index's vocabulary: only then does a typo-tolerant pass differ from the exact one. */
+function hasUnknownTerm(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }>): boolean {
+  for (const segment of segments) {
+    for (const alternative of segment.alternatives) {
+      for (const w of alternative.flatMap((a) => words(a))) {
+        const term = indexTerm(w);
+        if (term !== null && !idx.terms.has(term)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * The query-to-category index (one per serving process, per project, built on
  * first use): a full-text index (`TermIndex`) over items' titles, brands,
@@ -178,10 +191,12 @@ export class SearchIndex {
     // Exact words first, as Algolia ranks them; the typo-tolerant pass runs only when they find nothing,
     // which also keeps the common case fast (typo matching compares a term with the whole vocabulary).
     // Every word must match when some item has them all; otherwise the best partial matches compete.
+    // With every word in the vocabulary the tolerant query is the exact one: it would only search again.
+    const tolerant = hasUnknownTerm(idx, expanded);
     let hits = idx.terms.search(build('and', false));
-    if (hits.n === 0) hits = idx.terms.search(build('and', true));
+    if (hits.n === 0 && tolerant) hits = idx.terms.search(build('and', true));
     if (hits.n === 0 && expanded.length > 1) hits = idx.terms.search(build('or', false));
-    if (hits.n === 0 && expanded.length > 1) hits = idx.terms.search(build('or', true));
+    if (hits.n === 0 && expanded.length > 1 && tolerant) hits = idx.terms.search(build('or', true));
     if (hits.n === 0) return { categories: [], ids: [], version, message: `No item in the catalogue matches ${JSON.stringify(query.length > 80 ? `${query.slice(0, 80)}...` : query)}.` };
     return { ...rankCategories(idx, hits, options.ids ?? true), version };
   }
