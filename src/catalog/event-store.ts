@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import type { Store } from '../platform/index.js';
+import { precompile, type Precompiled, type Store } from '../platform/index.js';
 import { EventSql, type SessionLink } from './event-sql.js';
 import type { Db } from './item-store.js';
 import type { CatalogTables, EventRow } from './tables.js';
@@ -41,9 +41,18 @@ function linkedSessions(eb: ExpressionBuilder<CatalogTables, 'user_events'>, pro
 export class EventStore {
   readonly db: Kysely<CatalogTables>;
   private readonly sql: EventSql;
+  /** The live history's lookups, compiled once: they run on every personal placement's request. */
+  private readonly own: Precompiled<RecentRow & { session_id: string | null }>;
+  private readonly ofSession: Precompiled<RecentRow>;
+  private readonly userOf: Precompiled<{ user_id: string }>;
+  /** The linked sessions' lookup, per length of its list of sessions. */
+  private readonly linked = new Map<number, Precompiled<RecentRow>>();
   constructor(store: Store) {
     this.db = store.typed<CatalogTables>();
     this.sql = new EventSql(store.dialect);
+    this.own = precompile(this.db, 2, (project, userId) => this.ownEventsQuery(project, userId));
+    this.ofSession = precompile(this.db, 2, (project, sessionId) => this.recentOfSessionQuery(project, sessionId));
+    this.userOf = precompile(this.db, 2, (project, sessionId) => this.db.selectFrom('user_sessions').select('user_id').where('project', '=', project).where('session_id', '=', sessionId));
   }
 
   /**
@@ -122,16 +131,25 @@ export class EventStore {
    * linked sessions as a subquery cost twice these two.
    */
   async recentOfUser(project: string, userId: string, limit: number): Promise<RecentRow[]> {
-    const own = await this.ownEventsQuery(project, userId).execute();
+    const own = await this.own(project, userId);
     const sessions = [...new Set(own.map((r) => r.session_id).filter((s): s is string => s !== null))];
     const rows: RecentRow[] = own;
     for (let i = 0; i < sessions.length; i += 500) {
       const some = sessions.slice(i, i + 500);
-      rows.push(...await this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null)
-        .where('session_id', 'in', (eb) => eb.selectFrom('user_sessions').select('session_id').where('project', '=', project).where('user_id', '=', userId).where('session_id', 'in', some))
-        .execute());
+      rows.push(...await this.linkedQuery(some.length)(project, userId, ...some));
     }
     return newestFirst(rows, limit);
+  }
+
+  /** The anonymous events of `n` of a user's sessions that are linked to it (values: project, user, then the sessions). */
+  private linkedQuery(n: number): Precompiled<RecentRow> {
+    let q = this.linked.get(n);
+    if (!q) {
+      q = precompile(this.db, n + 2, (project, userId, ...some) => this.db.selectFrom('user_events').select(RECENT).where('project', '=', project).where('user_id', 'is', null)
+        .where('session_id', 'in', (eb) => eb.selectFrom('user_sessions').select('session_id').where('project', '=', project).where('user_id', '=', userId).where('session_id', 'in', some)));
+      this.linked.set(n, q);
+    }
+    return q;
   }
 
   /**
@@ -141,7 +159,7 @@ export class EventStore {
    * index instead (83 ms a call at 300,000 events).
    */
   async recentOfSession(project: string, sessionId: string, limit: number): Promise<RecentRow[]> {
-    return newestFirst(await this.recentOfSessionQuery(project, sessionId).execute(), limit);
+    return newestFirst(await this.ofSession(project, sessionId), limit);
   }
 
   /** The query `recentOfSession` runs, unexecuted, so that a test can read its plan. */
@@ -155,8 +173,7 @@ export class EventStore {
   }
 
   async sessionUser(project: string, sessionId: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom('user_sessions').select('user_id').where('project', '=', project).where('session_id', '=', sessionId).executeTakeFirst();
-    return r?.user_id;
+    return (await this.userOf(project, sessionId))[0]?.user_id;
   }
 
   async count(project: string): Promise<number> {

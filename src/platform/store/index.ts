@@ -10,3 +10,4 @@ export type { PostgresStoreOptions } from './postgres.js';
 export { dialectOf, bigintType } from './migrations.js';
 export { isUniqueViolation, isStoreUnavailable } from './errors.js';
 export { nowIso, parseJson } from './values.js';
+export { precompile, type Precompiled } from './precompiled.js';

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStoreUnavailable, isUniqueViolation } from './errors.js';
+import { precompile } from './precompiled.js';
 import type { ModuleMigrations, Store } from './store.js';
 
 interface SuiteTables {
@@ -69,6 +70,20 @@ export function describeStore(name: string, open: () => Promise<Store>): void {
       const err = await db.insertInto('suite_items').values(row).execute().catch((e: unknown) => e);
       expect(isUniqueViolation(err)).toBe(true);
       expect(isStoreUnavailable(err)).toBe(false);
+    });
+
+    it('runs a precompiled query with each call\'s values, in the places of their stand-ins', async () => {
+      await db.insertInto('suite_items').values([
+        { project: 'p1', id: 'a', value: 'one', create_time: 't' },
+        { project: 'p1', id: 'b', value: 'two', create_time: 't' },
+        { project: 'p2', id: 'a', value: 'three', create_time: 't' },
+      ]).execute();
+      // Values in another order than the query uses them, and a constant that stays.
+      const byId = precompile<{ value: string }>(db, 2, (id, project) => db.selectFrom('suite_items').select('value').where('project', '=', project).where('create_time', '=', 't').where('id', '=', id));
+      expect(await byId('a', 'p1')).toEqual([{ value: 'one' }]);
+      expect(await byId('a', 'p2')).toEqual([{ value: 'three' }]);
+      expect(await byId('c', 'p1')).toEqual([]);
+      expect(() => precompile(db, 2, (project) => db.selectFrom('suite_items').select('value').where('project', '=', project))).toThrow(/stand-in 1 is not a parameter/);
     });
 
     it('keeps the same id apart in two projects', async () => {
