@@ -288,33 +288,42 @@ export class TermIndex {
   /** A posting's live items scored; only those in `within` when it is much smaller than the posting (looked up by binary search). */
   private scan(p: Posting, weight: number, bit: number, within?: Scored): Scored {
     const n = this.live;
+    // Per field: the term's weight, and BM25's length normalisation as `norm + lenWeight * len`.
     const w = new Float64Array(FIELDS);
-    const avg = new Float64Array(FIELDS);
+    const lenWeight = new Float64Array(FIELDS);
     for (let f = 0; f < FIELDS; f++) {
       const df = p.df[f]!;
       w[f] = weight * this.boosts[f]! * Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      avg[f] = n > 0 ? this.totals[f]! / n || 1 : 1;
+      const avg = n > 0 ? this.totals[f]! / n || 1 : 1;
+      lenWeight[f] = (K * B) / avg;
     }
+    const norm = K * (1 - B);
     const mask = 1 << bit;
     const restricted = within !== undefined && within.n * 16 < p.n;
     const out = scored(within !== undefined ? Math.min(within.n, p.n) : p.n);
+    const { slots, meta } = p;
+    const { alive, fieldLen } = this;
+    const outSlots = out.slots;
+    const outScores = out.scores;
+    const outMasks = out.masks;
+    let k = 0;
     const add = (i: number) => {
-      const s = p.slots[i]!;
-      if (this.alive[s] === 0) return;
-      const m = p.meta[i]!;
+      const s = slots[i]!;
+      if (alive[s] === 0) return;
+      const m = meta[i]!;
       const f = m >> 8;
       const tf = m & 255;
-      const len = this.fieldLen[s * FIELDS + f]!;
-      const score = w[f]! * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * len) / avg[f]!)));
-      if (out.n > 0 && out.slots[out.n - 1] === s) out.scores[out.n - 1]! += score;
+      const score = w[f]! * (D + (tf * (K + 1)) / (tf + norm + lenWeight[f]! * fieldLen[s * FIELDS + f]!));
+      if (k > 0 && outSlots[k - 1] === s) outScores[k - 1]! += score;
       else {
-        out.slots[out.n] = s;
-        out.scores[out.n] = score;
-        out.masks[out.n++] = mask;
+        outSlots[k] = s;
+        outScores[k] = score;
+        outMasks[k++] = mask;
       }
     };
     if (within === undefined) {
       for (let i = 0; i < p.n; i++) add(i);
+      out.n = k;
       return out;
     }
     if (!restricted) {
@@ -326,6 +335,7 @@ export class TermIndex {
         while (c < within.n && within.slots[c]! < s) c++;
         if (c < within.n && within.slots[c] === s) add(i);
       }
+      out.n = k;
       return out;
     }
     let lo = 0;
@@ -339,6 +349,7 @@ export class TermIndex {
       }
       while (lo < p.n && p.slots[lo] === target) add(lo++);
     }
+    out.n = k;
     return out;
   }
 }
