@@ -18,7 +18,8 @@
  *    written to JSONL files and streamed through `catalog/items:import` and `userEvents:import`;
  *    each Operation is polled until done. `recs:train {"alias": "champion"}`: the Operation's
  *    `response.seconds`, the wall time, and the server's peak RSS while it ran (VmRSS sampled
- *    every 50 ms, and VmHWM before and after). Recommenders `search`, `similar`, `for-you`
+ *    every 50 ms, and VmHWM before and after; RssAnon beside it, since RSS also counts the pages of
+ *    the SQLite file that the store maps). Recommenders `search`, `similar`, `for-you`
  *    (model recs@champion). Checks before any load: each kind answers 200 with items, a request
  *    without the key gets 401, and the share of the query set that `search` matches.
  * 2. Fixed rate. A prepared sequence of requests: kind drawn by BENCH_MIX (default 1:1:1); search
@@ -140,7 +141,7 @@ function shuffle<T>(xs: T[], rnd: () => number): T[] {
   return xs;
 }
 
-function procStatusKb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
+function procStatusKb(pid: number | undefined, field: 'VmRSS' | 'VmHWM' | 'RssAnon'): number | null {
   if (pid === undefined) return null;
   try {
     const m = new RegExp(`${field}:\\s*(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -591,10 +592,15 @@ async function main(): Promise<number> {
     const hwmBefore = procStatusKb(pid, 'VmHWM');
     const rssBefore = procStatusKb(pid, 'VmRSS');
     let rssPeak = rssBefore ?? 0;
+    // RSS counts the pages of the SQLite file the store maps (page cache the kernel may drop); RssAnon is the process's own memory.
+    let anonPeak = procStatusKb(pid, 'RssAnon') ?? 0;
     const cpu0 = cpuTicks(pid) ?? 0;
     t = performance.now();
     const trainOp = await api('POST', `/v1/projects/${PROJECT}/recs:train`, { alias: 'champion' });
-    op = await waitOperation(trainOp.name, () => (rssPeak = Math.max(rssPeak, procStatusKb(pid, 'VmRSS') ?? 0)));
+    op = await waitOperation(trainOp.name, () => {
+      rssPeak = Math.max(rssPeak, procStatusKb(pid, 'VmRSS') ?? 0);
+      anonPeak = Math.max(anonPeak, procStatusKb(pid, 'RssAnon') ?? 0);
+    });
     const training = {
       wallSeconds: (performance.now() - t) / 1000,
       seconds: op.response.seconds as number,
@@ -603,12 +609,13 @@ async function main(): Promise<number> {
       serverCpuSeconds: ((cpuTicks(pid) ?? 0) - cpu0) / clockTicks,
       rssBeforeMb: rssBefore === null ? null : mb(rssBefore),
       rssPeakSampledMb: mb(rssPeak),
+      rssAnonPeakSampledMb: mb(anonPeak),
       vmHwmBeforeMb: hwmBefore === null ? null : mb(hwmBefore),
       vmHwmAfterMb: mb(procStatusKb(pid, 'VmHWM') ?? 0),
       rssAfterMb: mb(procStatusKb(pid, 'VmRSS') ?? 0),
     };
     console.log(`   recs:train: ${training.seconds} s (Operation), ${training.wallSeconds.toFixed(1)} s wall, ${training.serverCpuSeconds.toFixed(1)} s server CPU; ${training.modelVersion}: ${fmt(training.items)} items, ${fmt(training.users)} shoppers, ${fmt(training.interactions)} interactions`);
-    console.log(`   server RSS: ${training.rssBeforeMb} MB before, peak ${training.rssPeakSampledMb} MB sampled during training, ${training.rssAfterMb} MB after; VmHWM ${training.vmHwmBeforeMb} MB before (imports), ${training.vmHwmAfterMb} MB after`);
+    console.log(`   server RSS: ${training.rssBeforeMb} MB before, peak ${training.rssPeakSampledMb} MB sampled during training (anonymous ${training.rssAnonPeakSampledMb} MB), ${training.rssAfterMb} MB after; VmHWM ${training.vmHwmBeforeMb} MB before (imports), ${training.vmHwmAfterMb} MB after`);
 
     // ---- recommenders and checks
     if (RERANK) await deployRanker(rougeDir);
@@ -736,7 +743,7 @@ async function main(): Promise<number> {
       `| catalog/items:import (JSONL) | ${itemsImport.seconds.toFixed(1)} s, ${fmt(itemsImport.inserted)} inserted, ${fmt(itemsImport.rejected)} rejected |`,
       `| userEvents:import (JSONL) | ${eventsImport.seconds.toFixed(1)} s, ${fmt(eventsImport.written)} written, ${fmt(eventsImport.rejected)} rejected |`,
       `| recs:train (alias champion) | ${training.seconds} s (Operation's seconds), ${training.wallSeconds.toFixed(1)} s wall, ${training.serverCpuSeconds.toFixed(1)} s CPU |`,
-      `| server peak RSS during training | ${training.rssPeakSampledMb} MB (VmRSS sampled every 50 ms; ${training.rssBeforeMb} MB before; VmHWM ${training.vmHwmAfterMb} MB after, ${training.vmHwmBeforeMb} MB before) |`,
+      `| server peak RSS during training | ${training.rssPeakSampledMb} MB, of which anonymous (not the mapped database file) ${training.rssAnonPeakSampledMb} MB (VmRSS and RssAnon sampled every 50 ms; ${training.rssBeforeMb} MB before; VmHWM ${training.vmHwmAfterMb} MB after, ${training.vmHwmBeforeMb} MB before) |`,
       `| server RSS after the fixed-rate run | ${rssAfterFixed} MB |`,
     ].join('\n');
     console.log(`\n### Setup\n\n${setupTable}\n\n### Fixed rate\n\n${fixedTable}\n\n${fixedNotes}\n\n### Saturation\n\n${maxTable}\n${maxKinds ? `\nRouge per kind at saturation: ${maxKinds}.` : ''}\n`);
