@@ -87,6 +87,13 @@ async function withText(kind: 'promo' | 'watermark'): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg().toBuffer();
 }
 
+/** A packshot with a stock agency's mark across it: black at 40% opacity, turned 25 degrees, as the bench's diagonal marks are. */
+async function diagonalMark(product: string, text: string): Promise<Buffer> {
+  const mark = text ? `<text x="130" y="470" font-size="76" font-family="DejaVu Sans, sans-serif" fill="#000" fill-opacity="0.4" transform="rotate(-25 400 400)">${text}</text>` : '';
+  const svg = `<svg width="800" height="800" xmlns="http://www.w3.org/2000/svg"><rect width="800" height="800" fill="white"/><ellipse cx="400" cy="400" rx="170" ry="260" fill="${product}"/>${mark}</svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+}
+
 describe('promotional text and watermarks (OCR)', () => {
   const reader = new TextReader(1);
   afterAll(() => reader.close());
@@ -103,6 +110,16 @@ describe('promotional text and watermarks (OCR)', () => {
     expect(tag(clean, 'text_overlay')).toBe('no');
   }, 60_000);
 
+  it('reads a light diagonal mark across the product, and still nothing on a clean packshot', async () => {
+    const mark = await analyzeImage(await diagonalMark('#c1121f', 'shutterstock'), DEFAULT_RULES, reader);
+    expect(check(mark, 'google.no_watermark')).toBe(false);
+    expect(tag(mark, 'watermark')).toBe('yes');
+    expect(mark.text).toMatch(/shutterstock/i);
+    const clean = await analyzeImage(await diagonalMark('#c1121f', ''), DEFAULT_RULES, reader);
+    expect(check(clean, 'google.no_watermark')).toBe(true);
+    expect(tag(clean, 'text_overlay')).toBe('no');
+  }, 60_000);
+
   it('calls words promotional or a watermark by what they say, and ignores OCR noise', () => {
     expect(flagsOf('FREE SHIPPING', 90)).toMatchObject({ hasText: true, promotional: true, watermark: false });
     expect(flagsOf('Buy 1 Get 1', 88)).toMatchObject({ promotional: true });
@@ -111,6 +128,11 @@ describe('promotional text and watermarks (OCR)', () => {
     expect(flagsOf('Velvet Matte', 85)).toMatchObject({ hasText: true, promotional: false, watermark: false });
     expect(flagsOf('| l ,', 40)).toMatchObject({ hasText: false });
     expect(flagsOf('SALE', 20)).toMatchObject({ hasText: false, promotional: false });
+    // A photographer's credit, the sign read apart from the name; a ring read as a sign alone is no text.
+    expect(flagsOf('© Lumen Photo', 90)).toMatchObject({ hasText: true, watermark: true });
+    expect(flagsOf('"© Lumen Photo', 90)).toMatchObject({ watermark: true });
+    expect(flagsOf('2 ©', 90)).toMatchObject({ hasText: false, watermark: false });
+    expect(flagsOf('_shutterstock', 80)).toMatchObject({ watermark: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { GOOGLE_FORMATS, MAX_DECODE_PIXELS, META_FORMATS, type ChannelRules } from './rules.js';
 import { nearestShade } from './shades.js';
+import { faintMarks } from './faint-marks.js';
 import { flagsOf } from './text-flags.js';
 import type { TextReader } from './text-reader.js';
 import { unsafe, type SafetyScores } from './safety.js';
@@ -55,7 +56,8 @@ const WORK = 256;
  * over the gradient's at the strongest edges), the product's colour (on the pixels that differ from the
  * background, named by the nearest shade in CIEDE2000) and a fingerprint for
  * near-duplicates; with a TextReader, promotional text and watermarks read by
- * OCR; with `safety` (the vision pool's scores, asked for once the image is known to decode), adult content. A transparent PNG is judged on white, as the channels show
+ * OCR (a second read, of the faint marks alone levelled, when the first finds
+ * no watermark: see faintMarks); with `safety` (the vision pool's scores, asked for once the image is known to decode), adult content. A transparent PNG is judged on white, as the channels show
  * it; a CMYK JPEG is converted to sRGB; an animated GIF is judged on its
  * first frame and flagged.
  */
@@ -115,7 +117,13 @@ export async function analyzeImage(bytes: Buffer, rules: ChannelRules, reader?: 
   let overlay = false;
   if (reader) {
     const read = await reader.read(bytes);
-    const f = flagsOf(read.text, read.confidence);
+    let f = flagsOf(read.text, read.confidence);
+    if (!f.watermark) {
+      // A light mark across the product, or turned on the diagonal, is lost in the plain read: read the faint marks alone, levelled.
+      const marks = await faintMarks(grey, greyWidth);
+      const m = marks && (await reader.recognize(marks.png).then((r) => flagsOf(r.text, r.confidence)));
+      if (m?.watermark) f = { ...f, hasText: true, watermark: true, words: `${f.words} ${m.words}`.trim().slice(0, 200) };
+    }
     text = f.words;
     overlay = f.hasText;
     checks.push(
