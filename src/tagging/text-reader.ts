@@ -69,8 +69,7 @@ export class TextReader {
         const w = await createWorker('eng', 1, { langPath: ENG.langPath, gzip: true, cacheMethod: 'none' });
         // Packshots carry no useful resolution metadata; without this Tesseract warns about each one's.
         // Sparse text: words scattered over a picture (a banner, a stamp), not a page of lines.
-        // No adaptive learning: a read must not depend on which pictures the worker read before (with it, the same mark was read or missed by its place in the queue).
-        await w.setParameters({ user_defined_dpi: '300', tessedit_pageseg_mode: PSM.SPARSE_TEXT, classify_enable_learning: '0' });
+        await w.setParameters({ user_defined_dpi: '300', tessedit_pageseg_mode: PSM.SPARSE_TEXT });
         return w;
       }));
       for (const w of workers) scheduler.addWorker(w);
