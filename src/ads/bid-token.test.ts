@@ -11,6 +11,13 @@ describe('resolvedBidId', () => {
     expect(tokens.check('shop', t, claim.at + 5000)).toEqual({ ok: true, claim });
   });
 
+  it('gives every winner its own token, even of one claim in one millisecond (each is its own charge key)', () => {
+    // Enough tokens to draw the nonce pool dry several times over.
+    const many = new Set(Array.from({ length: 3000 }, () => tokens.sign('shop', claim)));
+    expect(many.size).toBe(3000);
+    for (const t of [...many].slice(-3)) expect(tokens.check('shop', t, claim.at)).toEqual({ ok: true, claim });
+  });
+
   it('is refused when altered, invented, carried to another project or signed with another key', () => {
     const t = tokens.sign('shop', claim);
     const [body, sig] = t.split('.') as [string, string];
