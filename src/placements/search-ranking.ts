@@ -92,10 +92,10 @@ export function searchRanking(query: string, personal: Scored[], map: ItemMappin
     const p = pos[k]!++;
     if (pos[k] === lists[k]!.length) open--;
     const item = lists[k]![p]!;
-    const words = p < spans[k]! && turn < SEARCH_POOL ? carries[from[k]! + p]! : carried(item);
+    const has = p < spans[k]! && turn < SEARCH_POOL ? carries[from[k]! + p]! : carried(item);
     k = (k + 1) % n;
     if (taken.has(item)) continue;
-    const score = 2 * words + 1 / (1 + turn);
+    const score = 2 * has + 1 / (1 + turn);
     if (best.length === want && score <= best[want - 1]!.score) continue;
     if (accept(item)) offer(item, score);
   }
