@@ -121,6 +121,24 @@ describe.each(STORE_KINDS)('sponsored products on %s', (storeKind) => {
       expect(eyes.map((x) => x.id)).toEqual([productId('Corail', 'eye', 1)]);
     });
 
+    it('ranks by the page\'s relevance, asking it once per offer for as long as the page asks with the same function (one per model)', async () => {
+      const auctions = app.rouge.use(adsModule).auctions;
+      const lips = await auctions.categoriesOfQuery(P, 'lipstick');
+      const asked: string[] = [];
+      const favour = (brand: string) => (id: string) => (asked.push(id), id === productId(brand, 'lip', 1) ? 1 : 0.01);
+      const belmonde = favour('Belmonde');
+      const first = await auctions.run(P, { slots: 1, categories: lips, relevance: belmonde });
+      expect(first.winners.map((w) => w.id)).toEqual([productId('Belmonde', 'lip', 1)]);
+      expect(asked.sort()).toEqual([productId('Aurelia', 'lip', 1), productId('Aurelia', 'lip', 2), productId('Belmonde', 'lip', 1)].sort());
+      asked.length = 0;
+      expect((await auctions.run(P, { slots: 1, categories: lips, relevance: belmonde })).winners.map((w) => w.id)).toEqual([productId('Belmonde', 'lip', 1)]);
+      expect(asked).toEqual([]);
+      // Another function (a new model) is asked afresh, and its view ranks.
+      const second = await auctions.run(P, { slots: 1, categories: lips, relevance: favour('Aurelia') });
+      expect(second.winners.map((w) => w.id)).toEqual([productId('Aurelia', 'lip', 1)]);
+      expect(asked).toHaveLength(3);
+    });
+
     it('leaves out products already on the page and, when asked, the page product\'s brand', async () => {
       const w = await winners({ slots: 3, itemIds: [productId('Aurelia', 'lip', 3)], otherBrandsOnly: true });
       expect(w.map((x) => x.id)).toEqual([productId('Belmonde', 'lip', 1)]);

@@ -78,7 +78,7 @@ export class AuctionService {
     const now = Date.now();
     const pos = dayPosition(book.timeZone, now);
     const offers = this.relevant(book, req);
-    const quality = new Map((req.candidates ?? []).map((c) => [c.id, c.quality ?? DEFAULT_RELEVANCE]));
+    const quality = req.candidates ? new Map(req.candidates.map((c) => [c.id, c.quality ?? DEFAULT_RELEVANCE])) : undefined;
     const entries: Array<Entry<BookOffer>> = [];
     const debug: DebugEntry[] | undefined = req.debug ? [] : undefined;
     for (const o of offers) {
@@ -87,7 +87,7 @@ export class AuctionService {
         if (debug && debug.length < DEBUG_LIMIT) debug.push({ campaignId: o.campaign, advertiserId: o.advertiser, itemId: o.item, outcome: 'ineligible', reason: why, bid: o.bid });
         continue;
       }
-      const relevance = quality.get(o.item) ?? req.relevance?.(o.item) ?? DEFAULT_RELEVANCE;
+      const relevance = quality?.get(o.item) ?? relevanceOf(o, req.relevance) ?? DEFAULT_RELEVANCE;
       const s = book.stats.get(o.item);
       const q = predictedCtr(relevance, s?.impressions ?? 0, s?.clicks ?? 0);
       entries.push({ offer: o, quality: q, score: q * o.bid });
@@ -172,6 +172,16 @@ export class AuctionService {
     if (c.pacing === 'even' && pacedOut(today, c.dailyBudget, fraction)) return `paced: ${today} spent by ${Math.round(fraction * 100)}% of the day`;
     return undefined;
   }
+}
+
+/** The page's relevance of an offer's product, remembered on the offer for as long as the page asks with the same function (one per model). */
+function relevanceOf(o: BookOffer, of: ((itemId: string) => number | undefined) | undefined): number | undefined {
+  if (!of) return undefined;
+  const m = o.memo;
+  if (m && m.of === of) return m.value;
+  const value = of(o.item);
+  o.memo = { of, value };
+  return value;
 }
 
 function round(x: number): number {
