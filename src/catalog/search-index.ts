@@ -90,9 +90,7 @@ function toQuery(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }
     const alternatives: QueryNode[] = [];
     for (const alternative of segment.alternatives) {
       const terms: QueryNode[] = [];
-      for (const w of alternative.flatMap((a) => words(a))) {
-        const term = indexTerm(w);
-        if (term === null) continue;
+      for (const term of termsOf(alternative)) {
         if (!bits.has(term)) bits.set(term, Math.min(bits.size, 31));
         const known = idx.terms.has(term);
         terms.push({
@@ -109,17 +107,19 @@ function toQuery(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }
   return { kind: combineWith, parts };
 }
 
+/** The index terms of one alternative of a query segment, as the index spells them. */
+function termsOf(alternative: string[]): string[] {
+  const out: string[] = [];
+  for (const w of alternative.flatMap((a) => words(a))) {
+    const term = indexTerm(w);
+    if (term !== null) out.push(term);
+  }
+  return out;
+}
+
 /** Whether a word of the query is not in the index's vocabulary: only then does a typo-tolerant pass differ from the exact one. */
 function hasUnknownTerm(idx: ProjectIndex, segments: Array<{ alternatives: string[][] }>): boolean {
-  for (const segment of segments) {
-    for (const alternative of segment.alternatives) {
-      for (const w of alternative.flatMap((a) => words(a))) {
-        const term = indexTerm(w);
-        if (term !== null && !idx.terms.has(term)) return true;
-      }
-    }
-  }
-  return false;
+  return segments.some((segment) => segment.alternatives.some((alternative) => termsOf(alternative).some((term) => !idx.terms.has(term))));
 }
 
 /**

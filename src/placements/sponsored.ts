@@ -45,18 +45,10 @@ const relevances = new WeakMap<RecsModel, (itemId: string) => number | undefined
 
 function build(m: RecsModel): (itemId: string) => number | undefined {
   const maxPop = m.data.pop[m.data.popOrder[0] ?? 0] || 1;
-  // An auction asks about the same promoted products on every search: remember each answer for
-  // the model's life (at most one entry per promoted product; the model's replacement drops it).
-  // One lookup per offer: -1 stands for a product the model does not know.
-  const known = new Map<string, number>();
+  // The auction remembers each offer's answer while this function (this model) asks: no cache here.
   return (id) => {
-    let r = known.get(id);
-    if (r === undefined) {
-      const i = m.indexOf(id);
-      r = i < 0 ? -1 : 0.25 + 0.75 * Math.sqrt((m.data.pop[i] ?? 0) / maxPop);
-      known.set(id, r);
-    }
-    return r < 0 ? undefined : r;
+    const i = m.indexOf(id);
+    return i < 0 ? undefined : 0.25 + 0.75 * Math.sqrt((m.data.pop[i] ?? 0) / maxPop);
   };
 }
 
