@@ -148,6 +148,16 @@ describe.each(STORE_KINDS)('sponsored products on %s', (storeKind) => {
       expect(listed.map((x) => x.id)).toEqual([productId('Corail', 'eye', 1)]);
     });
 
+    it('weighs a candidate named twice once, with the last quality given', async () => {
+      const corail = productId('Corail', 'eye', 1);
+      const res = await auction({ slots: 2, candidates: [{ id: corail, quality: 0.9 }, { id: corail, quality: 0.1 }], debug: true });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      expect(body.debug.considered).toBe(1);
+      expect(body.debug.entries).toHaveLength(1);
+      expect(body.winners.map((w: Winner) => w.id)).toEqual([corail]);
+    });
+
     it('drops an out-of-stock product and a paused campaign within seconds, and takes them back', async () => {
       const id = productId('Belmonde', 'lip', 1);
       await app.inject({ method: 'PATCH', url: `/v1/projects/${P}/catalog/items/${id}`, payload: { availability: 'out_of_stock' } });
@@ -207,6 +217,20 @@ describe.each(STORE_KINDS)('sponsored products on %s', (storeKind) => {
       const before = (await ledger()).length;
       await write(adEvent('impression', w.resolvedBidId), adEvent('click', w.resolvedBidId, { userId: 'u1', sessionId: 's1' }), adEvent('click', w.resolvedBidId, { userId: 'u2', sessionId: 's9' }));
       expect((await ledger()).length).toBe(before + 2);
+    });
+
+    it('learns a product\'s CTR from its impressions and clicks: the winner\'s quality rises once the book is read again', async () => {
+      const quality = async () => {
+        const res = await auction({ slots: 1, query: 'mascara', debug: true });
+        return (res.json().debug.entries as Array<{ outcome: string; quality: number }>).find((e) => e.outcome === 'won')!.quality;
+      };
+      const before = await quality();
+      const w = await top();
+      for (const u of ['ctr-1', 'ctr-2', 'ctr-3']) await write(adEvent('impression', w.resolvedBidId, { userId: u }), adEvent('click', w.resolvedBidId, { userId: u }));
+      // A campaign change makes every process read its book again, stats included.
+      const touch = await app.inject({ method: 'PATCH', url: `${campaignUrl('corail', 'corail-eyes')}?updateMask=displayName`, payload: { displayName: 'Corail eyes' } });
+      expect(touch.statusCode, touch.body).toBe(200);
+      await until('the quality takes the clicks in', async () => ((await quality()) > before ? true : undefined));
     });
 
     it('records forged, expired and impressionless clicks and bursts as invalid, and charges none of them', async () => {

@@ -1,11 +1,11 @@
 import type { CatalogFace } from '../catalog/index.js';
-import { place, type Entry } from './auction.js';
+import { placePool, Pool } from './auction.js';
 import type { BidTokens } from './bid-token.js';
-import type { BookOffer, ProjectBook } from './book.js';
+import type { BookOffer } from './book.js';
 import type { Books } from './books.js';
 import { dayPosition } from './budget-day.js';
+import { describe, ELIGIBLE, ineligibility, type Moment } from './eligibility.js';
 import * as errors from './errors.js';
-import { pacedOut } from './pacing.js';
 import { predictedCtr } from './quality.js';
 
 /** Relevance of a product the page gave no score for. */
@@ -14,6 +14,7 @@ const DEFAULT_RELEVANCE = 0.5;
 const MAX_SLOTS = 40;
 /** Debug lists at most this many offers. */
 const DEBUG_LIMIT = 200;
+const NONE: readonly never[] = [];
 
 /** An auction as `placements/` (or the auction route) asks for it. */
 export interface AuctionRequest {
@@ -69,30 +70,40 @@ export interface AuctionResult {
  * reads only the in-memory book.
  */
 export class AuctionService {
+  private readonly pool = new Pool<BookOffer>();
+
   constructor(private readonly books: Books, private readonly tokens: BidTokens, private readonly catalog: CatalogFace) {}
 
   async run(project: string, req: AuctionRequest): Promise<AuctionResult> {
     if (!Number.isInteger(req.slots) || req.slots < 0 || req.slots > MAX_SLOTS) throw errors.AUCTION_INPUT_INVALID({ why: `slots must be 0 to ${MAX_SLOTS}, got ${req.slots}` });
     if (req.slots === 0) return { winners: [] };
     const book = await this.books.of(project);
+    // From here to the return nothing awaits, so one pool serves every auction of this process in turn.
     const now = Date.now();
     const pos = dayPosition(book.timeZone, now);
-    const offers = this.relevant(book, req);
-    const quality = req.candidates ? new Map(req.candidates.map((c) => [c.id, c.quality ?? DEFAULT_RELEVANCE])) : undefined;
-    const entries: Array<Entry<BookOffer>> = [];
+    const at: Moment = { now, fraction: pos.fraction, today: book.day === pos.day };
+    const pool = this.pool;
+    pool.clear();
     const debug: DebugEntry[] | undefined = req.debug ? [] : undefined;
-    for (const o of offers) {
-      const why = this.ineligible(book, o, req, now, pos.fraction, pos.day);
-      if (why) {
-        if (debug && debug.length < DEBUG_LIMIT) debug.push({ campaignId: o.campaign, advertiserId: o.advertiser, itemId: o.item, outcome: 'ineligible', reason: why, bid: o.bid });
-        continue;
+    let considered = 0;
+    const admit = (o: BookOffer, given: number | undefined) => {
+      considered++;
+      const why = ineligibility(book, o, req, at);
+      if (why !== ELIGIBLE) {
+        if (debug && debug.length < DEBUG_LIMIT) debug.push({ campaignId: o.campaign, advertiserId: o.advertiser, itemId: o.item, outcome: 'ineligible', reason: describe(why, book, o, at), bid: o.bid });
+        return;
       }
-      const relevance = quality?.get(o.item) ?? relevanceOf(o, req.relevance) ?? DEFAULT_RELEVANCE;
-      const s = book.stats.get(o.item);
-      const q = predictedCtr(relevance, s?.impressions ?? 0, s?.clicks ?? 0);
-      entries.push({ offer: o, quality: q, score: q * o.bid });
+      const relevance = given ?? relevanceOf(o, req.relevance) ?? DEFAULT_RELEVANCE;
+      pool.add(o, predictedCtr(relevance, o.p.impressions, o.p.clicks));
+    };
+    if (req.candidates) {
+      // A product named twice is weighed once, with the last quality given.
+      const given = new Map(req.candidates.map((c) => [c.id, c.quality ?? DEFAULT_RELEVANCE]));
+      for (const [id, quality] of given) for (const o of book.byItem.get(id) ?? NONE) admit(o, quality);
+    } else {
+      for (const c of req.categories ?? NONE) for (const o of book.byCategory.get(c) ?? NONE) admit(o, undefined);
     }
-    const placed = place(entries, { slots: req.slots, reservePrice: book.settings.reservePrice, auctionType: book.settings.auctionType });
+    const placed = placePool(pool, { slots: req.slots, reservePrice: book.settings.reservePrice, auctionType: book.settings.auctionType });
     const currency = book.settings.currency;
     const winners = placed.map((w): SponsoredWinner => ({
       id: w.offer.item, rank: w.rank, campaignId: w.offer.campaign, advertiserId: w.offer.advertiser,
@@ -100,17 +111,20 @@ export class AuctionService {
       cpc: { amount: w.price, currency },
     }));
     if (!debug) return { winners };
-    const won = new Map(placed.map((w) => [`${w.offer.campaign}\u0000${w.offer.item}`, w]));
+    const won = new Map(placed.map((w) => [w.offer, w]));
     const wonItems = new Set(placed.map((w) => w.offer.item));
-    for (const e of entries.sort((a, b) => b.score - a.score)) {
+    const order = Array.from({ length: pool.n }, (_, i) => i).sort((a, b) => pool.score[b]! - pool.score[a]!);
+    for (const i of order) {
       if (debug.length >= DEBUG_LIMIT) break;
-      const w = won.get(`${e.offer.campaign}\u0000${e.offer.item}`);
-      const base = { campaignId: e.offer.campaign, advertiserId: e.offer.advertiser, itemId: e.offer.item, bid: e.offer.bid, quality: round(e.quality), score: round(e.score) };
-      if (w) debug.push({ ...base, outcome: 'won', reason: `rank ${w.rank}: quality x bid ${round(e.score)}`, cpc: w.price });
-      else debug.push({ ...base, outcome: 'lost', reason: wonItems.has(e.offer.item) ? 'another campaign won this product with a higher quality x bid' : `quality x bid ${round(e.score)} below the last winner's` });
+      const o = pool.offers[i]!;
+      const score = pool.score[i]!;
+      const w = won.get(o);
+      const base = { campaignId: o.campaign, advertiserId: o.advertiser, itemId: o.item, bid: o.bid, quality: round(pool.quality[i]!), score: round(score) };
+      if (w) debug.push({ ...base, outcome: 'won', reason: `rank ${w.rank}: quality x bid ${round(score)}`, cpc: w.price });
+      else debug.push({ ...base, outcome: 'lost', reason: wonItems.has(o.item) ? 'another campaign won this product with a higher quality x bid' : `quality x bid ${round(score)} below the last winner's` });
     }
-    const notes = [`${offers.length} offer(s) relevant to the page; ${entries.length} eligible; ${book.settings.auctionType}, reserve ${book.settings.reservePrice} ${currency}`];
-    return { winners, debug: { entries: debug, considered: offers.length, notes } };
+    const notes = [`${considered} offer(s) relevant to the page; ${pool.n} eligible; ${book.settings.auctionType}, reserve ${book.settings.reservePrice} ${currency}`];
+    return { winners, debug: { entries: debug, considered, notes } };
   }
 
   /** The categories a query matches, from the catalogue's query cache (a hit costs microseconds). */
@@ -146,41 +160,15 @@ export class AuctionService {
     const items = await this.catalog.items.getMany(project, itemIds);
     return { categories: new Set(items.map((i) => i.categoryPath.join(' > '))), brands: new Set(items.map((i) => i.brand)) };
   }
-
-  private relevant(book: ProjectBook, req: AuctionRequest): BookOffer[] {
-    if (req.candidates) return req.candidates.flatMap((c) => book.byItem.get(c.id) ?? []);
-    const out: BookOffer[] = [];
-    for (const c of req.categories ?? []) {
-      const list = book.byCategory.get(c);
-      if (list) for (const o of list) out.push(o);
-    }
-    return out;
-  }
-
-  private ineligible(book: ProjectBook, o: BookOffer, req: AuctionRequest, now: number, fraction: number, day: string): string | undefined {
-    const c = o.c;
-    if (now < c.start) return 'not started';
-    if (now >= c.end) return 'ended';
-    if (!o.p.available) return 'out of stock';
-    if (req.exclude?.has(o.item)) return 'already on the page';
-    if (req.excludeBrands?.has(o.p.brand)) return 'the page\'s own brand';
-    if (o.bid < book.settings.reservePrice) return `bid ${o.bid} below the reserve price ${book.settings.reservePrice}`;
-    // Yesterday's snapshot does not count against today: the day turned since the last refresh.
-    const today = book.day === day ? c.today : 0;
-    if (today + o.bid > c.dailyBudget) return `daily budget spent (${today} of ${c.dailyBudget})`;
-    if (c.totalBudget !== null && c.total + o.bid > c.totalBudget) return `total budget spent (${c.total} of ${c.totalBudget})`;
-    if (c.pacing === 'even' && pacedOut(today, c.dailyBudget, fraction)) return `paced: ${today} spent by ${Math.round(fraction * 100)}% of the day`;
-    return undefined;
-  }
 }
 
 /** The page's relevance of an offer's product, remembered on the offer for as long as the page asks with the same function (one per model). */
 function relevanceOf(o: BookOffer, of: ((itemId: string) => number | undefined) | undefined): number | undefined {
   if (!of) return undefined;
-  const m = o.memo;
-  if (m && m.of === of) return m.value;
+  if (o.memoOf === of) return o.memoValue;
   const value = of(o.item);
-  o.memo = { of, value };
+  o.memoOf = of;
+  o.memoValue = value;
   return value;
 }
 

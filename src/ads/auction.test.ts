@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { place, type Entry, type Offer } from './auction.js';
+import { place, placePool, Pool, type Entry, type Offer } from './auction.js';
 
 const offer = (campaign: string, item: string, bid: number): Offer => ({ campaign, advertiser: `adv-${campaign}`, item, bid });
 const entry = (o: Offer, quality: number): Entry => ({ offer: o, quality, score: quality * o.bid });
@@ -54,5 +54,54 @@ describe('place: the auction\'s ranking and prices, checked by hand', () => {
   it('returns fewer winners than slots when there are fewer offers, and none for none', () => {
     expect(place([entry(offer('a', 'x', 10), 0.5)], { ...second, slots: 3 })).toHaveLength(1);
     expect(place([], { ...second, slots: 3 })).toEqual([]);
+  });
+
+  it('reuses one pool: it grows past its first size, and a refill forgets the last auction\'s offers', () => {
+    const pool = new Pool();
+    for (let i = 0; i < 600; i++) pool.add(offer(`c${i}`, `p${i}`, 10 + i), 0.1);
+    const big = placePool(pool, { ...second, slots: 2 });
+    // c599 (score 60.9) pays what beating c598 (60.8) takes: 608 + 1; c598 then against c597.
+    expect(big.map((w) => [w.offer.campaign, w.price])).toEqual([['c599', 609], ['c598', 608]]);
+    pool.clear();
+    pool.add(offer('a', 'x', 20), 0.1);
+    pool.add(offer('b', 'y', 30), 0.1);
+    expect(placePool(pool, { ...second, slots: 3 }).map((w) => [w.offer.campaign, w.price])).toEqual([['b', 21], ['a', 5]]);
+  });
+
+  it('agrees with a plain sort-and-scan on 500 random auctions full of ties, shared products and shared advertisers', () => {
+    // The reference: rank everything, give each slot the first offer whose product is not yet on the
+    // page, and price it against the first later offer of another advertiser with such a product.
+    const reference = (entries: Entry[], p: { slots: number; reservePrice: number }) => {
+      const ranked = entries.slice().sort((a, b) => b.score - a.score || (a.offer.campaign < b.offer.campaign ? -1 : a.offer.campaign > b.offer.campaign ? 1 : 0) || (a.offer.item < b.offer.item ? -1 : a.offer.item > b.offer.item ? 1 : 0));
+      const won = new Set<string>();
+      const out: Array<[string, string, number]> = [];
+      while (out.length < p.slots) {
+        const at = ranked.findIndex((e) => !won.has(e.offer.item));
+        if (at < 0) break;
+        const e = ranked[at]!;
+        ranked.splice(at, 1);
+        const next = ranked.find((o) => !won.has(o.offer.item) && o.offer.advertiser !== e.offer.advertiser);
+        const needed = next ? Math.floor(Math.round((next.score / e.quality) * 1e6) / 1e6) + 1 : p.reservePrice;
+        out.push([e.offer.campaign, e.offer.item, Math.min(e.offer.bid, Math.max(p.reservePrice, needed))]);
+        won.add(e.offer.item);
+      }
+      return out;
+    };
+    let seed = 7; // mulberry32
+    const rnd = (k: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * k);
+    };
+    for (let run = 0; run < 500; run++) {
+      const entries = Array.from({ length: 1 + rnd(60) }, (_, i) => {
+        const o: Offer = { campaign: `c${rnd(12)}`, advertiser: `a${rnd(4)}`, item: `p${rnd(15)}`, bid: 5 + rnd(6) * 10 };
+        return entry({ ...o, campaign: `${o.campaign}-${i}` }, [0.1, 0.2, 0.05][rnd(3)]!);
+      });
+      const slots = 1 + rnd(5);
+      const got = place(entries, { ...second, slots }).map((w) => [w.offer.campaign, w.offer.item, w.price]);
+      expect(got, `run ${run}`).toEqual(reference(entries, { slots, reservePrice: second.reservePrice }));
+    }
   });
 });

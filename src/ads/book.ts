@@ -24,6 +24,9 @@ export interface Product {
   /** The joined path, as the catalogue's category match names categories: `Makeup > Lips > Lipstick`. */
   category: string;
   available: boolean;
+  /** Sponsored impressions and clicks so far, refreshed from the store: the auction's observed CTR. */
+  impressions: number;
+  clicks: number;
 }
 
 export interface BookOffer extends Offer {
@@ -32,13 +35,15 @@ export interface BookOffer extends Offer {
   /**
    * The last relevance function asked about this offer, and its answer:
    * every search asks the same model about the same offers, and a lookup by
-   * product id per offer was a tenth of a sponsored search's CPU.
+   * product id per offer was a tenth of a sponsored search's CPU. Fields of
+   * the offer, not an object of their own: one memory load fewer per offer.
    */
-  memo?: { of: (itemId: string) => number | undefined; value: number | undefined };
+  memoOf: ((itemId: string) => number | undefined) | undefined;
+  memoValue: number | undefined;
 }
 
 export function productOf(item: Item): Product {
-  return { id: item.id, brand: item.brand, category: item.categoryPath.join(' > '), available: item.availability === 'in_stock' || item.availability === 'preorder' };
+  return { id: item.id, brand: item.brand, category: item.categoryPath.join(' > '), available: item.availability === 'in_stock' || item.availability === 'preorder', impressions: 0, clicks: 0 };
 }
 
 /**
@@ -50,8 +55,6 @@ export class ProjectBook {
   readonly byCategory = new Map<string, BookOffer[]>();
   readonly byItem = new Map<string, BookOffer[]>();
   readonly campaigns: CampaignState[] = [];
-  /** Impressions and clicks per product, refreshed from the store. */
-  stats = new Map<string, { impressions: number; clicks: number }>();
   day = '';
 
   constructor(readonly settings: AdsSettings, readonly timeZone: string, rows: CampaignRow[], readonly products: Map<string, Product>) {
@@ -65,7 +68,7 @@ export class ProjectBook {
       for (const id of parseJson<string[]>(r.products, [])) {
         const p = products.get(id);
         if (!p) continue;
-        const o: BookOffer = { campaign: r.id, advertiser: r.advertiser, item: id, bid: Number(bids[id] ?? r.bid), c, p };
+        const o: BookOffer = { campaign: r.id, advertiser: r.advertiser, item: p.id, bid: Number(bids[id] ?? r.bid), c, p, memoOf: undefined, memoValue: undefined };
         push(this.byItem, id, o);
         push(this.byCategory, p.category, o);
       }
@@ -83,7 +86,20 @@ export class ProjectBook {
       if (old) this.byCategory.set(p.category, old.filter((o) => o.item !== item.id));
       for (const o of moved) push(this.byCategory, fresh.category, o);
     }
-    Object.assign(p, fresh);
+    p.brand = fresh.brand;
+    p.category = fresh.category;
+    p.available = fresh.available;
+  }
+
+  /** Sets every promoted product's impressions and clicks (those without a row have none yet). */
+  setStats(rows: ReadonlyArray<{ item: string; impressions: number; clicks: number }>): void {
+    for (const p of this.products.values()) p.impressions = p.clicks = 0;
+    for (const r of rows) {
+      const p = this.products.get(r.item);
+      if (!p) continue;
+      p.impressions = Number(r.impressions);
+      p.clicks = Number(r.clicks);
+    }
   }
 
   /** A deleted product is never shown again. */

@@ -130,8 +130,7 @@ export class Books {
   }
 
   private async stats(project: string, book: ProjectBook): Promise<void> {
-    const rows = await this.d.store.stats(project);
-    book.stats = new Map(rows.map((r) => [r.item, { impressions: Number(r.impressions), clicks: Number(r.clicks) }]));
+    book.setStats(await this.d.store.stats(project));
     this.statsAt.set(project, Date.now());
   }
 
