@@ -1,10 +1,10 @@
 import type { CatalogFace } from '../catalog/index.js';
 import { placePool, Pool } from './auction.js';
 import type { BidTokens } from './bid-token.js';
-import type { BookOffer } from './book.js';
+import type { BookOffer, ProjectBook } from './book.js';
 import type { Books } from './books.js';
 import { dayPosition } from './budget-day.js';
-import { describe, ELIGIBLE, ineligibility, type Moment } from './eligibility.js';
+import { ELIGIBLE, ineligibility, ineligibleReason, type Moment } from './eligibility.js';
 import * as errors from './errors.js';
 import { predictedCtr } from './quality.js';
 
@@ -79,18 +79,25 @@ export class AuctionService {
     if (req.slots === 0) return { winners: [] };
     const book = await this.books.of(project);
     // From here to the return nothing awaits, so one pool serves every auction of this process in turn.
+    try {
+      return this.decide(project, book, req);
+    } finally {
+      this.pool.release();
+    }
+  }
+
+  private decide(project: string, book: ProjectBook, req: AuctionRequest): AuctionResult {
     const now = Date.now();
     const pos = dayPosition(book.timeZone, now);
     const at: Moment = { now, fraction: pos.fraction, today: book.day === pos.day };
     const pool = this.pool;
-    pool.clear();
     const debug: DebugEntry[] | undefined = req.debug ? [] : undefined;
     let considered = 0;
     const admit = (o: BookOffer, given: number | undefined) => {
       considered++;
       const why = ineligibility(book, o, req, at);
       if (why !== ELIGIBLE) {
-        if (debug && debug.length < DEBUG_LIMIT) debug.push({ campaignId: o.campaign, advertiserId: o.advertiser, itemId: o.item, outcome: 'ineligible', reason: describe(why, book, o, at), bid: o.bid });
+        if (debug && debug.length < DEBUG_LIMIT) debug.push({ campaignId: o.campaign, advertiserId: o.advertiser, itemId: o.item, outcome: 'ineligible', reason: ineligibleReason(why, book, o, at), bid: o.bid });
         return;
       }
       const relevance = given ?? relevanceOf(o, req.relevance) ?? DEFAULT_RELEVANCE;

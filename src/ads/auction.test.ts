@@ -56,13 +56,14 @@ describe('place: the auction\'s ranking and prices, checked by hand', () => {
     expect(place([], { ...second, slots: 3 })).toEqual([]);
   });
 
-  it('reuses one pool: it grows past its first size, and a refill forgets the last auction\'s offers', () => {
+  it('reuses one pool: it grows past its first size, and a release forgets the last auction\'s offers', () => {
     const pool = new Pool();
     for (let i = 0; i < 600; i++) pool.add(offer(`c${i}`, `p${i}`, 10 + i), 0.1);
     const big = placePool(pool, { ...second, slots: 2 });
     // c599 (score 60.9) pays what beating c598 (60.8) takes: 608 + 1; c598 then against c597.
     expect(big.map((w) => [w.offer.campaign, w.price])).toEqual([['c599', 609], ['c598', 608]]);
-    pool.clear();
+    pool.release();
+    expect(pool.offers.slice(0, 600).every((o) => o === undefined)).toBe(true);
     pool.add(offer('a', 'x', 20), 0.1);
     pool.add(offer('b', 'y', 30), 0.1);
     expect(placePool(pool, { ...second, slots: 3 }).map((w) => [w.offer.campaign, w.price])).toEqual([['b', 21], ['a', 5]]);

@@ -41,8 +41,14 @@ export class Pool<O extends Offer = Offer> {
   taken = new Uint8Array(256);
   n = 0;
 
-  /** Empties the pool for the next auction (the arrays stay allocated). */
-  clear(): void {
+  /**
+   * Forgets the last auction's offers once it is decided: a book replaced by
+   * a reload must not stay reachable through the pool (its offers remember
+   * the relevance function they were last asked by, and with it a model).
+   */
+  release(): void {
+    // undefined, not holes: the array keeps its fast packed layout.
+    (this.offers as Array<O | undefined>).fill(undefined, 0, this.n);
     this.n = 0;
   }
 

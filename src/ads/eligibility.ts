@@ -28,7 +28,7 @@ const PACED = 9;
 /**
  * Why an offer may not enter an auction now, as a code (ELIGIBLE when it
  * may): every offer of a page is checked on every request, so the reason's
- * words are built only when a debug answer asks for them (`describe`).
+ * words are built only when a debug answer asks for them (`ineligibleReason`).
  */
 export function ineligibility(book: ProjectBook, o: BookOffer, page: PageLimits, at: Moment): number {
   const c = o.c;
@@ -47,7 +47,7 @@ export function ineligibility(book: ProjectBook, o: BookOffer, page: PageLimits,
 }
 
 /** The words for an ineligibility code, for `"debug": true`. */
-export function describe(code: number, book: ProjectBook, o: BookOffer, at: Moment): string {
+export function ineligibleReason(code: number, book: ProjectBook, o: BookOffer, at: Moment): string {
   const c = o.c;
   const today = at.today ? c.today : 0;
   switch (code) {
