@@ -12,6 +12,7 @@ import { pipelinesModule } from '../src/pipelines/index.js';
 import { PipelineEngine } from '../src/pipelines/engine.js';
 import { PipelineStore } from '../src/pipelines/store.js';
 import { Deliverer } from '../src/pipelines/triggers/deliver.js';
+import { EventMatcher } from '../src/pipelines/triggers/matcher.js';
 import { Scheduler } from '../src/pipelines/triggers/scheduler.js';
 import { TriggerStore } from '../src/pipelines/triggers/store.js';
 import { signatureHeader } from '../src/pipelines/triggers/signature.js';
@@ -240,6 +241,21 @@ describe.each(STORE_KINDS)('triggers on %s', (storeKind) => {
     expect(reasonOf(await post({ 'content-type': 'application/json' }, '{"partition":"x"}'))).toBe('CLOUD_EVENT_INVALID');
     expect(reasonOf(await post({ ...binary, 'ce-type': 'rouge.model.version.created' }, '{}'))).toBe('CLOUD_EVENT_RESERVED');
     expect(reasonOf(await post({ ...binary, 'ce-source': `//rouge/projects/${P}` }, '{}'))).toBe('CLOUD_EVENT_RESERVED');
+  });
+
+  it('matches every event of a flood sharing one received time, past a page of them, and a rescan records none again', async () => {
+    await made({ triggerId: 'flood', pipeline: 'nightly', eventFilter: { type: 'com.shop.flood' } });
+    const store = new TriggerStore(app.rouge.store);
+    // Batches posted in the same millisecond by several processes share a received time; 650 is past the matcher's page of 500.
+    const received = new Date(Date.now() + 1000).toISOString();
+    for (let i = 0; i < 650; i++) await store.insertEvent({ project: P, source: `//shop/${i % 3}`, id: `flood-${i}`, type: 'com.shop.flood', subject: null, time: received, data: 'null', received_time: received });
+    const matcher = new EventMatcher(store, app.rouge.events);
+    const later = new Date(Date.parse(received) + 1000);
+    expect(await matcher.scan(later)).toBe(650);
+    expect(await matcher.scan(later)).toBe(0);
+    expect(await deliveries('flood')).toHaveLength(650);
+    // Its firings would start 650 runs in the next tests' ticks.
+    await store.deleteWithDeliveries(P, 'flood');
   });
 
   it('backfills a schedule over a date range: missing, failed or all, queued behind maxActiveRuns', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { EventOutbox } from '../../platform/index.js';
 import type { TriggerSpec } from './spec.js';
-import type { TriggerStore } from './store.js';
+import type { EventPosition, TriggerStore } from './store.js';
 import type { TriggerRow } from './tables.js';
 import { fillParameters, type FiringContext } from './template.js';
 
@@ -54,14 +54,15 @@ export class EventMatcher {
         after = rows[rows.length - 1]!.id;
       }
     } else {
-      for (let cursor = since; ;) {
-        const rows = await this.store.eventsSince(t.project, cursor, PAGE);
+      for (let after: EventPosition | undefined; ;) {
+        const rows = await this.store.eventsSince(t.project, since, PAGE, after);
         for (const r of rows) {
           if (r.type === f.type) seen.push({ id: r.id, source: r.source, type: r.type, subject: r.subject, time: r.time, data: JSON.parse(r.data) as unknown });
           if (r.received_time > newest) newest = r.received_time;
         }
-        if (rows.length < PAGE || rows[rows.length - 1]!.received_time === cursor) break;
-        cursor = rows[rows.length - 1]!.received_time;
+        if (rows.length < PAGE) break;
+        const last = rows[rows.length - 1]!;
+        after = { receivedTime: last.received_time, source: last.source, id: last.id };
       }
     }
     let recorded = 0;

@@ -124,10 +124,30 @@ export class TriggerStore {
     const r = await this.db.insertInto('pipeline_events').values(row).onConflict((oc) => oc.columns(['project', 'source', 'id']).doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
-  eventsSince(project: string, since: string, limit: number): Promise<ExternalEventRow[]> {
-    return this.db.selectFrom('pipeline_events').selectAll().where('project', '=', project).where('received_time', '>=', since).orderBy('received_time').limit(limit).execute();
+  /**
+   * Posted events received from `since` on, in (received_time, source, id)
+   * order, a page after `after`: a key on the time alone would stall on a
+   * page of events sharing one received time (batches posted in the same
+   * millisecond) and never reach the rest.
+   */
+  eventsSince(project: string, since: string, limit: number, after?: EventPosition): Promise<ExternalEventRow[]> {
+    let q = this.db.selectFrom('pipeline_events').selectAll().where('project', '=', project).where('received_time', '>=', since);
+    if (after) {
+      q = q.where((eb) => eb.or([
+        eb('received_time', '>', after.receivedTime),
+        eb.and([eb('received_time', '=', after.receivedTime), eb.or([eb('source', '>', after.source), eb.and([eb('source', '=', after.source), eb('id', '>', after.id)])])]),
+      ]));
+    }
+    return q.orderBy('received_time').orderBy('source').orderBy('id').limit(limit).execute();
   }
   async deleteProject(project: string, db: Kysely<any>): Promise<void> {
     for (const t of ['pipeline_triggers', 'trigger_deliveries', 'pipeline_events']) await db.deleteFrom(t).where('project', '=', project).execute();
   }
+}
+
+/** Where a scan of posted events stopped: the last event's received time and key. */
+export interface EventPosition {
+  receivedTime: string;
+  source: string;
+  id: string;
 }
