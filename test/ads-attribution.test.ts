@@ -152,4 +152,22 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
     expect(bad.statusCode).toBe(400);
     expect(reasonOf(bad)).toBe('REPORT_INVALID');
   });
+
+  it('counts interactions by the project\'s local day and hour, for a zone half an hour off UTC, from counts the store sums', async () => {
+    const db = app.rouge.store.typed<any>();
+    await db.updateTable('projects').set({ time_zone: 'Asia/Kolkata' }).where('name', '=', P).execute();
+    // In Asia/Kolkata (UTC+5:30) 18:29:59Z is 23:59:59 on the 20th and 18:30Z is midnight on the 21st.
+    const row = (id: string, type: string, eventTime: string, charged = 0) => ({ project: P, event_id: `tz-${id}`, type, resolved_bid_id: null, campaign: 'aurelia-lips', advertiser: 'aurelia', item: null, unit: `tz-${id}`, event_time: eventTime, status: 'valid', charged });
+    await db.insertInto('ads_interactions').values([
+      row('a', 'impression', '2026-11-20T18:29:59.999Z'), row('b', 'impression', '2026-11-20T18:30:00.000Z'),
+      row('c', 'impression', '2026-11-20T18:44:59.000Z'), row('d', 'click', '2026-11-20T18:45:00.000Z', 40), row('e', 'impression', '2026-11-20T19:30:00.000Z'),
+    ]).execute();
+    const report = async (groupBy: string) => (await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?from=2026-11-20&to=2026-11-21&groupBy=${groupBy}` })).json();
+    const days = await report('day');
+    expect(days.rows.map((x: { day: string; impressions: number; clicks: number }) => [x.day, x.impressions, x.clicks])).toEqual([['2026-11-20', 1, 0], ['2026-11-21', 3, 1]]);
+    const hours = await report('hour');
+    expect(hours.rows.map((x: { hour: string; impressions: number; clicks: number }) => [x.hour, x.impressions, x.clicks])).toEqual([['2026-11-20T23', 1, 0], ['2026-11-21T00', 2, 1], ['2026-11-21T01', 1, 0]]);
+    expect(hours.totals.impressions).toBe(4);
+    await db.updateTable('projects').set({ time_zone: 'UTC' }).where('name', '=', P).execute();
+  });
 });

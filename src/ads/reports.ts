@@ -99,16 +99,14 @@ export class Reports {
     const until = new Date(Date.parse(to) + 2 * DAY_MS).toISOString();
     // One campaign's numbers (a campaign's pacing by hour), or the advertiser's.
     const wanted = (campaign: string | null | undefined) => q.campaign === undefined || campaign === q.campaign;
-    for (const r of await this.store.interactionsOf(project, advertiser, since, until)) {
-      if (!wanted(r.campaign)) continue;
-      const time = Date.parse(r.event_time);
-      const day = dayPosition(timeZone, time).day;
+    for (const r of await this.store.interactionCounts(project, advertiser, since, until, q.campaign)) {
+      const day = dayPosition(timeZone, r.start).day;
       if (day < from || day > to) continue;
-      const key = groupBy === 'day' ? day : groupBy === 'hour' ? localHour(timeZone, time) : r.campaign!;
+      const key = groupBy === 'day' ? day : groupBy === 'hour' ? localHour(timeZone, r.start) : r.campaign!;
       for (const a of [at(key), total]) {
-        if (r.type === 'impression' && r.status === 'valid') a.impressions++;
-        else if (r.type === 'click' && r.status === 'valid' && Number(r.charged) > 0) a.clicks++;
-        else if (r.type === 'click' && INVALID_CLICKS.has(r.status)) a.invalidClicks++;
+        if (r.type === 'impression' && r.status === 'valid') a.impressions += r.n;
+        else if (r.type === 'click' && r.status === 'valid' && r.charged) a.clicks += r.n;
+        else if (r.type === 'click' && INVALID_CLICKS.has(r.status)) a.invalidClicks += r.n;
       }
     }
     for (const r of await this.store.ledgerOf(project, advertiser, from, to)) {

@@ -135,9 +135,27 @@ export class AdsStore {
   }
 
   /** An advertiser's interactions with an event time in [since, until), for reports. */
-  interactionsOf(project: string, advertiser: string, since: string, until: string): Promise<Array<Pick<InteractionRow, 'type' | 'status' | 'charged' | 'campaign' | 'event_time'>>> {
-    return this.db.selectFrom('ads_interactions').select(['type', 'status', 'charged', 'campaign', 'event_time'])
-      .where('project', '=', project).where('advertiser', '=', advertiser).where('event_time', '>=', since).where('event_time', '<', until).execute();
+  /**
+   * An advertiser's interactions from `since` to `until` (ISO times), counted
+   * in the store per campaign, type, status, whether charged, and quarter of
+   * an hour (UTC): a report over a year reads counts, not every impression.
+   * Every time zone's offset is a whole number of quarter hours, so a quarter
+   * falls in one local day and hour wherever the project is.
+   */
+  async interactionCounts(project: string, advertiser: string, since: string, until: string, campaign?: string): Promise<InteractionCount[]> {
+    // event_time is always toISOString()'s shape: 2026-12-06T14:37:12.345Z.
+    const hour = sql<string>`substr(event_time, 1, 13)`;
+    const quarter = sql<number>`cast(substr(event_time, 15, 2) as integer) / 15`;
+    const charged = sql<number>`case when charged > 0 then 1 else 0 end`;
+    let q = this.db.selectFrom('ads_interactions')
+      .select((eb) => ['campaign', 'type', 'status', charged.as('billed'), hour.as('hr'), quarter.as('qtr'), eb.fn.countAll<number | string>().as('n')])
+      .where('project', '=', project).where('advertiser', '=', advertiser).where('event_time', '>=', since).where('event_time', '<', until);
+    if (campaign !== undefined) q = q.where('campaign', '=', campaign);
+    const rows = await q.groupBy(['campaign', 'type', 'status', charged, hour, quarter]).execute();
+    return rows.map((r) => ({
+      campaign: r.campaign, type: r.type, status: r.status, charged: Number(r.billed) === 1, n: Number(r.n),
+      start: Date.parse(`${r.hr}:${String(Number(r.qtr) * 15).padStart(2, '0')}:00.000Z`),
+    }));
   }
   /** An advertiser's ledger rows of budget days from `from` to `to`, both included. */
   ledgerOf(project: string, advertiser: string, from: string, to: string): Promise<LedgerRow[]> {
@@ -154,4 +172,14 @@ export class AdsStore {
       await db.deleteFrom(t).where('project', '=', project).execute();
     }
   }
+}
+
+/** How many interactions of one kind fell in one quarter hour (`start`, epoch ms). */
+export interface InteractionCount {
+  campaign: string | null;
+  type: string;
+  status: string;
+  charged: boolean;
+  start: number;
+  n: number;
 }
