@@ -365,6 +365,34 @@ describe.each(STORE_KINDS)('triggers on %s', (storeKind) => {
     expect(reasonOf(await app.inject({ method: 'POST', url: `/v1/projects/${P}/triggers/pausable:invoke`, payload: {} }))).toBe('TRIGGER_PAUSED');
   });
 
+  it('holds signed calls to a per-second limit per trigger, forged ones included', async () => {
+    const limited = await buildTestApp(storeKind, { rateLimitPerSecond: 1 }, { asAdmin: false });
+    try {
+      // The admin key is limited too: setup calls wait out their second.
+      const call = async (opts: { method: 'POST' | 'PUT'; url: string; payload: object }) => {
+        for (;;) {
+          const res = await limited.inject({ ...opts, headers: bearer(ADMIN_KEY) });
+          if (res.statusCode !== 429) return res;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      };
+      expect((await call({ method: 'POST', url: '/v1/projects', payload: { name: P } })).statusCode).toBe(200);
+      expect((await call({ method: 'PUT', url: `/v1/projects/${P}/pipelines/nightly`, payload: { source: NIGHTLY } })).statusCode).toBe(200);
+      const made = await call({ method: 'POST', url: `/v1/projects/${P}/triggers`, payload: { triggerId: 'hooked', pipeline: 'nightly', http: true } });
+      const secret = (made.json() as Trigger).signingSecret!;
+      const body = '{}';
+      const signed = (signature: string) => limited.inject({ method: 'POST', url: `/v1/projects/${P}/triggers/hooked:invoke`, headers: { 'content-type': 'application/json', 'rouge-signature': signature }, payload: body });
+      const answers = await Promise.all([signed(signatureHeader(secret, body)), ...Array.from({ length: 3 }, () => signed(signatureHeader('rsig_forged', body)))]);
+      const limitedOnes = answers.filter((r) => r.statusCode === 429);
+      // Four calls fall in at most two one-second windows of one call each.
+      expect(limitedOnes.length).toBeGreaterThanOrEqual(2);
+      expect(reasonOf(limitedOnes[0]!)).toBe('TOO_MANY_REQUESTS');
+      expect(limitedOnes[0]!.headers['retry-after']).toBe('1');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('holds to forbid when two workers deliver a schedule\'s caught-up times at once', async () => {
     const t = await made({ triggerId: 'racy', pipeline: 'nightly', schedule: '0 7 * * *', catchUpWindowSeconds: 5 * 86_400 });
     const later = new Date(Date.parse(t.nextFireTime!) + 2 * 86_400_000 + 1000);

@@ -93,7 +93,11 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
     if (cfg.public || cfg.url === undefined) return done();
     if (cfg.signature && request.headers.authorization === undefined && typeof request.headers['rouge-signature'] === 'string') {
       request.principalName = 'anonymous';
-      return done();
+      if (!limiter.enabled) return done();
+      // A signed call has no key to count against: the resource it calls (one trigger) stands for its caller,
+      // so a flood of signatures, good or forged, is held to the same per-second limit as a key.
+      limiter.take(`signature:${request.url.split('?')[0]}`).then(() => done(), (e: Error) => done(denied(request, e) as Error));
+      return;
     }
     if (cfg.scrapeToken && isScrapeToken(request.headers.authorization)) {
       request.principalName = 'metricsScraper';
