@@ -96,7 +96,8 @@ export function installAuth(app: FastifyInstance, deps: { verifier: KeyVerifier;
       if (!limiter.enabled) return done();
       // A signed call has no key to count against: the resource it calls (one trigger) stands for its caller,
       // so a flood of signatures, good or forged, is held to the same per-second limit as a key.
-      limiter.take(`signature:${request.url.split('?')[0]}`).then(() => done(), (e: Error) => done(denied(request, e) as Error));
+      // The route and its decoded parameters, not the raw path: %-encodings of one name must not each get a limit of their own.
+      limiter.take(`signature:${cfg.url}:${Object.values(paramsOf(request)).join('\u0000')}`).then(() => done(), (e: Error) => done(denied(request, e) as Error));
       return;
     }
     if (cfg.scrapeToken && isScrapeToken(request.headers.authorization)) {
