@@ -162,12 +162,16 @@ describe.each(STORE_KINDS)('attribution and reports on %s', (storeKind) => {
       row('a', 'impression', '2026-11-20T18:29:59.999Z'), row('b', 'impression', '2026-11-20T18:30:00.000Z'),
       row('c', 'impression', '2026-11-20T18:44:59.000Z'), row('d', 'click', '2026-11-20T18:45:00.000Z', 40), row('e', 'impression', '2026-11-20T19:30:00.000Z'),
     ]).execute();
+    // The click's charge: 40 on the budget day of the 21st, in its first local hour.
+    await db.insertInto('ads_ledger').values({ project: P, id: 'tz-charge', kind: 'click', campaign: 'aurelia-lips', advertiser: 'aurelia', item: 'x', amount: 40, currency: 'EUR', day: '2026-11-21', time: '2026-11-20T18:45:00.000Z', event_id: 'tz-d', resolved_bid_id: 'tz', charge_key: 'tz-charge', source: null }).execute();
     const report = async (groupBy: string) => (await app.inject({ url: `/v1/projects/${P}/advertisers/aurelia/reports?from=2026-11-20&to=2026-11-21&groupBy=${groupBy}` })).json();
     const days = await report('day');
     expect(days.rows.map((x: { day: string; impressions: number; clicks: number }) => [x.day, x.impressions, x.clicks])).toEqual([['2026-11-20', 1, 0], ['2026-11-21', 3, 1]]);
     const hours = await report('hour');
     expect(hours.rows.map((x: { hour: string; impressions: number; clicks: number }) => [x.hour, x.impressions, x.clicks])).toEqual([['2026-11-20T23', 1, 0], ['2026-11-21T00', 2, 1], ['2026-11-21T01', 1, 0]]);
     expect(hours.totals.impressions).toBe(4);
+    expect(days.rows.map((x: { spend: { amount: number } }) => x.spend.amount)).toEqual([0, 40]);
+    expect(hours.rows.map((x: { spend: { amount: number } }) => x.spend.amount)).toEqual([0, 40, 0]);
     await db.updateTable('projects').set({ time_zone: 'UTC' }).where('name', '=', P).execute();
   });
 });

@@ -97,8 +97,7 @@ export class Reports {
     // Local days start up to 14 hours either side of UTC midnight: read a day more on each side and keep the window's.
     const since = new Date(Date.parse(from) - DAY_MS).toISOString();
     const until = new Date(Date.parse(to) + 2 * DAY_MS).toISOString();
-    // One campaign's numbers (a campaign's pacing by hour), or the advertiser's.
-    const wanted = (campaign: string | null | undefined) => q.campaign === undefined || campaign === q.campaign;
+    // With q.campaign, one campaign's numbers (a campaign's pacing by hour); else the advertiser's. The store filters.
     for (const r of await this.store.interactionCounts(project, advertiser, since, until, q.campaign)) {
       const day = dayPosition(timeZone, r.start).day;
       if (day < from || day > to) continue;
@@ -109,13 +108,15 @@ export class Reports {
         else if (r.type === 'click' && INVALID_CLICKS.has(r.status)) a.invalidClicks += r.n;
       }
     }
-    for (const r of await this.store.ledgerOf(project, advertiser, from, to)) {
-      if (!wanted(r.campaign)) continue;
+    for (const r of await this.store.clickSpend(project, advertiser, from, to, q.campaign)) {
+      const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, r.start) : r.campaign;
+      for (const a of [at(key), total]) a.spend += r.amount;
+    }
+    for (const r of await this.store.creditsOf(project, advertiser, from, to, q.campaign)) {
       const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, Date.parse(r.time)) : r.campaign;
       const amount = Number(r.amount);
       for (const a of [at(key), total]) {
-        if (r.kind === 'click') a.spend += amount;
-        else if (r.kind === 'attribution') {
+        if (r.kind === 'attribution') {
           a.revenue += amount;
           if (amount > 0) a.orders.add(r.event_id);
         } else if (r.kind === 'halo') {

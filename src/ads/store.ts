@@ -139,27 +139,36 @@ export class AdsStore {
    * An advertiser's interactions from `since` to `until` (ISO times), counted
    * in the store per campaign, type, status, whether charged, and quarter of
    * an hour (UTC): a report over a year reads counts, not every impression.
-   * Every time zone's offset is a whole number of quarter hours, so a quarter
-   * falls in one local day and hour wherever the project is.
    */
   async interactionCounts(project: string, advertiser: string, since: string, until: string, campaign?: string): Promise<InteractionCount[]> {
-    // event_time is always toISOString()'s shape: 2026-12-06T14:37:12.345Z.
-    const hour = sql<string>`substr(event_time, 1, 13)`;
-    const quarter = sql<number>`cast(substr(event_time, 15, 2) as integer) / 15`;
+    const { hour, quarter } = quarterOf('event_time');
     const charged = sql<number>`case when charged > 0 then 1 else 0 end`;
     let q = this.db.selectFrom('ads_interactions')
       .select((eb) => ['campaign', 'type', 'status', charged.as('billed'), hour.as('hr'), quarter.as('qtr'), eb.fn.countAll<number | string>().as('n')])
       .where('project', '=', project).where('advertiser', '=', advertiser).where('event_time', '>=', since).where('event_time', '<', until);
     if (campaign !== undefined) q = q.where('campaign', '=', campaign);
     const rows = await q.groupBy(['campaign', 'type', 'status', charged, hour, quarter]).execute();
-    return rows.map((r) => ({
-      campaign: r.campaign, type: r.type, status: r.status, charged: Number(r.billed) === 1, n: Number(r.n),
-      start: Date.parse(`${r.hr}:${String(Number(r.qtr) * 15).padStart(2, '0')}:00.000Z`),
-    }));
+    return rows.map((r) => ({ campaign: r.campaign, type: r.type, status: r.status, charged: Number(r.billed) === 1, n: Number(r.n), start: quarterStart(r.hr, r.qtr) }));
   }
-  /** An advertiser's ledger rows of budget days from `from` to `to`, both included. */
-  ledgerOf(project: string, advertiser: string, from: string, to: string): Promise<LedgerRow[]> {
-    return this.db.selectFrom('ads_ledger').selectAll().where('project', '=', project).where('advertiser', '=', advertiser).where('day', '>=', from).where('day', '<=', to).execute();
+  /** An advertiser's charged clicks of budget days from `from` to `to`, both included, summed per campaign, budget day and UTC quarter hour. */
+  async clickSpend(project: string, advertiser: string, from: string, to: string, campaign?: string): Promise<ClickSpend[]> {
+    const { hour, quarter } = quarterOf('time');
+    let q = this.db.selectFrom('ads_ledger')
+      .select((eb) => ['campaign', 'day', hour.as('hr'), quarter.as('qtr'), eb.fn.sum<number | string>('amount').as('amount')])
+      .where('project', '=', project).where('advertiser', '=', advertiser).where('kind', '=', 'click').where('day', '>=', from).where('day', '<=', to);
+    if (campaign !== undefined) q = q.where('campaign', '=', campaign);
+    const rows = await q.groupBy(['campaign', 'day', hour, quarter]).execute();
+    return rows.map((r) => ({ campaign: r.campaign, day: r.day, start: quarterStart(r.hr, r.qtr), amount: Number(r.amount) }));
+  }
+  /**
+   * An advertiser's attribution and halo rows of budget days from `from` to
+   * `to`, one by one: a report counts orders as distinct purchase events
+   * across its groups. They are a purchase's lines, far fewer than clicks.
+   */
+  creditsOf(project: string, advertiser: string, from: string, to: string, campaign?: string): Promise<LedgerRow[]> {
+    let q = this.db.selectFrom('ads_ledger').selectAll().where('project', '=', project).where('advertiser', '=', advertiser).where('kind', '!=', 'click').where('day', '>=', from).where('day', '<=', to);
+    if (campaign !== undefined) q = q.where('campaign', '=', campaign);
+    return q.execute();
   }
 
   async countCampaigns(project: string, advertiser: string, db: AdsDb): Promise<number> {
@@ -182,4 +191,26 @@ export interface InteractionCount {
   charged: boolean;
   start: number;
   n: number;
+}
+
+/** Spend on charged clicks in one quarter hour (`start`, epoch ms) of one budget day. */
+export interface ClickSpend {
+  campaign: string;
+  day: string;
+  start: number;
+  amount: number;
+}
+
+/**
+ * The UTC hour (`2026-12-06T14`) and quarter of it (0-3) of an ISO time
+ * column (always toISOString()'s shape). Every time zone's offset is a whole
+ * number of quarter hours, so a quarter falls in one local day and hour
+ * wherever the project is.
+ */
+function quarterOf(column: 'event_time' | 'time') {
+  return { hour: sql<string>`substr(${sql.ref(column)}, 1, 13)`, quarter: sql<number>`cast(substr(${sql.ref(column)}, 15, 2) as integer) / 15` };
+}
+
+function quarterStart(hour: string, quarter: number | string): number {
+  return Date.parse(`${hour}:${String(Number(quarter) * 15).padStart(2, '0')}:00.000Z`);
 }
