@@ -98,10 +98,11 @@ export class Reports {
     const since = new Date(Date.parse(from) - DAY_MS).toISOString();
     const until = new Date(Date.parse(to) + 2 * DAY_MS).toISOString();
     // With q.campaign, one campaign's numbers (a campaign's pacing by hour); else the advertiser's. The store filters.
+    const keyOf = (day: string, at: number, campaign: string) => (groupBy === 'day' ? day : groupBy === 'hour' ? localHour(timeZone, at) : campaign);
     for (const r of await this.store.interactionCounts(project, advertiser, since, until, q.campaign)) {
       const day = dayPosition(timeZone, r.start).day;
       if (day < from || day > to) continue;
-      const key = groupBy === 'day' ? day : groupBy === 'hour' ? localHour(timeZone, r.start) : r.campaign!;
+      const key = keyOf(day, r.start, r.campaign!);
       for (const a of [at(key), total]) {
         if (r.type === 'impression' && r.status === 'valid') a.impressions += r.n;
         else if (r.type === 'click' && r.status === 'valid' && r.charged) a.clicks += r.n;
@@ -109,11 +110,11 @@ export class Reports {
       }
     }
     for (const r of await this.store.clickSpend(project, advertiser, from, to, q.campaign)) {
-      const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, r.start) : r.campaign;
+      const key = keyOf(r.day, r.start, r.campaign);
       for (const a of [at(key), total]) a.spend += r.amount;
     }
     for (const r of await this.store.creditsOf(project, advertiser, from, to, q.campaign)) {
-      const key = groupBy === 'day' ? r.day : groupBy === 'hour' ? localHour(timeZone, Date.parse(r.time)) : r.campaign;
+      const key = keyOf(r.day, Date.parse(r.time), r.campaign);
       const amount = Number(r.amount);
       for (const a of [at(key), total]) {
         if (r.kind === 'attribution') {

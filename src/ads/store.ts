@@ -134,7 +134,6 @@ export class AdsStore {
     return this.db.selectFrom('ads_interactions').selectAll().where('project', '=', project).where('campaign', '=', campaign).orderBy('event_time').execute();
   }
 
-  /** An advertiser's interactions with an event time in [since, until), for reports. */
   /**
    * An advertiser's interactions from `since` to `until` (ISO times), counted
    * in the store per campaign, type, status, whether charged, and quarter of
